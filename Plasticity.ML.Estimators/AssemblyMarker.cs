@@ -1,0 +1,1 @@
+namespace Plasticity.ML.Estimators; internal static class AssemblyMarker { }

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Plasticity.ML.Common;
+using Plasticity.ML.Networks;
+using Plasticity.ML.Optimization;
+using Plasticity.ML.Tasks;
+using Plasticity.ML.Training;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Diagnostics;
+
+/// <summary>
+/// The paper's plasticity probe: how well can a copy of the network, with a fresh optimizer of the same kind, fit
+/// random high-frequency regression targets <c>a + sin(k * f(x; w0))</c> in a fixed budget? Each target comes from a
+/// fresh initialization w0 of the same architecture, and a is the network's current mean prediction, so fresh
+/// networks are not favoured. The network and its optimizer are never touched: every target trains its own copy.
+/// </summary>
+/// <remarks>
+/// The probe fits the decoded prediction (<see cref="PlasticNetwork.Predict"/>): raw outputs of regression and
+/// classification heads with MSE, two-hot heads with their own two-hot cross-entropy. The reported number is always
+/// the MSE of the decoded prediction. Plasticity loss is the probe loss now minus the probe loss at initialization.
+/// </remarks>
+public sealed class PlasticityProbe
+{
+    /// <summary>Creates a probe with the given settings.</summary>
+    public PlasticityProbe(ProbeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The settings.</summary>
+    public ProbeOptions Options { get; }
+
+    /// <summary>Measures the probe loss of <paramref name="network"/>.</summary>
+    /// <param name="network">The network; not modified.</param>
+    /// <param name="optimizer">Settings of the optimizer the probe copies train with (fresh state).</param>
+    /// <param name="candidateInputs">Inputs to draw the probe inputs from <c>[N, features]</c>.</param>
+    /// <param name="seed">Decides the probe inputs, targets and batches.</param>
+    /// <param name="cancellationToken">Cancels between steps.</param>
+    public ProbeResult Measure(PlasticNetwork network, OptimizerOptions optimizer, Tensor candidateInputs, long seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(candidateInputs);
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var inputs = ChooseInputs(candidateInputs, seed);
+        var offsets = MeanPrediction(network, inputs);
+
+        int points = Math.Min(Options.CurvePoints, Options.Steps);
+        int[] curveSteps = points == 0 ? [] : Enumerable.Range(0, points + 1).Select(i => (int)Math.Round((double)i * Options.Steps / points)).Distinct().ToArray();
+        var curveSum = new double[curveSteps.Length];
+        var finals = new double[Options.Targets];
+        double varianceSum = 0;
+
+        for (int j = 0; j < Options.Targets; j++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var targetScope = NewDisposeScope();
+            Tensor targets;
+            using (var function = network.CreateFresh(SeedSequence.Derive(seed, "probe-function", j)))
+                targets = SineTargets.Compute(function, inputs, Options.Frequency, offsets);
+            varianceSum += targets.var(0, unbiased: false).mean().item<float>();
+            var (final, curve) = Fit(network, optimizer, inputs, targets, SeedSequence.Derive(seed, "probe-batches", j), curveSteps, cancellationToken);
+            finals[j] = final;
+            for (int k = 0; k < curve.Length; k++) curveSum[k] += curve[k];
+        }
+
+        double mean = finals.Average();
+        double std = Math.Sqrt(finals.Select(f => (f - mean) * (f - mean)).Average());
+        return new ProbeResult
+        {
+            MeanLoss = mean,
+            StdLoss = std,
+            TargetLosses = finals,
+            CurveSteps = curveSteps,
+            MeanCurve = curveSum.Select(s => s / Options.Targets).ToArray(),
+            TargetVariance = varianceSum / Options.Targets,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    private (double Final, double[] Curve) Fit(PlasticNetwork network, OptimizerOptions optimizerOptions, Tensor inputs, Tensor targets, long seed, int[] curveSteps, CancellationToken cancellationToken)
+    {
+        using var copy = network.DeepCopy();
+        copy.train();
+        using var optimizer = OptimizerFactory.Create(optimizerOptions, copy.parameters());
+        var head = network.Spec.Head;
+        // Class logits are fitted as plain regression outputs; a two-hot head keeps its own loss.
+        var probeHead = head.Kind == HeadKind.Classification ? head with { Kind = HeadKind.Regression } : head;
+        var objective = new TrainingObjective(probeHead, TargetKind.Regression, head.Outputs, LossKind.Auto);
+        var random = SeedSequence.CreateRandom(seed, "probe-batches");
+        int n = (int)inputs.shape[0];
+        int batch = Math.Min(Options.BatchSize, n);
+        var curve = new double[curveSteps.Length];
+        int nextPoint = 0;
+        var indices = new long[batch];
+
+        for (int step = 0; step <= Options.Steps; step++)
+        {
+            if (nextPoint < curveSteps.Length && curveSteps[nextPoint] == step)
+                curve[nextPoint++] = Evaluate(copy, inputs, targets);
+            if (step == Options.Steps) break;
+            if ((step & 63) == 0) cancellationToken.ThrowIfCancellationRequested();
+            using var stepScope = NewDisposeScope();
+            for (int i = 0; i < batch; i++) indices[i] = random.Next(n);
+            using var index = tensor(indices);
+            var x = inputs.index_select(0, index);
+            var y = targets.index_select(0, index);
+            optimizer.ZeroGrad();
+            var loss = objective.ComputeLoss(copy.forward(x), y);
+            loss.backward();
+            optimizer.Step();
+        }
+        double final = curveSteps.Length > 0 && curveSteps[^1] == Options.Steps ? curve[^1] : Evaluate(copy, inputs, targets);
+        return (final, curve);
+    }
+
+    private static double Evaluate(PlasticNetwork network, Tensor inputs, Tensor targets)
+    {
+        bool wasTraining = network.training;
+        network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var prediction = network.Predict(inputs);
+            return (prediction - targets).square().mean().item<float>();
+        }
+        finally
+        {
+            if (wasTraining) network.train();
+        }
+    }
+
+    private Tensor ChooseInputs(Tensor candidates, long seed)
+    {
+        int n = (int)candidates.shape[0];
+        int count = Options.Inputs == 0 ? n : Math.Min(Options.Inputs, n);
+        if (count == n) return candidates.alias();
+        var order = SeedSequence.CreateRandom(seed, "probe-inputs").Permutation(n);
+        using var index = tensor(order.Take(count).Select(i => (long)i).ToArray());
+        return candidates.index_select(0, index);
+    }
+
+    private static Tensor MeanPrediction(PlasticNetwork network, Tensor inputs)
+    {
+        bool wasTraining = network.training;
+        network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var prediction = network.Predict(inputs);
+            return prediction.mean([0L]).to_type(ScalarType.Float64);
+        }
+        finally
+        {
+            if (wasTraining) network.train();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Plasticity.ML.Common;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Networks;
+
+/// <summary>Builds <see cref="PlasticNetwork"/> modules from specs, with weights drawn from a seed.</summary>
+public static class NetworkFactory
+{
+    /// <summary>Builds the network described by <paramref name="spec"/>, initialized from <paramref name="seed"/>.</summary>
+    /// <param name="spec">The architecture.</param>
+    /// <param name="seed">Decides every initial weight; the same seed gives the same network.</param>
+    /// <param name="device">Where the parameters live; CPU when null.</param>
+    public static PlasticNetwork Create(NetworkSpec spec, long seed, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        var random = SeedSequence.CreateRandom(seed, "network-init");
+        var layers = new List<HiddenLayer>();
+        int convolutions = 0;
+        int features;
+
+        if (spec.Architecture == NetworkArchitecture.Cnn)
+        {
+            int channels = spec.InputShape[0], height = spec.InputShape[1], width = spec.InputShape[2];
+            foreach (int outChannels in spec.ConvChannels)
+            {
+                height = (height + 2 - 3) / 2 + 1;
+                width = (width + 2 - 3) / 2 + 1;
+                var conv = nn.Conv2d(channels, outChannels, 3, stride: 2, padding: 1);
+                nn.Module<Tensor, Tensor>? norm = spec.Normalization switch
+                {
+                    NormalizationKind.LayerNorm => nn.LayerNorm([outChannels, height, width]),
+                    NormalizationKind.BatchNorm => nn.BatchNorm2d(outChannels),
+                    _ => null,
+                };
+                layers.Add(new HiddenLayer($"conv{convolutions}", conv, norm, spec.Activation, isConvolution: true, outChannels));
+                channels = outChannels;
+                convolutions++;
+            }
+            features = channels * height * width;
+        }
+        else
+        {
+            features = spec.InputSize;
+        }
+
+        foreach (int widthOut in spec.HiddenWidths)
+        {
+            var linear = nn.Linear(features, widthOut);
+            nn.Module<Tensor, Tensor>? norm = spec.Normalization switch
+            {
+                NormalizationKind.LayerNorm => nn.LayerNorm([widthOut]),
+                NormalizationKind.BatchNorm => nn.BatchNorm1d(widthOut),
+                _ => null,
+            };
+            layers.Add(new HiddenLayer($"fc{layers.Count - convolutions}", linear, norm, spec.Activation, isConvolution: false, widthOut));
+            features = widthOut;
+        }
+
+        var output = nn.Linear(features, spec.Head.OutputLayerWidth);
+        foreach (var layer in layers) ParameterInitializer.InitializeAffine(layer.Affine, random);
+        ParameterInitializer.InitializeAffine(output, random);
+
+        var network = new PlasticNetwork(spec, seed, layers, convolutions, output);
+        if (device is not null && device.type != DeviceType.CPU) network.to(device);
+        return network;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json.Serialization;
+
+namespace Plasticity.ML.Networks;
+
+/// <summary>The family of network body.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NetworkArchitecture>))]
+public enum NetworkArchitecture
+{
+    /// <summary>Fully connected layers over the flattened input.</summary>
+    Mlp,
+
+    /// <summary>Convolution blocks (3x3, stride 2) followed by fully connected layers.</summary>
+    Cnn,
+}
+
+/// <summary>The nonlinearity applied after every hidden layer.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ActivationKind>))]
+public enum ActivationKind
+{
+    /// <summary>max(0, x): the paper's default, and the one whose units can die.</summary>
+    ReLU,
+
+    /// <summary>Leaky ReLU with slope 0.01 for negative inputs.</summary>
+    LeakyReLU,
+
+    /// <summary>Hyperbolic tangent.</summary>
+    Tanh,
+
+    /// <summary>Gaussian error linear unit.</summary>
+    Gelu,
+
+    /// <summary>Logistic sigmoid.</summary>
+    Sigmoid,
+}
+
+/// <summary>Normalization placed in every hidden layer, between the affine map and the activation.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NormalizationKind>))]
+public enum NormalizationKind
+{
+    /// <summary>No normalization.</summary>
+    None,
+
+    /// <summary>LayerNorm over the features of each sample (per channel-height-width map for conv layers).</summary>
+    LayerNorm,
+
+    /// <summary>BatchNorm over the batch (BatchNorm1d / BatchNorm2d).</summary>
+    BatchNorm,
+}
+
+/// <summary>
+/// A serializable description of a network: body, activation, normalization and output head.
+/// <see cref="NetworkFactory.Create(NetworkSpec, long, TorchSharp.torch.Device?)"/> turns it into a module.
+/// </summary>
+public sealed record NetworkSpec
+{
+    /// <summary>Body family.</summary>
+    public NetworkArchitecture Architecture { get; init; } = NetworkArchitecture.Mlp;
+
+    /// <summary>Shape of one input sample: <c>[features]</c> for an MLP, <c>[channels, height, width]</c> for a CNN
+    /// (an MLP also accepts an image shape and flattens it).</summary>
+    public int[] InputShape { get; init; } = [784];
+
+    /// <summary>Widths of the fully connected hidden layers (for a CNN: those after the convolutions).</summary>
+    public int[] HiddenWidths { get; init; } = [256, 256];
+
+    /// <summary>Output channels of each convolution block (CNN only). Each block is a 3x3 convolution with stride 2.</summary>
+    public int[] ConvChannels { get; init; } = [16, 32];
+
+    /// <summary>Hidden activation.</summary>
+    public ActivationKind Activation { get; init; } = ActivationKind.ReLU;
+
+    /// <summary>Normalization in every hidden layer, before the activation (PAPER.md §8.2).</summary>
+    public NormalizationKind Normalization { get; init; } = NormalizationKind.None;
+
+    /// <summary>The output head.</summary>
+    public HeadSpec Head { get; init; } = new();
+
+    /// <summary>Number of input features after flattening.</summary>
+    [JsonIgnore]
+    public int InputSize => InputShape.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Checks the spec and throws <see cref="ArgumentException"/> naming the first bad field.</summary>
+    public void Validate()
+    {
+        if (InputShape is null || InputShape.Length == 0 || InputShape.Any(d => d <= 0))
+            throw new ArgumentException($"{nameof(InputShape)} must be a non-empty list of positive sizes; got [{string.Join(", ", InputShape ?? [])}].");
+        if (HiddenWidths is null || HiddenWidths.Any(w => w <= 0))
+            throw new ArgumentException($"{nameof(HiddenWidths)} must hold positive widths; got [{string.Join(", ", HiddenWidths ?? [])}].");
+        if (Architecture == NetworkArchitecture.Cnn)
+        {
+            if (InputShape.Length != 3)
+                throw new ArgumentException($"A CNN needs {nameof(InputShape)} = [channels, height, width]; got [{string.Join(", ", InputShape)}].");
+            if (ConvChannels is null || ConvChannels.Length == 0 || ConvChannels.Any(c => c <= 0))
+                throw new ArgumentException($"{nameof(ConvChannels)} must hold at least one positive channel count for a CNN.");
+        }
+        Head.Validate();
+    }
+}

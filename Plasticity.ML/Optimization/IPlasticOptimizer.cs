@@ -1,0 +1,44 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Optimization;
+
+/// <summary>
+/// An optimizer over a fixed list of parameters whose state interventions can inspect and reset: all of it
+/// (optimizer-state reset), one parameter, or chosen rows of one parameter (the units ReDo recycles).
+/// </summary>
+public interface IPlasticOptimizer : IDisposable
+{
+    /// <summary>The settings it was built from.</summary>
+    OptimizerOptions Options { get; }
+
+    /// <summary>The parameters it updates, in order.</summary>
+    IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>The current step size (schedules may change it).</summary>
+    double LearningRate { get; set; }
+
+    /// <summary>Number of steps taken since creation or the last full <see cref="ResetState()"/>.</summary>
+    long StepCount { get; }
+
+    /// <summary>Clears the gradients of all parameters.</summary>
+    void ZeroGrad();
+
+    /// <summary>Applies one update from the current gradients.</summary>
+    void Step();
+
+    /// <summary>Forgets all state (moments, momentum, step count), as if freshly created.</summary>
+    void ResetState();
+
+    /// <summary>
+    /// Zeroes the state of one parameter, or only of the given rows (indices along dimension 0, i.e. units) when
+    /// <paramref name="rows"/> is not null. Throws <see cref="NotSupportedException"/> if the implementation cannot.
+    /// </summary>
+    void ResetState(Parameter parameter, long[]? rows = null);
+
+    /// <summary>
+    /// The named state tensors of one parameter (e.g. "exp_avg", "exp_avg_sq", "momentum_buffer"), each the shape of
+    /// the parameter; empty before the first step or when the implementation does not expose state.
+    /// </summary>
+    IReadOnlyDictionary<string, Tensor> StateOf(Parameter parameter);
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Serialization;
+
+namespace Plasticity.ML.Optimization;
+
+/// <summary>The optimization algorithm.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
+public enum OptimizerKind
+{
+    /// <summary>Stochastic gradient descent, optionally with (Nesterov) momentum and coupled weight decay.</summary>
+    Sgd,
+
+    /// <summary>Adam (Kingma and Ba) with coupled weight decay (L2 added to the gradient).</summary>
+    Adam,
+
+    /// <summary>AdamW: Adam with decoupled weight decay.</summary>
+    AdamW,
+}
+
+/// <summary>Which code runs the optimizer step.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OptimizerImplementation>))]
+public enum OptimizerImplementation
+{
+    /// <summary>Plasticity.ML's own step, whose state is addressable per parameter and per unit.</summary>
+    Plastic,
+
+    /// <summary>TorchSharp's <c>torch.optim</c> classes (state is only resettable as a whole).</summary>
+    TorchSharp,
+}
+
+/// <summary>Optimizer settings. The plasticity probe builds its fresh optimizer from the same options.</summary>
+public sealed record OptimizerOptions
+{
+    /// <summary>Algorithm.</summary>
+    public OptimizerKind Kind { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Implementation.</summary>
+    public OptimizerImplementation Implementation { get; init; } = OptimizerImplementation.Plastic;
+
+    /// <summary>Step size.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>SGD momentum (0 for none).</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>Use Nesterov momentum (SGD).</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Adam's first-moment decay.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's second-moment decay.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>Adam's epsilon, added outside the square root: <c>m / (sqrt(v) + eps)</c>.</summary>
+    public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>Adam's epsilon inside the square root, <c>m / (sqrt(v + epsBar) + eps)</c> (the paper's Eq. 6); 0 for none.</summary>
+    public double EpsilonInsideSqrt { get; init; }
+
+    /// <summary>Weight decay: coupled (L2 on the gradient) for SGD and Adam, decoupled for AdamW.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Checks the options and throws <see cref="ArgumentException"/> naming the bad field.</summary>
+    public void Validate()
+    {
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"{nameof(LearningRate)} must be positive and finite; got {LearningRate}.");
+        if (Momentum is < 0 or >= 1) throw new ArgumentException($"{nameof(Momentum)} must lie in [0, 1); got {Momentum}.");
+        if (Beta1 is < 0 or >= 1) throw new ArgumentException($"{nameof(Beta1)} must lie in [0, 1); got {Beta1}.");
+        if (Beta2 is < 0 or >= 1) throw new ArgumentException($"{nameof(Beta2)} must lie in [0, 1); got {Beta2}.");
+        if (Epsilon < 0) throw new ArgumentException($"{nameof(Epsilon)} must be non-negative; got {Epsilon}.");
+        if (EpsilonInsideSqrt < 0) throw new ArgumentException($"{nameof(EpsilonInsideSqrt)} must be non-negative; got {EpsilonInsideSqrt}.");
+        if (WeightDecay < 0) throw new ArgumentException($"{nameof(WeightDecay)} must be non-negative; got {WeightDecay}.");
+        if (Nesterov && Momentum == 0) throw new ArgumentException("Nesterov momentum needs Momentum > 0.");
+        if (Implementation == OptimizerImplementation.TorchSharp && EpsilonInsideSqrt != 0)
+            throw new ArgumentException($"TorchSharp's Adam has no epsilon inside the square root; use {nameof(OptimizerImplementation.Plastic)} for {nameof(EpsilonInsideSqrt)}.");
+    }
+}

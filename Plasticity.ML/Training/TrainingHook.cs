@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Training;
+
+/// <summary>
+/// A piece of behaviour that plugs into the continual trainer: interventions (resets, ReDo, L2-init, SAM, ...) and
+/// recorders (statistics at probe points). Every method has a no-op default; hooks run in list order.
+/// </summary>
+/// <remarks>
+/// The order within one step is: forward, loss, <see cref="AdditionalLoss"/>, backward, <see cref="AfterBackward"/>,
+/// optimizer step, <see cref="AfterStep"/>. Task boundaries call <see cref="OnTaskEnd"/> then, for the next task,
+/// <see cref="OnTaskStart"/>.
+/// </remarks>
+public abstract class TrainingHook
+{
+    /// <summary>Once, before the first task, after the network and optimizer exist.</summary>
+    public virtual void OnTrainingStart(TrainingContext context) { }
+
+    /// <summary>When a task starts (<see cref="TrainingContext.TaskIndex"/> is the new task; 0 for the first).</summary>
+    public virtual void OnTaskStart(TrainingContext context) { }
+
+    /// <summary>A term to add to the loss of this step (e.g. an L2-init penalty), or null.</summary>
+    public virtual Tensor? AdditionalLoss(TrainingContext context) => null;
+
+    /// <summary>After gradients are computed, before the optimizer step (e.g. SAM re-evaluates them here).</summary>
+    public virtual void AfterBackward(TrainingContext context) { }
+
+    /// <summary>After the optimizer step.</summary>
+    public virtual void AfterStep(TrainingContext context) { }
+
+    /// <summary>When a task ends, before its evaluation and probe.</summary>
+    public virtual void OnTaskEnd(TrainingContext context) { }
+
+    /// <summary>At a probe point (the start of training and after each probed task): add statistics to <paramref name="record"/>.</summary>
+    public virtual void OnProbePoint(TrainingContext context, ProbePointRecord record) { }
+}
