@@ -17,6 +17,11 @@ public sealed class ImageDataset
         int size = imageShape.Aggregate(1, (a, b) => a * b);
         if (pixels.Length != (long)labels.Length * size)
             throw new ArgumentException($"Dataset '{name}': {pixels.Length} pixel values do not match {labels.Length} images of {size} values.");
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            if (!float.IsFinite(pixels[i]))
+                throw new ArgumentException($"Dataset '{name}': pixel {i % size} of image {i / size} is {pixels[i]}; NaN and infinite values cannot be trained on.");
+        }
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] < 0 || labels[i] >= classCount)
