@@ -45,6 +45,12 @@ public sealed class SpectralNormHook : TrainingHook
     /// <summary>The normalized layer's weight parameter (after <see cref="OnTrainingStart"/>).</summary>
     public Parameter? Weight => weight;
 
+    /// <summary>The left singular vector estimate (for tests).</summary>
+    internal Tensor? U => u;
+
+    /// <summary>The right singular vector estimate (for tests).</summary>
+    internal Tensor? V => v;
+
     /// <inheritdoc />
     public override void OnTrainingStart(TrainingContext context) => Start(context.Network, context.Seed);
 
