@@ -31,12 +31,15 @@ public sealed class CompositionTests
 
     private static BoundaryRecorder Run(params InterventionSpec[] interventions)
     {
-        var data = FashionMnist.LoadEmbedded().Subset(32, seed: 1);
+        // A synthetic 32-image, 4x4-pixel, 3-class dataset keeps the run instant.
+        var random = new Random(1);
+        var pixels = Enumerable.Range(0, 32 * 16).Select(_ => (float)random.NextDouble()).ToArray();
+        var data = new ImageDataset("synthetic", pixels, Enumerable.Range(0, 32).Select(i => i % 3).ToArray(), [4, 4], 3);
         var tasks = TaskSequence.Create(new TaskSequenceSpec { Kind = TaskSequenceKind.RandomLabels, Tasks = 2, Seed = 3 }, data);
         var recorder = new BoundaryRecorder();
         using var trainer = new ContinualTrainer(new ContinualTrainingOptions
         {
-            Network = new NetworkSpec { HiddenWidths = [4], Head = new HeadSpec { Kind = HeadKind.Classification, Outputs = 10 } },
+            Network = new NetworkSpec { InputShape = [16], HiddenWidths = [4], Head = new HeadSpec { Kind = HeadKind.Classification, Outputs = 3 } },
             BatchSize = 8,
             StepsPerTask = 2,
             Seed = 4,
