@@ -92,5 +92,24 @@ public sealed class InterventionsExperiment : LabExperiment
         };
     }
 
+    /// <inheritdoc />
+    /// <remarks>Adds the table in the layout of PAPER.md §5.3: one row per intervention, one column per
+    /// architecture and head, each cell the plasticity loss (mean ± std over seeds) with the final accuracy.</remarks>
+    public override void Analyze(ExperimentResult result, LabRunContext context, Reporting.MarkdownReport report)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(report);
+        var summaries = result.Summaries.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        string[] columns = ["mlp/regression", "mlp/two-hot", "cnn/regression", "cnn/two-hot"];
+        var interventions = result.Spec.Variants.Select(v => v.Name[(v.Name.LastIndexOf('/') + 1)..]).Distinct(StringComparer.Ordinal);
+        var rows = interventions.Select(intervention => (IReadOnlyList<string>)
+            [intervention, .. columns.Select(column => summaries.TryGetValue($"{column}/{intervention}", out var s)
+                ? $"{s.PlasticityLoss.ToString("0.000")} (acc {s.FinalAccuracy.Mean.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)})"
+                : "—")]);
+        report.Heading("Plasticity loss by intervention (Fig. 6 layout)")
+            .Paragraph("Plasticity loss = final probe loss minus initial probe loss (lower is better), mean ± std over seeds; final training accuracy on the last task in brackets.")
+            .Table(["Intervention", .. columns], rows);
+    }
+
     private sealed record Size(int Samples, int Width, int Channels, int Tasks, int Steps, int ProbeTargets, int ProbeSteps, int ProbeInputs, int Seeds);
 }
