@@ -7,8 +7,23 @@ namespace Plasticity.ML.Interventions;
 /// A serializable intervention: what it does and when (<see cref="Timing"/>). <see cref="CreateHook"/> gives the
 /// trainer hook that carries it out. Interventions compose: the training options hold a list, applied in order.
 /// </summary>
+/// <remarks>
+/// Composition order: at every hook point (task start, extra loss, after backward, after step) the trainer calls
+/// the interventions' hooks in list order, then the hooks added with <c>ContinualTrainer.AddHook</c>. So
+/// <c>[shrink-perturb, reset-last-1]</c> leaves a freshly drawn output layer, while <c>[reset-last-1,
+/// shrink-perturb]</c> also shrinks it. Interventions that act at the same moment see each other's effects in
+/// that order; parameterizations (spectral normalization) belong after interventions that rewrite their layer.
+/// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ResetSpec), "reset")]
+[JsonDerivedType(typeof(OptimizerStateResetSpec), "optimizer-reset")]
+[JsonDerivedType(typeof(ShrinkPerturbSpec), "shrink-perturb")]
+[JsonDerivedType(typeof(ReDoSpec), "redo")]
+[JsonDerivedType(typeof(ContinualBackpropSpec), "continual-backprop")]
+[JsonDerivedType(typeof(L2InitSpec), "l2-init")]
+[JsonDerivedType(typeof(WeightDecaySpec), "weight-decay")]
+[JsonDerivedType(typeof(SamSpec), "sam")]
+[JsonDerivedType(typeof(SpectralNormSpec), "spectral-norm")]
 public abstract record InterventionSpec
 {
     /// <summary>When it acts.</summary>

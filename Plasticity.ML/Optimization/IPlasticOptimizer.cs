@@ -37,6 +37,14 @@ public interface IPlasticOptimizer : IDisposable
     void ResetState(Parameter parameter, long[]? rows = null);
 
     /// <summary>
+    /// Zeroes the state of the given columns (indices along dimension 1, i.e. the input units or channels a
+    /// weight reads) of one parameter: the outgoing weights of units that ReDo or continual backprop recycle.
+    /// Throws <see cref="NotSupportedException"/> if the implementation cannot.
+    /// </summary>
+    void ResetStateColumns(Parameter parameter, long[] columns) =>
+        throw new NotSupportedException($"{GetType().Name} cannot reset the state of single columns.");
+
+    /// <summary>
     /// The named state tensors of one parameter (e.g. "exp_avg", "exp_avg_sq", "momentum_buffer"), each the shape of
     /// the parameter; empty before the first step or when the implementation does not expose state.
     /// </summary>

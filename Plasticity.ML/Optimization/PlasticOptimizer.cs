@@ -158,6 +158,20 @@ public sealed class PlasticOptimizer : IPlasticOptimizer
     }
 
     /// <inheritdoc />
+    public void ResetStateColumns(Parameter parameter, long[] columns)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (!parameters.Contains(parameter, ReferenceEqualityComparer.Instance))
+            throw new ArgumentException("The parameter is not updated by this optimizer.", nameof(parameter));
+        if (parameter.dim() < 2) throw new ArgumentException($"A parameter of {parameter.dim()} dimension(s) has no columns.", nameof(parameter));
+        if (columns.Length == 0 || !state.TryGetValue(parameter, out var s)) return;
+        using var noGrad = no_grad();
+        using var index = tensor(columns);
+        foreach (var t in s.Values) t.index_fill_(1, index, 0.0);
+    }
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> StateOf(Parameter parameter) =>
         state.TryGetValue(parameter, out var s) ? s : new Dictionary<string, Tensor>();
 

@@ -68,6 +68,11 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
             $"TorchSharp's optimizers cannot reset the state of a single parameter; use {nameof(OptimizerImplementation)}.{nameof(OptimizerImplementation.Plastic)}.");
 
     /// <inheritdoc />
+    public void ResetStateColumns(Parameter parameter, long[] columns) =>
+        throw new NotSupportedException(
+            $"TorchSharp's optimizers cannot reset the state of single columns; use {nameof(OptimizerImplementation)}.{nameof(OptimizerImplementation.Plastic)}.");
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, Tensor> StateOf(Parameter parameter) => new Dictionary<string, Tensor>();
 
     /// <inheritdoc />

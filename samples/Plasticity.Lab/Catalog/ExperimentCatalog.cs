@@ -7,6 +7,7 @@ public static class ExperimentCatalog
     public static IReadOnlyList<LabExperiment> All { get; } =
     [
         new PlasticityExperiment(),
+        new InterventionsExperiment(),
     ];
 
     /// <summary>The experiment run when none is named.</summary>

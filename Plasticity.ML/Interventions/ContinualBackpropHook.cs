@@ -1,0 +1,125 @@
+using Plasticity.ML.Common;
+using Plasticity.ML.Networks;
+using Plasticity.ML.Training;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Interventions;
+
+/// <summary>
+/// Carries out <see cref="ContinualBackpropSpec"/>. After each optimizer step it <see cref="Observe"/>s the
+/// mini-batch (ages and utilities), then, when the timing acts, <see cref="Replace"/>s units. Utilities use the
+/// weights after the step and activations recomputed on the batch without side effects (one extra forward pass).
+/// The reference's bias correction of the next layer is not applied.
+/// </summary>
+public sealed class ContinualBackpropHook : TrainingHook
+{
+    private readonly ContinualBackpropSpec spec;
+    private double[][] utility = [];
+    private long[][] age = [];
+    private double[] pending = [];
+    private long[] positions = [];
+    private int replacements;
+
+    /// <summary>Creates the hook for <paramref name="spec"/>.</summary>
+    public ContinualBackpropHook(ContinualBackpropSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        this.spec = spec;
+    }
+
+    /// <summary>The running utility of each unit of hidden layer <paramref name="layer"/> (a copy).</summary>
+    public double[] Utilities(int layer) => (double[])utility[layer].Clone();
+
+    /// <summary>The age in steps of each unit of hidden layer <paramref name="layer"/> (a copy).</summary>
+    public long[] Ages(int layer) => (long[])age[layer].Clone();
+
+    /// <summary>The fractional number of replacements carried over in hidden layer <paramref name="layer"/>.</summary>
+    public double PendingReplacements(int layer) => pending[layer];
+
+    /// <inheritdoc />
+    public override void OnTrainingStart(TrainingContext context) => Start(context.Network);
+
+    /// <inheritdoc />
+    public override void AfterStep(TrainingContext context)
+    {
+        var inputs = context.BatchInputs ?? throw new InvalidOperationException("Continual backprop needs the step's mini-batch.");
+        Observe(context.Network, inputs);
+        if (spec.Timing.ActsAfterStep(context.GlobalStep)) Replace(context);
+    }
+
+    /// <summary>Starts tracking <paramref name="network"/>: every unit of age 0 and utility 0.</summary>
+    public void Start(PlasticNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var layers = network.HiddenLayers;
+        utility = layers.Select(l => new double[l.Units]).ToArray();
+        age = layers.Select(l => new long[l.Units]).ToArray();
+        pending = new double[layers.Count];
+        positions = new long[layers.Count];
+        replacements = 0;
+    }
+
+    /// <summary>Ages every unit by one step and updates its utility from the activations on <paramref name="inputs"/>.</summary>
+    public void Observe(PlasticNetwork network, Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (utility.Length != network.HiddenLayers.Count) throw new InvalidOperationException("Call Start (or OnTrainingStart) before Observe.");
+        var (means, p) = UnitActivity.Measure(network, inputs);
+        positions = p;
+        for (int l = 0; l < means.Length; l++)
+        {
+            var outgoing = OutgoingMagnitude(network, l, p[l]);
+            for (int i = 0; i < means[l].Length; i++)
+            {
+                utility[l][i] = spec.Decay * utility[l][i] + (1 - spec.Decay) * means[l][i] * outgoing[i];
+                age[l][i]++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// In every hidden layer, adds <c>rho * (number of mature units)</c> to the pending count and replaces its whole
+    /// part: the mature units with the lowest utility (ties by index). Returns the replaced units per layer.
+    /// </summary>
+    public long[][] Replace(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var network = context.Network;
+        var replaced = new long[utility.Length][];
+        for (int l = 0; l < utility.Length; l++)
+        {
+            var mature = Enumerable.Range(0, age[l].Length).Where(i => age[l][i] > spec.MaturityThreshold).ToArray();
+            pending[l] += spec.ReplacementRate * mature.Length;
+            int count = Math.Min((int)Math.Floor(pending[l]), mature.Length);
+            if (count <= 0)
+            {
+                replaced[l] = [];
+                continue;
+            }
+            pending[l] -= count;
+            var chosen = mature.OrderBy(i => utility[l][i]).ThenBy(i => i).Take(count).Select(i => (long)i).OrderBy(i => i).ToArray();
+            UnitRecycling.Recycle(network, spec.ResetOptimizerState ? context.Optimizer : null, l, chosen, positions[l],
+                SeedSequence.CreateRandom(context.Seed, "continual-backprop", replacements++));
+            foreach (var i in chosen)
+            {
+                age[l][i] = 0;
+                utility[l][i] = 0;
+            }
+            replaced[l] = chosen;
+        }
+        return replaced;
+    }
+
+    private static double[] OutgoingMagnitude(PlasticNetwork network, int layer, long positionsPerUnit)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var weight = UnitRecycling.OutgoingWeight(network, layer).abs();
+        int units = network.HiddenLayers[layer].Units;
+        // Columns (dimension 1) are the units read; a linear layer reading a convolution sees each channel as a block of positions.
+        if (weight.dim() == 2 && weight.shape[1] != units) weight = weight.view(weight.shape[0], units, positionsPerUnit);
+        var dims = Enumerable.Range(0, (int)weight.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
+        return weight.sum(dims).to_type(ScalarType.Float64).data<double>().ToArray();
+    }
+}

@@ -1,0 +1,56 @@
+using Plasticity.ML.Common;
+using Plasticity.ML.Training;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Interventions;
+
+/// <summary>
+/// ReDo (Sokar et al. 2023): every period, re-initialize the incoming weights of the tau-dormant units of the
+/// hidden layers, zero their outgoing weights and the optimizer state of both (see <see cref="DormantUnits"/>).
+/// Dormancy is measured on <see cref="Samples"/> inputs of the current task drawn from a seeded stream.
+/// Needs an optimizer whose state resets per row and column (<c>OptimizerImplementation.Plastic</c>) unless
+/// <see cref="ResetOptimizerState"/> is false.
+/// </summary>
+public sealed record ReDoSpec : InterventionSpec
+{
+    /// <summary>Creates the spec with the reference's cadence: every 1,000 steps.</summary>
+    public ReDoSpec() => Timing = InterventionTiming.Every(1000);
+
+    /// <summary>Dormancy threshold tau on the normalized score (PAPER.md §8.5: 0.1).</summary>
+    public double Tau { get; init; } = 0.1;
+
+    /// <summary>Inputs of the current task on which dormancy is measured.</summary>
+    public int Samples { get; init; } = 256;
+
+    /// <summary>Zero the optimizer state of the recycled weights (ReDo zeroes the Adam moments).</summary>
+    public bool ResetOptimizerState { get; init; } = true;
+
+    /// <inheritdoc />
+    public override string DisplayName => $"redo-{Tau:g3}";
+
+    /// <inheritdoc />
+    public override TrainingHook CreateHook() => new Hook(this);
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (!(Tau >= 0) || double.IsInfinity(Tau)) throw new ArgumentException($"{nameof(Tau)} must be finite and non-negative; got {Tau}.");
+        if (Samples <= 0) throw new ArgumentException($"{nameof(Samples)} must be positive; got {Samples}.");
+    }
+
+    private sealed class Hook(ReDoSpec spec) : ScheduledInterventionHook(spec.Timing)
+    {
+        protected override void Act(TrainingContext context, int action)
+        {
+            var task = context.Task ?? throw new InvalidOperationException("ReDo needs the current task's inputs to measure dormancy.");
+            using var scope = NewDisposeScope();
+            var sampler = SeedSequence.CreateRandom(context.Seed, "redo-samples", action);
+            var indices = new long[Math.Min(spec.Samples, task.Count)];
+            for (int i = 0; i < indices.Length; i++) indices[i] = sampler.Next(task.Count);
+            var inputs = task.Inputs.index_select(0, tensor(indices, device: task.Inputs.device));
+            DormantUnits.Recycle(context.Network, spec.ResetOptimizerState ? context.Optimizer : null, inputs, spec.Tau,
+                SeedSequence.CreateRandom(context.Seed, "redo", action));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Serialization;
+using Plasticity.ML.Training;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Interventions;
+
+/// <summary>How weight decay enters training.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<WeightDecayMode>))]
+public enum WeightDecayMode
+{
+    /// <summary>An L2 term <c>(lambda / 2) * ||theta||^2</c> in the loss, so the gradient gains <c>lambda * theta</c>
+    /// (the convention of <c>torch.optim</c>'s coupled <c>weight_decay</c>); adaptive optimizers rescale it.</summary>
+    Coupled,
+
+    /// <summary>After the optimizer step, <c>theta &lt;- (1 - lr * lambda) * theta</c> (AdamW-style, whatever the optimizer).</summary>
+    Decoupled,
+}
+
+/// <summary>
+/// Weight decay on every parameter, as an intervention independent of the optimizer's own
+/// <c>WeightDecay</c> setting (Lyle et al. 2023 use 1e-5). Acts in every step by default.
+/// </summary>
+public sealed record WeightDecaySpec : InterventionSpec
+{
+    /// <summary>Creates the spec, acting in every step.</summary>
+    public WeightDecaySpec() => Timing = InterventionTiming.EveryStep;
+
+    /// <summary>Decay coefficient lambda.</summary>
+    public double Coefficient { get; init; } = 1e-5;
+
+    /// <summary>Coupled (L2 in the loss) or decoupled (shrink after the step).</summary>
+    public WeightDecayMode Mode { get; init; } = WeightDecayMode.Coupled;
+
+    /// <inheritdoc />
+    public override string DisplayName => $"weight-decay-{(Mode == WeightDecayMode.Coupled ? "l2" : "decoupled")}-{Coefficient:g3}";
+
+    /// <inheritdoc />
+    public override TrainingHook CreateHook() => new Hook(this);
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        StepwiseTiming.Validate(Timing, "Weight decay");
+        if (!(Coefficient >= 0) || double.IsInfinity(Coefficient)) throw new ArgumentException($"{nameof(Coefficient)} must be finite and non-negative; got {Coefficient}.");
+    }
+
+    private sealed class Hook(WeightDecaySpec spec) : TrainingHook
+    {
+        public override Tensor? AdditionalLoss(TrainingContext context)
+        {
+            if (spec.Mode != WeightDecayMode.Coupled || !StepwiseTiming.ActsInStep(spec.Timing, context.GlobalStep)) return null;
+            using var scope = NewDisposeScope();
+            Tensor? sum = null;
+            foreach (var p in context.Network.parameters())
+            {
+                var term = p.square().sum();
+                sum = sum is null ? term : sum + term;
+            }
+            return sum is null ? null : (sum * (spec.Coefficient / 2)).MoveToOuterDisposeScope();
+        }
+
+        public override void AfterStep(TrainingContext context)
+        {
+            // AfterStep sees the completed step count, so ActsAfterStep is the same moment as ActsInStep above.
+            if (spec.Mode != WeightDecayMode.Decoupled || !spec.Timing.ActsAfterStep(context.GlobalStep)) return;
+            double factor = 1 - context.Optimizer.LearningRate * spec.Coefficient;
+            using var noGrad = no_grad();
+            foreach (var p in context.Network.parameters()) p.mul_(factor);
+        }
+    }
+}

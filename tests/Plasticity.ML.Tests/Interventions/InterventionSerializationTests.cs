@@ -1,0 +1,65 @@
+using Plasticity.ML.Common;
+using Plasticity.ML.Interventions;
+using Plasticity.ML.Training;
+
+namespace Plasticity.ML.Tests.Interventions;
+
+[TestClass]
+public sealed class InterventionSerializationTests
+{
+    /// <summary>Every intervention, each with non-default settings.</summary>
+    private static IReadOnlyList<InterventionSpec> Catalogue() =>
+    [
+        new ResetSpec { Layers = 2, ResetOptimizerState = false, Timing = InterventionTiming.Every(50) },
+        new OptimizerStateResetSpec { Timing = InterventionTiming.Every(7) },
+        new ShrinkPerturbSpec { Lambda = 0.6, Sigma = 0.02 },
+        new ReDoSpec { Tau = 0.025, Samples = 64, ResetOptimizerState = false, Timing = InterventionTiming.Every(200) },
+        new ContinualBackpropSpec { ReplacementRate = 3e-4, MaturityThreshold = 50, Decay = 0.95, ResetOptimizerState = false },
+        new L2InitSpec { Lambda = 1e-2, Timing = InterventionTiming.Every(2) },
+        new WeightDecaySpec { Coefficient = 1e-4, Mode = WeightDecayMode.Decoupled },
+        new SamSpec { Rho = 0.1 },
+        new SpectralNormSpec { Layer = 1, PowerIterations = 2 },
+    ];
+
+    [TestMethod]
+    public void EveryInterventionSurvivesJsonInsideTrainingOptions()
+    {
+        var catalogue = Catalogue();
+        var registered = typeof(InterventionSpec).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(InterventionSpec)) && !t.IsAbstract).ToHashSet();
+        CollectionAssert.AreEquivalent(registered.ToArray(), catalogue.Select(s => s.GetType()).ToArray(), "the catalogue covers every intervention type");
+
+        var options = new ContinualTrainingOptions { Interventions = catalogue };
+        string json = PlasticityJson.Serialize(options);
+        var back = PlasticityJson.Deserialize<ContinualTrainingOptions>(json);
+
+        Assert.HasCount(catalogue.Count, back.Interventions);
+        for (int i = 0; i < catalogue.Count; i++)
+        {
+            Assert.AreEqual(catalogue[i], back.Interventions[i], $"{catalogue[i].DisplayName} after a round trip: {json}");
+            back.Interventions[i].Validate();
+            Assert.IsNotNull(back.Interventions[i].CreateHook());
+        }
+        StringAssert.Contains(json, "\"type\": \"continual-backprop\"");
+    }
+
+    [TestMethod]
+    public void BadSettingsAreRejectedNamingTheField()
+    {
+        var bad = new (InterventionSpec Spec, string Field)[]
+        {
+            (new ShrinkPerturbSpec { Lambda = -1 }, "Lambda"),
+            (new ReDoSpec { Tau = double.NaN }, "Tau"),
+            (new ContinualBackpropSpec { ReplacementRate = 2 }, "ReplacementRate"),
+            (new ContinualBackpropSpec { Decay = 1 }, "Decay"),
+            (new L2InitSpec { Timing = InterventionTiming.AtTaskBoundaries }, "Timing"),
+            (new SamSpec { Rho = 0 }, "Rho"),
+            (new SpectralNormSpec { Timing = InterventionTiming.Every(3) }, "Timing"),
+            (new WeightDecaySpec { Coefficient = -1 }, "Coefficient"),
+        };
+        foreach (var (spec, field) in bad)
+        {
+            var error = Assert.ThrowsExactly<ArgumentException>(spec.Validate, spec.GetType().Name);
+            StringAssert.Contains(error.Message, field);
+        }
+    }
+}
