@@ -59,7 +59,7 @@ public static class Program
     {
         var report = new BenchmarkReport();
         var data = FashionMnist.LoadEmbedded().Subset(2000, seed: 1);
-        int matmulN = quick ? 512 : 1024;
+        int matmulN = quick ? 384 : 1024;
         Log("matmul ceiling");
         report.CeilingOne = MatmulCeiling.Measure(1, matmulN, quick ? 2 : 4, quick ? 3 : 7);
         report.CeilingTwo = MatmulCeiling.Measure(2, matmulN, quick ? 2 : 4, quick ? 3 : 7);
@@ -68,27 +68,27 @@ public static class Program
         foreach (var (name, options) in OptimizerStepBenchmark.Configurations)
         {
             Log("optimizer " + name);
-            report.Optimizers.Add(OptimizerStepBenchmark.Measure(name, options, quick ? 20 : 100, quick ? 3 : 9));
+            report.Optimizers.Add(OptimizerStepBenchmark.Measure(name, options, quick ? 10 : 100, quick ? 3 : 9));
         }
         foreach (bool layerNorm in new[] { false, true })
         {
             foreach (int batch in new[] { 16, 64, 256, 1024 })
             {
                 Log($"train step batch {batch} layerNorm {layerNorm}");
-                int steps = quick ? Math.Max(3, 256 / batch) : Math.Max(10, 8192 / batch);
-                report.TrainSteps.Add(TrainStepBenchmark.Measure(data, batch, layerNorm, steps, quick ? 2 : 7));
+                int steps = quick ? Math.Max(2, 64 / batch) : Math.Max(10, 4096 / batch);
+                report.TrainSteps.Add(TrainStepBenchmark.Measure(data, batch, layerNorm, steps, quick ? 1 : 7));
             }
         }
         foreach (int batch in quick ? new[] { 64 } : new[] { 16, 64, 256, 1024 })
         {
             Log($"thread scaling batch {batch}");
-            int steps = quick ? 5 : Math.Max(10, 4096 / batch);
-            var (one, two) = TrainStepBenchmark.ThreadScaling(data, batch, steps, quick ? 2 : 7);
+            int steps = quick ? 4 : Math.Max(10, 2048 / batch);
+            var (one, two) = TrainStepBenchmark.ThreadScaling(data, batch, steps, quick ? 1 : 7);
             report.ThreadScaling.Add((batch, one, two));
         }
         TorchThreads.Set(1);
         Log("probe");
-        report.Probe = ProbeBenchmark.Measure(data, 1, quick ? 50 : 500, quick ? 1 : 3);
+        report.Probe = ProbeBenchmark.Measure(data, 1, quick ? 20 : 500, quick ? 1 : 3);
         return report;
     }
 
