@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Plasticity.ML.Optimization;
+
+namespace Plasticity.ML.Benchmarks;
+
+/// <summary>The figures of one benchmark run and their markdown rendering.</summary>
+public sealed class BenchmarkReport
+{
+    /// <summary>Matmul GFLOP/s on 1 thread.</summary>
+    public double CeilingOne { get; set; }
+
+    /// <summary>Matmul GFLOP/s on 2 threads.</summary>
+    public double CeilingTwo { get; set; }
+
+    /// <summary>Optimizer step comparisons.</summary>
+    public List<OptimizerStepResult> Optimizers { get; } = [];
+
+    /// <summary>Training step comparisons.</summary>
+    public List<TrainStepResult> TrainSteps { get; } = [];
+
+    /// <summary>Reference-loop seconds per step on 1 and 2 threads, per batch size.</summary>
+    public List<(int Batch, double One, double Two)> ThreadScaling { get; } = [];
+
+    /// <summary>Probe cost.</summary>
+    public ProbeResult? Probe { get; set; }
+
+    /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
+    public IEnumerable<string> InvalidFigures()
+    {
+        static bool Bad(double x) => !double.IsFinite(x) || x <= 0;
+        if (Bad(CeilingOne)) yield return "ceiling 1 thread";
+        if (Bad(CeilingTwo)) yield return "ceiling 2 threads";
+        if (Optimizers.Count == 0) yield return "optimizer steps";
+        foreach (var o in Optimizers.Where(o => Bad(o.OursSeconds) || Bad(o.TorchSharpSeconds))) yield return "optimizer " + o.Name;
+        if (TrainSteps.Count == 0) yield return "train steps";
+        foreach (var t in TrainSteps.Where(t => Bad(t.OursSeconds) || Bad(t.ReferenceSeconds))) yield return $"train step {t.Batch}/{t.LayerNorm}";
+        foreach (var s in ThreadScaling.Where(s => Bad(s.One) || Bad(s.Two))) yield return $"threads {s.Batch}";
+        if (Probe is null || Bad(Probe.ProbeSeconds) || Bad(Probe.ReferenceStepSeconds)) yield return "probe";
+    }
+
+    /// <summary>The report as markdown.</summary>
+    public string ToMarkdown(bool quick, double seconds)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var s = new StringBuilder();
+        s.AppendLine("## Measured figures" + (quick ? " (quick mode: few repetitions, not for comparison)" : ""));
+        s.AppendLine();
+        s.AppendLine(c, $"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}; run took {seconds:F0} s.");
+        s.AppendLine(c, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}.");
+        s.AppendLine("- Shared with other agents while measured: absolute times are noisy; each ratio compares two sides measured interleaved in the same run.");
+        s.AppendLine();
+        s.AppendLine("### Matmul ceiling (fp32, square matmul)");
+        s.AppendLine();
+        s.AppendLine("| threads | GFLOP/s | ratio to 1 thread |");
+        s.AppendLine("|---|---|---|");
+        s.AppendLine(c, $"| 1 | {CeilingOne:F1} | 1.00 |");
+        s.AppendLine(c, $"| 2 | {CeilingTwo:F1} | {CeilingTwo / CeilingOne:F2} |");
+        s.AppendLine();
+        s.AppendLine("### Optimizer step, MLP 784-256-256-10 (6 tensors, 269k parameters), 1 thread");
+        s.AppendLine();
+        s.AppendLine("| optimizer | ours (µs) | TorchSharp (µs) | ours / TorchSharp |");
+        s.AppendLine("|---|---|---|---|");
+        foreach (var o in Optimizers)
+            s.AppendLine(c, $"| {o.Name} | {o.OursSeconds * 1e6:F0} | {o.TorchSharpSeconds * 1e6:F0} | {o.OursSeconds / o.TorchSharpSeconds:F2} |");
+        s.AppendLine();
+        s.AppendLine("### Training step, MLP 784-256-256-10, Adam, 1 thread");
+        s.AppendLine();
+        s.AppendLine("Ours = `ContinualTrainer` (default `Plastic` optimizer, loss check, accuracy count); reference = minimal TorchSharp loop with `torch.optim.Adam`. Fraction of ceiling = matmul FLOP/s of the step over the 1-thread matmul ceiling.");
+        s.AppendLine();
+        s.AppendLine("| LayerNorm | batch | ours (ms) | ours samples/s | ours % of ceiling | reference (ms) | reference % of ceiling | our overhead |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var t in TrainSteps)
+        {
+            double oursFraction = t.Flops / t.OursSeconds / 1e9 / CeilingOne;
+            double refFraction = t.Flops / t.ReferenceSeconds / 1e9 / CeilingOne;
+            s.AppendLine(c, $"| {(t.LayerNorm ? "yes" : "no")} | {t.Batch} | {t.OursSeconds * 1e3:F2} | {t.Batch / t.OursSeconds:F0} | {oursFraction:P0} | {t.ReferenceSeconds * 1e3:F2} | {refFraction:P0} | {(t.OursSeconds / t.ReferenceSeconds - 1):+0%;-0%} |");
+        }
+        s.AppendLine();
+        s.AppendLine("### Threads: reference step on 2 threads vs 1");
+        s.AppendLine();
+        s.AppendLine("| batch | 1 thread (ms) | 2 threads (ms) | speed-up | chosen by `TorchThreads.Choose` |");
+        s.AppendLine("|---|---|---|---|---|");
+        long parameterCount = 784L * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10;
+        foreach (var (batch, one, two) in ThreadScaling)
+            s.AppendLine(c, $"| {batch} | {one * 1e3:F2} | {two * 1e3:F2} | {one / two:F2} | {TorchThreads.Choose(parameterCount, batch, availableCores: 2)} |");
+        s.AppendLine();
+        if (Probe is not null)
+        {
+            s.AppendLine("### Plasticity probe");
+            s.AppendLine();
+            s.AppendLine("| probe measured | seconds | ratio to the same number of reference train steps (batch 64) | extrapolated default probe (10 x 2,000) |");
+            s.AppendLine("|---|---|---|---|");
+            s.AppendLine(c, $"| {Probe.Targets} target x {Probe.Steps} steps, 512 inputs | {Probe.ProbeSeconds:F2} | {Probe.RatioToSteps:F2} | {Probe.DefaultProbeSeconds:F0} s |");
+            s.AppendLine();
+        }
+        return s.ToString();
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+    }
+}

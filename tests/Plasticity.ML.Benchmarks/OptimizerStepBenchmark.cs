@@ -1,0 +1,50 @@
+using Plasticity.ML.Networks;
+using Plasticity.ML.Optimization;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Benchmarks;
+
+/// <summary>One optimizer-step comparison.</summary>
+/// <param name="Name">Algorithm as labelled in the report.</param>
+/// <param name="OursSeconds">Median seconds per <see cref="PlasticOptimizer.Step"/>.</param>
+/// <param name="TorchSharpSeconds">Median seconds per <c>torch.optim</c> step (through <see cref="TorchSharpOptimizer"/>).</param>
+public sealed record OptimizerStepResult(string Name, double OursSeconds, double TorchSharpSeconds);
+
+/// <summary>Times <c>Step()</c> alone, ours against TorchSharp's, on the benchmark MLP's parameters with fixed gradients.</summary>
+public static class OptimizerStepBenchmark
+{
+    /// <summary>The compared configurations.</summary>
+    public static IReadOnlyList<(string Name, OptimizerOptions Options)> Configurations { get; } =
+    [
+        ("Adam", new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-6 }),
+        ("AdamW (wd 0.01)", new OptimizerOptions { Kind = OptimizerKind.AdamW, LearningRate = 1e-6, WeightDecay = 0.01 }),
+        ("SGD momentum 0.9", new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 1e-6, Momentum = 0.9 }),
+    ];
+
+    /// <summary>Measures one configuration.</summary>
+    public static OptimizerStepResult Measure(string name, OptimizerOptions options, int calls, int rounds)
+    {
+        var spec = TrainStepBenchmark.Spec(false);
+        using var scope = NewDisposeScope();
+        var oursNetwork = NetworkFactory.Create(spec, 3);
+        var theirNetwork = NetworkFactory.Create(spec, 3);
+        using var ours = new PlasticOptimizer(oursNetwork.parameters(), options with { Implementation = OptimizerImplementation.Plastic });
+        using var theirs = new TorchSharpOptimizer(theirNetwork.parameters(), options with { Implementation = OptimizerImplementation.TorchSharp });
+        var random = new Random(5);
+        using (no_grad())
+        {
+            ours.ZeroGrad();
+            for (int i = 0; i < ours.Parameters.Count; i++)
+            {
+                var p = ours.Parameters[i];
+                var values = new float[p.numel()];
+                for (int k = 0; k < values.Length; k++) values[k] = (float)(random.NextDouble() - 0.5) * 1e-2f;
+                var g = tensor(values).reshape(p.shape);
+                p.grad!.copy_(g);
+                theirs.Parameters[i].grad = g.clone();
+            }
+        }
+        var t = Timing.Interleaved(calls, rounds, ours.Step, theirs.Step);
+        return new OptimizerStepResult(name, t[0], t[1]);
+    }
+}
