@@ -19,7 +19,8 @@ public static class EmpiricalNtk
         var parameters = network.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToArray();
         int outputs = network.Spec.Head.Outputs;
         using var scope = NewDisposeScope();
-        var jacobian = zeros(n * outputs, ParameterVector.Dimension(parameters), dtype: ScalarType.Float32);
+        // float32 rows for float32 networks (memory); a float64 network keeps float64.
+        var jacobian = zeros(n * outputs, ParameterVector.Dimension(parameters), dtype: parameters[0].dtype);
         for (int i = 0; i < n; i++)
         {
             using var sample = NewDisposeScope();
@@ -29,7 +30,7 @@ public static class EmpiricalNtk
             {
                 var grads = autograd.grad([prediction[a]], parameters, null, a < outputs - 1, false, true);
                 using var noGrad = no_grad();
-                jacobian[i * outputs + a].copy_(ParameterVector.Flatten(grads.Select(t => (Tensor?)t).ToArray(), parameters).to_type(ScalarType.Float32));
+                jacobian[i * outputs + a].copy_(ParameterVector.Flatten(grads.Select(t => (Tensor?)t).ToArray(), parameters));
             }
         }
         using var noGrad2 = no_grad();
