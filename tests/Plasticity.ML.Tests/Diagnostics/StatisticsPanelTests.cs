@@ -50,7 +50,7 @@ public sealed class StatisticsPanelTests
         Assert.IsNotNull(result.HessianDensity);
         Assert.IsTrue(net.training, "the panel must restore training mode");
         using var after = net.parameters().Select(p => p.detach().clone()).Aggregate((a, b) => cat([a.flatten(), b.flatten()]));
-        Assert.IsTrue(before.equal(after).item<bool>());
+        Assert.IsTrue(before.equal(after).all().item<bool>());
     }
 
     [TestMethod]
