@@ -1,1 +1,3 @@
-Console.WriteLine("lab");
+using Plasticity.Lab;
+
+return LabApp.Run(args);

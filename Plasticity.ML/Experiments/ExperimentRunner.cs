@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Plasticity.ML.Common;
+using Plasticity.ML.Optimization;
+using Plasticity.ML.Tasks;
+using Plasticity.ML.Training;
+
+namespace Plasticity.ML.Experiments;
+
+/// <summary>
+/// Runs every variant of an experiment for every seed, several runs side by side (one intra-op thread each:
+/// at this network size independent runs scale better than more threads per run), and stores each finished run
+/// atomically under <c>runs/</c> in the output folder. Invoked again on the same folder, it reuses the runs whose
+/// settings are unchanged, so an interrupted experiment resumes where it stopped.
+/// </summary>
+public sealed class ExperimentRunner
+{
+    /// <summary>Optional factory of extra hooks for each run (e.g. a statistics recorder); called once per run.</summary>
+    public Func<VariantSpec, long, IEnumerable<TrainingHook>>? ExtraHooks { get; init; }
+
+    /// <summary>Runs the experiment.</summary>
+    /// <param name="spec">The experiment.</param>
+    /// <param name="outputFolder">Where runs are stored; created if missing.</param>
+    /// <param name="progress">Receives progress of each run.</param>
+    /// <param name="cancellationToken">Stops all runs; finished runs stay stored for a later resume.</param>
+    public ExperimentResult Run(ExperimentSpec spec, string outputFolder, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(outputFolder);
+        spec.Validate();
+        var clock = Stopwatch.StartNew();
+        var data = spec.Data.Load();
+        string runsFolder = Path.Combine(outputFolder, "runs");
+        Directory.CreateDirectory(runsFolder);
+
+        var jobs = spec.Variants.SelectMany(v => spec.RunSeeds.Select(seed => (Variant: v, Seed: seed))).ToList();
+        var records = new RunRecord?[jobs.Count];
+        int resumed = 0;
+        var pending = new List<int>();
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            var (variant, seed) = jobs[i];
+            string path = RunPath(runsFolder, variant.Name, seed);
+            string fingerprint = Fingerprint(spec, variant, seed);
+            if (TryLoad(path, fingerprint) is { } stored)
+            {
+                records[i] = stored;
+                resumed++;
+                progress?.Report(new ExperimentProgress(variant.Name, seed, new TrainingProgress(spec.Tasks.Tasks - 1, spec.Tasks.Tasks, 0, 0, "done", double.NaN), Resumed: true));
+            }
+            else
+            {
+                pending.Add(i);
+            }
+        }
+
+        int workers = spec.ParallelRuns > 0 ? spec.ParallelRuns : Environment.ProcessorCount;
+        int previousThreads = TorchThreads.Current;
+        TorchThreads.Set(1);
+        try
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken };
+            Parallel.ForEach(pending, options, i =>
+            {
+                var (variant, seed) = jobs[i];
+                records[i] = RunOne(spec, data, variant, seed, runsFolder, progress, cancellationToken);
+            });
+        }
+        finally
+        {
+            TorchThreads.Set(previousThreads);
+        }
+
+        return new ExperimentResult
+        {
+            Spec = spec,
+            Runs = records.Select(r => r!).ToList(),
+            ResumedRuns = resumed,
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+    }
+
+    private RunRecord RunOne(ExperimentSpec spec, Data.ImageDataset data, VariantSpec variant, long seed, string runsFolder,
+        IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
+    {
+        var options = variant.Apply(spec.Training, seed);
+        var tasks = TaskSequence.Create(spec.Tasks with { Seed = SeedSequence.Derive(spec.Tasks.Seed, "run-tasks", seed) }, data);
+        using var trainer = new ContinualTrainer(options);
+        if (ExtraHooks is not null)
+            foreach (var hook in ExtraHooks(variant, seed)) trainer.AddHook(hook);
+        var runProgress = progress is null ? null : new InlineProgress<TrainingProgress>(p => progress.Report(new ExperimentProgress(variant.Name, seed, p)));
+        var result = trainer.Run(tasks, runProgress, cancellationToken);
+        var record = new RunRecord { Variant = variant.Name, Seed = seed, Fingerprint = Fingerprint(spec, variant, seed), Result = result };
+        PlasticityJson.WriteFile(RunPath(runsFolder, variant.Name, seed), record);
+        return record;
+    }
+
+    /// <summary>Where a run is stored.</summary>
+    public static string RunPath(string runsFolder, string variant, long seed) =>
+        Path.Combine(runsFolder, $"{Sanitize(variant)}.seed-{seed}.json");
+
+    /// <summary>A hash of everything that decides a run's numbers.</summary>
+    public static string Fingerprint(ExperimentSpec spec, VariantSpec variant, long seed)
+    {
+        string text = PlasticityJson.Serialize(new { spec.Data, spec.Tasks, Options = variant.Apply(spec.Training, seed) });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
+    private static RunRecord? TryLoad(string path, string fingerprint)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var record = PlasticityJson.ReadFile<RunRecord>(path);
+            return record.Fingerprint == fingerprint ? record : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // A run stored by an incompatible version: train it again.
+        }
+    }
+
+    private static string Sanitize(string name) =>
+        string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+
+    /// <summary>An <see cref="IProgress{T}"/> that reports synchronously on the calling thread (no sync-context hop).</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

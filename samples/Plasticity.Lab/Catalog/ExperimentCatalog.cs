@@ -1,0 +1,23 @@
+namespace Plasticity.Lab.Catalog;
+
+/// <summary>The experiments the lab knows by name. The first is the default.</summary>
+public static class ExperimentCatalog
+{
+    /// <summary>All experiments.</summary>
+    public static IReadOnlyList<LabExperiment> All { get; } =
+    [
+        new PlasticityExperiment(),
+    ];
+
+    /// <summary>The experiment run when none is named.</summary>
+    public static LabExperiment Default => All[0];
+
+    /// <summary>Finds an experiment by name (case-insensitive); throws <see cref="ArgumentException"/> listing the known names.</summary>
+    public static LabExperiment Find(string name) =>
+        All.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown experiment '{name}'. Known experiments: {string.Join(", ", All.Select(e => e.Name))}.");
+
+    /// <summary>Finds an experiment by name, or null.</summary>
+    public static LabExperiment? TryFind(string name) =>
+        All.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Plasticity.Lab.Catalog;
+using Plasticity.Lab.Reporting;
+using Plasticity.ML.Common;
+using Plasticity.ML.Experiments;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Plasticity.Lab.Commands;
+
+/// <summary>Runs an experiment and writes its results, plots and report.</summary>
+public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
+{
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
+    {
+        ExperimentSpec baseSpec;
+        LabExperiment experiment;
+        if (settings.Spec is not null)
+        {
+            baseSpec = PlasticityJson.ReadFile<ExperimentSpec>(settings.Spec);
+            experiment = settings.Experiment is not null ? ExperimentCatalog.Find(settings.Experiment)
+                : ExperimentCatalog.TryFind(baseSpec.Name) ?? ExperimentCatalog.Default;
+        }
+        else
+        {
+            experiment = settings.Experiment is null ? ExperimentCatalog.Default : ExperimentCatalog.Find(settings.Experiment);
+            baseSpec = experiment.CreateSpec(settings.Preset);
+        }
+
+        var spec = ApplyOverrides(baseSpec, settings);
+        spec.Validate();
+        string folder = Path.GetFullPath(settings.Out ?? Path.Combine("lab-results", $"{spec.Name}-{settings.Preset.ToString().ToLowerInvariant()}"));
+        Directory.CreateDirectory(folder);
+        PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), spec);
+
+        console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.Preset.ToString().ToLowerInvariant()}): {spec.Description}");
+        console.MarkupLineInterpolated($"{spec.Variants.Count} variants x {spec.Seeds} seeds, {spec.Tasks.Tasks} tasks x {spec.Training.StepsPerTask} steps; results in [link]{folder}[/]");
+
+        var labContext = new LabRunContext(spec, folder, settings.Preset, console, settings.Fresh, cancellationToken);
+        var result = experiment.Execute(labContext);
+        if (result.ResumedRuns > 0)
+            console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");
+
+        ResultStore.Write(result, folder);
+        var plots = ExperimentPlots.Write(result, folder);
+        var report = StandardReport(result, folder, plots);
+        experiment.Analyze(result, labContext, report);
+        report.Write(Path.Combine(folder, "report.md"));
+
+        console.Write(SummaryTable(result));
+        console.MarkupLineInterpolated($"Finished in {result.Seconds:F0} s. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
+        return 0;
+    }
+
+    private static ExperimentSpec ApplyOverrides(ExperimentSpec spec, RunSettings settings) => spec with
+    {
+        Seeds = settings.Seeds ?? spec.Seeds,
+        ParallelRuns = settings.Parallel ?? spec.ParallelRuns,
+        Data = settings.Data is null ? spec.Data : spec.Data with { Source = settings.Data },
+        Tasks = settings.Tasks is null ? spec.Tasks : spec.Tasks with { Tasks = settings.Tasks.Value },
+        Training = settings.Steps is null ? spec.Training : spec.Training with { StepsPerTask = settings.Steps.Value },
+    };
+
+    private static Table SummaryTable(ExperimentResult result)
+    {
+        var table = new Table().Title("Plasticity loss = probe loss after the last task - probe loss of the initial network (mean ± std over seeds)");
+        foreach (var column in SummaryHeader) table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var row in SummaryRows(result)) table.AddRow(row.Select(Markup.Escape).ToArray());
+        return table;
+    }
+
+    private static readonly string[] SummaryHeader =
+        ["variant", "seeds", "final-task accuracy", "probe loss (start)", "probe loss (end)", "plasticity loss"];
+
+    private static IEnumerable<IReadOnlyList<string>> SummaryRows(ExperimentResult result) =>
+        result.Summaries.Select(s => (IReadOnlyList<string>)
+        [
+            s.Name, s.Seeds.ToString(CultureInfo.InvariantCulture), s.FinalAccuracy.ToString("F3"),
+            s.InitialProbeLoss.ToString("F4"), s.LastTaskProbeLoss.ToString("F4"), s.PlasticityLoss.ToString("F4"),
+        ]);
+
+    private static MarkdownReport StandardReport(ExperimentResult result, string folder, IReadOnlyList<string> plots)
+    {
+        var spec = result.Spec;
+        var t = spec.Training;
+        var report = new MarkdownReport($"Plasticity.Lab: {spec.Name}");
+        report.Paragraph(spec.Description);
+        report.Heading("Result").Table(SummaryHeader, SummaryRows(result));
+        report.Paragraph("Plasticity loss is the probe loss after the last task minus the probe loss of the same seed's initial network " +
+                         "(higher = more plasticity lost). Mean ± sample standard deviation over seeds; with few seeds, read differences against the spread.");
+        foreach (var plot in plots) report.Image(Path.GetFileNameWithoutExtension(plot), plot);
+        report.Heading("Settings").Table(["setting", "value"],
+        [
+            ["data", $"{spec.Data.Source}, {spec.Data.Samples} images"],
+            ["task sequence", $"{spec.Tasks.Kind}, {spec.Tasks.Tasks} tasks x {t.StepsPerTask} steps, batch {t.BatchSize}"],
+            ["network", $"{t.Network.Architecture} {string.Join("-", t.Network.HiddenWidths)}, {t.Network.Activation}, head {t.Network.Head.Kind} ({t.Network.Head.Outputs} outputs)"],
+            ["optimizer", $"{t.Optimizer.Kind} lr {t.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, betas ({t.Optimizer.Beta1.ToString(CultureInfo.InvariantCulture)}, {t.Optimizer.Beta2.ToString(CultureInfo.InvariantCulture)}), eps {t.Optimizer.Epsilon.ToString(CultureInfo.InvariantCulture)}"],
+            ["probe", t.Probe is null ? "none" : $"{t.Probe.Targets} targets x {t.Probe.Steps} steps on {t.Probe.Inputs} inputs, batch {t.Probe.BatchSize}, k = {t.Probe.Frequency.ToString(CultureInfo.InvariantCulture)}, after every {t.ProbeEveryTasks} task(s) (the paper: 10 x 2,000)"],
+            ["seeds", $"{spec.Seeds} (from {spec.FirstSeed})"],
+            ["wall time", $"{result.Seconds:F0} s ({result.ResumedRuns} stored runs reused)"],
+        ]);
+        report.Heading("Reproduce").Code($"dotnet run --project samples/Plasticity.Lab -c Release -- {spec.Name} --spec {Path.Combine(folder, "spec.json")} --out {folder}-repeat", "sh");
+        report.Paragraph("`spec.json` in this folder holds every setting of this run; `tasks.csv` has one row per run and task, `probe-curves.csv` the probe learning curves, `runs/` each run's full result.");
+        return report;
+    }
+}

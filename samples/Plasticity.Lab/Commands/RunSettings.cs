@@ -1,0 +1,74 @@
+using System.ComponentModel;
+using Plasticity.Lab.Catalog;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Plasticity.Lab.Commands;
+
+/// <summary>Command-line settings of <see cref="RunCommand"/>.</summary>
+public sealed class RunSettings : CommandSettings
+{
+    /// <summary>Experiment name; the flagship "plasticity" when omitted.</summary>
+    [CommandArgument(0, "[experiment]")]
+    [Description("Experiment to run (see 'list'); default: plasticity.")]
+    public string? Experiment { get; init; }
+
+    /// <summary>Preset size.</summary>
+    [CommandOption("--preset <PRESET>")]
+    [Description("smoke (under a minute), default (at most ~10 minutes on 2 cores) or full (paper-scale, hours).")]
+    [DefaultValue(LabPreset.Default)]
+    public LabPreset Preset { get; init; } = LabPreset.Default;
+
+    /// <summary>Seeds per variant.</summary>
+    [CommandOption("--seeds <N>")]
+    [Description("Seeds per variant (overrides the preset).")]
+    public int? Seeds { get; init; }
+
+    /// <summary>Steps per task.</summary>
+    [CommandOption("--steps <N>")]
+    [Description("Optimizer steps per task (overrides the preset).")]
+    public int? Steps { get; init; }
+
+    /// <summary>Number of tasks.</summary>
+    [CommandOption("--tasks <N>")]
+    [Description("Number of tasks (overrides the preset).")]
+    public int? Tasks { get; init; }
+
+    /// <summary>Output folder.</summary>
+    [CommandOption("--out <DIR>")]
+    [Description("Output folder (default: lab-results/<experiment>-<preset>). Re-running on the same folder resumes.")]
+    public string? Out { get; init; }
+
+    /// <summary>Data source.</summary>
+    [CommandOption("--data <PATH>")]
+    [Description("'embedded' (default), 'system' (/usr/share/datasets/fashion-mnist: 70,000 images) or a folder of MNIST-format IDX files.")]
+    public string? Data { get; init; }
+
+    /// <summary>Spec file.</summary>
+    [CommandOption("--spec <FILE>")]
+    [Description("Run the experiment described by this JSON spec (e.g. a spec.json written by an earlier run).")]
+    public string? Spec { get; init; }
+
+    /// <summary>Runs side by side.</summary>
+    [CommandOption("--parallel <N>")]
+    [Description("Runs trained side by side, one thread each (default: one per core).")]
+    public int? Parallel { get; init; }
+
+    /// <summary>Ignore stored runs.</summary>
+    [CommandOption("--fresh")]
+    [Description("Train every run again instead of reusing finished runs stored in the output folder.")]
+    public bool Fresh { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate()
+    {
+        if (Seeds is <= 0) return ValidationResult.Error($"--seeds must be positive; got {Seeds}.");
+        if (Steps is <= 0) return ValidationResult.Error($"--steps must be positive; got {Steps}.");
+        if (Tasks is <= 0) return ValidationResult.Error($"--tasks must be positive; got {Tasks}.");
+        if (Parallel is <= 0) return ValidationResult.Error($"--parallel must be positive; got {Parallel}.");
+        if (Spec is not null && !File.Exists(Spec)) return ValidationResult.Error($"Spec file '{Spec}' does not exist.");
+        if (Experiment is not null && ExperimentCatalog.TryFind(Experiment) is null)
+            return ValidationResult.Error($"Unknown experiment '{Experiment}'. Known experiments: {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))}.");
+        return ValidationResult.Success();
+    }
+}

@@ -1,0 +1,51 @@
+using Plasticity.Lab.Commands;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Plasticity.Lab;
+
+/// <summary>The lab's entry point: <c>Plasticity.Lab [experiment] [--preset smoke|default|full] [--seeds N] [--out DIR] [--data PATH] [--spec FILE]</c>.</summary>
+public static class LabApp
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="console">Where output goes (tests pass a recording console); the terminal when null.</param>
+    /// <param name="cancellationToken">Cancels the run; Ctrl+C does the same in a terminal.</param>
+    public static int Run(string[] args, IAnsiConsole? console = null, CancellationToken cancellationToken = default)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // Stop cleanly: finished runs are already stored, so the same command resumes.
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var app = new CommandApp<RunCommand>();
+            app.Configure(config =>
+            {
+                config.SetApplicationName("Plasticity.Lab");
+                if (console is not null) config.ConfigureConsole(console);
+                config.AddCommand<RunCommand>("run").WithDescription("Run an experiment (the default command).");
+                config.AddCommand<ListCommand>("list").WithDescription("List the experiments.");
+                config.PropagateExceptions();
+            });
+            return app.Run(args, cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Cancelled.[/] Finished runs are kept; run the same command again to resume.");
+            return 130;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CommandParseException or CommandRuntimeException or System.Text.Json.JsonException)
+        {
+            (console ?? AnsiConsole.Console).MarkupLineInterpolated($"[red]Error:[/] {e.Message}");
+            return 2;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}
