@@ -34,8 +34,7 @@ public static class EmpiricalNtk
             }
         }
         using var noGrad2 = no_grad();
-        var j64 = jacobian.to_type(ScalarType.Float64);
-        return GramSpectrum.ToArray(j64.matmul(j64.t()));
+        return GramSpectrum.ToArray(jacobian.matmul(jacobian.t()));
     }
 
     /// <summary>Computes K in evaluation mode and summarizes it.</summary>

@@ -43,11 +43,13 @@ public static class GradientCovariance
         if (gradients.dim() != 2) throw new ArgumentException("Gradients must be a [k, P] matrix.", nameof(gradients));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var g = gradients.to_type(ScalarType.Float64);
+        // The k x k product is the expensive part (k^2 P); it runs in the gradients' own precision (float32 for a
+        // network), while norms are taken in float64.
+        var g = gradients;
         if (!g.isfinite().all().item<bool>()) throw new ArithmeticException("A per-example gradient is NaN or infinite.");
-        var norms = g.norm(1, keepdim: true);
+        var norms = g.to_type(ScalarType.Float64).norm(1, keepdim: true);
         int zero = (int)norms.eq(0).sum().item<long>();
-        var unit = g / norms.clamp_min(double.Epsilon);
+        var unit = g / norms.clamp_min(double.Epsilon).to_type(g.dtype);
         var matrix = GramSpectrum.ToArray(unit.matmul(unit.t()));
         var (mean, negative) = GramSpectrum.OffDiagonal(matrix);
         return new GradientCovarianceResult
