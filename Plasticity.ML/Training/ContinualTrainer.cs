@@ -37,7 +37,11 @@ public sealed class ContinualTrainer : IDisposable
         Options = options;
         Network = NetworkFactory.Create(options.Network, SeedSequence.Derive(options.Seed, "network"));
         Optimizer = OptimizerFactory.Create(options.Optimizer, Network.parameters());
+        StatisticsPanel = options.Statistics is null ? null : new StatisticsPanelHook(options.Statistics);
     }
+
+    /// <summary>The hook recording <see cref="ContinualTrainingOptions.Statistics"/> (its C_k and densities), or null.</summary>
+    public StatisticsPanelHook? StatisticsPanel { get; }
 
     /// <summary>The options.</summary>
     public ContinualTrainingOptions Options { get; }
@@ -68,6 +72,7 @@ public sealed class ContinualTrainer : IDisposable
             throw new ArgumentException($"The network expects {Options.Network.InputSize} input features but the data has {tasks.Data.ImageSize}.");
         var objective = new TrainingObjective(Options.Network.Head, tasks.TargetKind, tasks.OutputCount, Options.Loss, Options.HuberDelta);
         var hooks = Options.Interventions.Select(i => i.CreateHook()).Concat(extraHooks).ToList();
+        if (StatisticsPanel is not null) hooks.Add(StatisticsPanel);
         var context = new TrainingContext(Network, Optimizer, objective, Options);
         var probe = Options.Probe is null ? null : new PlasticityProbe(Options.Probe);
         var clock = Stopwatch.StartNew();

@@ -41,6 +41,12 @@ public sealed record ContinualTrainingOptions
     /// <summary>Samples used for the end-of-task evaluation; 0 uses all of the task's data.</summary>
     public int EvaluationSamples { get; init; }
 
+    /// <summary>
+    /// Mechanism statistics recorded at every probe point (needs <see cref="Probe"/>); null for none. The trainer
+    /// adds a <see cref="StatisticsPanelHook"/> for them after the interventions.
+    /// </summary>
+    public StatisticsPanelOptions? Statistics { get; init; }
+
     /// <summary>Checks the options and throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public void Validate()
     {
@@ -54,6 +60,7 @@ public sealed record ContinualTrainingOptions
         if (EvaluationSamples < 0) throw new ArgumentException($"{nameof(EvaluationSamples)} must be non-negative; got {EvaluationSamples}.");
         if (!(HuberDelta > 0)) throw new ArgumentException($"{nameof(HuberDelta)} must be positive; got {HuberDelta}.");
         Probe?.Validate();
+        Statistics?.Validate();
         foreach (var intervention in Interventions) intervention.Validate();
     }
 }
