@@ -40,11 +40,23 @@ public abstract class PlasticTrainerBase<TOptions> : IEstimator<PlasticNeuralNet
     /// null (its network is copied, never changed). Interventions timed at task boundaries act before the first new
     /// window, as at every boundary between windows. The previous model must have the same feature size and classes.
     /// </summary>
-    public PlasticNeuralNetworkTransformer Fit(IDataView trainData, PlasticNeuralNetworkTransformer? previousModel)
+    public PlasticNeuralNetworkTransformer Fit(IDataView trainData, PlasticNeuralNetworkTransformer? previousModel) =>
+        Fit(trainData, previousModel, CancellationToken.None);
+
+    /// <summary>
+    /// Like <see cref="Fit(IDataView, PlasticNeuralNetworkTransformer?)"/>, and stops with <see cref="OperationCanceledException"/>
+    /// between mini-batches once <paramref name="cancellationToken"/> is cancelled (or the ML.NET environment is).
+    /// </summary>
+    public PlasticNeuralNetworkTransformer Fit(IDataView trainData, PlasticNeuralNetworkTransformer? previousModel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trainData);
+        Action checkAlive = () =>
+        {
+            host.CheckAlive();
+            cancellationToken.ThrowIfCancellationRequested();
+        };
         var options = TrainerOptions;
-        var data = TrainingDataReader.Read(trainData, options.FeatureColumnName, options.LabelColumnName, options.SegmentColumnName, Kind, host.CheckAlive);
+        var data = TrainingDataReader.Read(trainData, options.FeatureColumnName, options.LabelColumnName, options.SegmentColumnName, Kind, checkAlive);
         KeyValuesSnapshot? keyValues = Kind == PlasticPredictionKind.MulticlassClassification
             ? KeyValuesSnapshot.From(trainData.Schema[options.LabelColumnName])
             : null;
@@ -58,7 +70,7 @@ public abstract class PlasticTrainerBase<TOptions> : IEstimator<PlasticNeuralNet
                 throw SchemaErrors.Mismatch("label", options.LabelColumnName, $"key type with {previousModel.ClassCount} values (the classes of the previous model)", trainData.Schema[options.LabelColumnName].Type);
             keyValues ??= previousModel.KeyValues;
         }
-        var (network, windows) = PlasticTrainingEngine.Train(host, options, Kind, data, previousModel);
+        var (network, windows) = PlasticTrainingEngine.Train(host, options, Kind, data, previousModel, checkAlive);
         return new PlasticNeuralNetworkTransformer(Kind, options.FeatureColumnName, data.FeatureCount, data.ClassCount, keyValues, network, windows, options.Snapshot());
     }
 

@@ -15,14 +15,14 @@ namespace Plasticity.ML.Estimators.Training;
 /// The training loop behind the three trainers: window by window, epochs of shuffled mini-batches, with the
 /// configured interventions as <see cref="TrainingHook"/>s. Logs through the ML.NET host's channel, reports progress
 /// through its progress channel, and stops with <see cref="OperationCanceledException"/> after
-/// <c>MLContext.CancelExecution()</c>.
+/// cancellation of the Fit's token or of the ML.NET environment.
 /// </summary>
 internal static class PlasticTrainingEngine
 {
     /// <summary>Trains a network (fresh, or a copy of <paramref name="previous"/>'s) on <paramref name="data"/>.</summary>
     /// <returns>The trained network, on the CPU, in eval mode, and the total number of windows it has seen.</returns>
     public static (PlasticNetwork Network, int WindowsTrained) Train(IHost host, PlasticTrainerOptionsBase options, PlasticPredictionKind kind,
-        TrainingData data, PlasticNeuralNetworkTransformer? previous)
+        TrainingData data, PlasticNeuralNetworkTransformer? previous, Action checkAlive)
     {
         var device = torch.device(options.Device);
         HeadSpec head = kind switch
@@ -80,7 +80,7 @@ internal static class PlasticTrainingEngine
         foreach (var hook in hooks) hook.OnTrainingStart(context);
         for (int w = 0; w < windows; w++)
         {
-            host.CheckAlive();
+            checkAlive();
             var (start, count) = data.Window(w);
             using var task = CreateTask(windowOffset + w, data, start, count, targetKind, device);
             using var prepared = objective.PrepareTargets(task.Targets);
@@ -98,7 +98,7 @@ internal static class PlasticTrainingEngine
                 var order = SeedSequence.CreateRandom(options.Seed, "batches", ((long)context.TaskIndex << 20) + epoch).Permutation(count);
                 for (int first = 0; first + batch <= count; first += batch)
                 {
-                    host.CheckAlive();
+                    checkAlive();
                     using var scope = NewDisposeScope();
                     for (int i = 0; i < batch; i++) indices[i] = order[first + i];
                     using var index = tensor(indices, device: device);

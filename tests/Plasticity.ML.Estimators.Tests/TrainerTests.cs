@@ -91,18 +91,6 @@ public sealed class TrainerTests
     }
 
     [TestMethod]
-    public void EstimatorOutputSchemaNamesTheEvaluatorColumns()
-    {
-        var ml = new MLContext(seed: 0);
-        var data = ml.Data.LoadFromEnumerable(SyntheticData.Binary(4, seed: 1));
-        var shape = ml.BinaryClassification.Trainers.PlasticNeuralNetwork().GetOutputSchema(SchemaShape.Create(data.Schema));
-        Assert.IsTrue(shape.TryFindColumn("Score", out _));
-        Assert.IsTrue(shape.TryFindColumn("Probability", out _));
-        Assert.IsTrue(shape.TryFindColumn("PredictedLabel", out var predicted));
-        Assert.AreEqual(BooleanDataViewType.Instance, predicted.ItemType);
-    }
-
-    [TestMethod]
     public void LayerNormOptionBuildsANormalizedNetwork()
     {
         var ml = new MLContext(seed: 0);
