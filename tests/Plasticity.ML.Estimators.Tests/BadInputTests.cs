@@ -103,19 +103,6 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
-    public void MissingMulticlassKeyIsOutOfRange()
-    {
-        var rows = new[]
-        {
-            new KeyLabelRow { Features = [0, 1], Label = 1 },
-            new KeyLabelRow { Features = [1, 0], Label = 0 },
-        };
-        var trainer = Ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(epochs: 1);
-        var e = Assert.ThrowsExactly<InvalidOperationException>(() => trainer.Fit(Ml.Data.LoadFromEnumerable(rows)));
-        AssertMessage(e, "Label column 'Label' holds key value 0 at row 1, outside the label's range 1..3");
-    }
-
-    [TestMethod]
     public void MulticlassKeyAboveTheKeyCountIsOutOfRange()
     {
         var rows = new[]
@@ -125,7 +112,8 @@ public sealed class BadInputTests
         };
         var trainer = Ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(epochs: 1);
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => trainer.Fit(Ml.Data.LoadFromEnumerable(rows)));
-        AssertMessage(e, "holds key value 4 at row 1, outside the label's range 1..3");
+        // ML.NET's enumerable loader turns a key beyond the key count into the missing key 0; either way it is refused.
+        AssertMessage(e, "Label column 'Label' holds key value 0 at row 1, outside the label's range 1..3 (0 is a missing value)");
     }
 
     [TestMethod]

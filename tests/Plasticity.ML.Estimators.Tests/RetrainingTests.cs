@@ -82,7 +82,7 @@ public sealed class RetrainingTests
         var windows = new List<string>();
         ml.Log += (_, e) =>
         {
-            if (!e.Message.StartsWith("Window ", StringComparison.Ordinal)) return;
+            if (!e.Message.Contains("Window ", StringComparison.Ordinal)) return;
             windows.Add(e.Message);
             cancellation.Cancel();
         };

@@ -92,7 +92,8 @@ public sealed class SaveLoadTests
             var entry = zip.Entries.Single(e => e.FullName.EndsWith("Model.key", StringComparison.Ordinal) && Contains(e, "PLNNTRNS"u8));
             byte[] bytes;
             using (var stream = entry.Open()) { using var copy = new MemoryStream(); stream.CopyTo(copy); bytes = copy.ToArray(); }
-            bytes[^40] ^= 0x5A; // inside the weight block, before its 32-byte checksum
+            int weights = FindWeightBlock(bytes);
+            bytes[weights] ^= 0x5A;
             string name = entry.FullName;
             entry.Delete();
             using var replaced = zip.CreateEntry(name).Open();
@@ -133,6 +134,19 @@ public sealed class SaveLoadTests
         ml.Model.SaveAtomically(model, schema, path);
         Assert.IsTrue(File.Exists(path));
         Assert.HasCount(1, Directory.GetFiles(directory));
+    }
+
+    /// <summary>The middle of the weight block: an int32 length L, L bytes, then their SHA-256.</summary>
+    private static int FindWeightBlock(byte[] bytes)
+    {
+        for (int p = 0; p + 4 < bytes.Length; p++)
+        {
+            int length = BitConverter.ToInt32(bytes, p);
+            if (length < 64 || p + 4 + length + 32 > bytes.Length) continue;
+            var hash = System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(p + 4, length));
+            if (hash.AsSpan().SequenceEqual(bytes.AsSpan(p + 4 + length, 32))) return p + 4 + length / 2;
+        }
+        throw new AssertFailedException("No weight block with a matching checksum was found in the model entry.");
     }
 
     private static bool Contains(ZipArchiveEntry entry, ReadOnlySpan<byte> marker)
