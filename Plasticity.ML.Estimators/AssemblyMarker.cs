@@ -1,1 +1,0 @@
-namespace Plasticity.ML.Estimators; internal static class AssemblyMarker { }
