@@ -21,6 +21,15 @@ public sealed record PlasticityReport
     /// <summary>Per hidden layer: fraction of τ-dormant units (mean |activation| at most τ times the layer's average; ReDo's score).</summary>
     public required double[] DormantUnitFraction { get; init; }
 
+    /// <summary>Per hidden layer: fraction of linearized ("zombie") units, whose pre-activation is positive on every row.</summary>
+    public required double[] LinearizedUnitFraction { get; init; }
+
+    /// <summary>Effective rank of the penultimate features: exp of the entropy of their normalized singular values.</summary>
+    public double FeatureEffectiveRank { get; init; }
+
+    /// <summary>Mean absolute value of all parameters.</summary>
+    public double MeanAbsoluteWeight { get; init; }
+
     /// <summary>Effective rank (srank) of the penultimate features: the fewest singular values holding 1 − δ of their sum.</summary>
     public int FeatureRank { get; init; }
 

@@ -38,54 +38,26 @@ public static class PlasticityReporter
         options.Validate();
         var probe = new PlasticityProbe(options.Probe).Measure(network, optimizer, inputs, options.Seed, cancellationToken);
 
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        // The mechanism statistics are the core library's (Plasticity.ML.Diagnostics), so the numbers a production
+        // log shows are the ones the lab and the paper's analysis use.
+        var units = UnitActivity.Measure(network, inputs, [0.0, options.DormantThreshold]);
+        var features = FeatureRank.Measure(network, inputs, options.RankThreshold);
+        var weights = WeightStatistics.Measure(network, options.RankThreshold);
+        return new PlasticityReport
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var trace = network.Trace(inputs);
-            var dead = new double[trace.Activations.Count];
-            var dormant = new double[trace.Activations.Count];
-            for (int i = 0; i < trace.Activations.Count; i++)
-            {
-                // Per unit (channel for convolutions): mean |activation| over rows (and positions).
-                var activation = trace.Activations[i];
-                var perUnit = activation.dim() > 2 ? activation.abs().mean([0L, 2L, 3L]) : activation.abs().mean([0L]);
-                double units = perUnit.shape[0];
-                dead[i] = perUnit.eq(0).sum().item<long>() / units;
-                var layerMean = perUnit.mean();
-                var score = perUnit / (layerMean + 1e-12);
-                dormant[i] = score.le(options.DormantThreshold).sum().item<long>() / units;
-            }
-            var penultimate = network.Features(inputs).to_type(ScalarType.Float64);
-            var singular = linalg.svdvals(penultimate);
-            var values = singular.data<double>().ToArray();
-            double total = values.Sum(), cumulative = 0;
-            int rank = 0;
-            if (total > 0)
-            {
-                while (rank < values.Length && cumulative < (1 - options.RankThreshold) * total) cumulative += values[rank++];
-            }
-            double squares = 0;
-            foreach (var parameter in network.parameters()) squares += parameter.to_type(ScalarType.Float64).square().sum().item<double>();
-            return new PlasticityReport
-            {
-                ProbeLoss = probe.MeanLoss,
-                ProbeLossStd = probe.StdLoss,
-                ProbeBaseline = probe.TargetVariance,
-                DeadUnitFraction = dead,
-                DormantUnitFraction = dormant,
-                FeatureRank = rank,
-                FeatureWidth = (int)penultimate.shape[1],
-                ParameterNorm = Math.Sqrt(squares),
-                Rows = (int)inputs.shape[0],
-            };
-        }
-        finally
-        {
-            if (wasTraining) network.train();
-        }
+            ProbeLoss = probe.MeanLoss,
+            ProbeLossStd = probe.StdLoss,
+            ProbeBaseline = probe.TargetVariance,
+            DeadUnitFraction = units.Layers.Select(l => (double)l.Dead / l.Units).ToArray(),
+            DormantUnitFraction = units.Layers.Select(l => (double)l.Dormant[1] / l.Units).ToArray(),
+            LinearizedUnitFraction = units.Layers.Select(l => (double)l.Linearized / l.Units).ToArray(),
+            FeatureRank = features.StableRank,
+            FeatureEffectiveRank = features.EffectiveRank,
+            FeatureWidth = (int)network.OutputLayer.weight!.shape[1],
+            ParameterNorm = weights.L2Norm,
+            MeanAbsoluteWeight = weights.MeanAbsolute,
+            Rows = (int)inputs.shape[0],
+        };
     }
 
     private static (float[] Values, int Rows) ReadFeatures(PlasticNeuralNetworkTransformer model, IDataView data, int maxRows)
