@@ -55,22 +55,17 @@ public sealed class ExperimentRunner
             }
         }
 
-        int workers = spec.ParallelRuns > 0 ? spec.ParallelRuns : Environment.ProcessorCount;
-        int previousThreads = TorchThreads.Current;
-        TorchThreads.Set(1);
-        try
+        int workers = Math.Max(1, spec.ParallelRuns > 0 ? spec.ParallelRuns : Environment.ProcessorCount);
+        // Independent runs side by side, each with its share of the cores: for small networks the policy gives every
+        // run one thread, which beats giving one run more threads (per-op overhead dominates at these sizes).
+        long largest = spec.Variants.Max(v => ParameterCount(v.Apply(spec.Training, spec.FirstSeed)));
+        int threadsPerRun = TorchThreads.Choose(largest, spec.Training.BatchSize, spec.ThreadsPerRun, Environment.ProcessorCount, workers);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
+        Parallel.ForEach(pending, options, i =>
         {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken };
-            Parallel.ForEach(pending, options, i =>
-            {
-                var (variant, seed) = jobs[i];
-                records[i] = RunOne(spec, data, variant, seed, runsFolder, progress, cancellationToken);
-            });
-        }
-        finally
-        {
-            TorchThreads.Set(previousThreads);
-        }
+            var (variant, seed) = jobs[i];
+            records[i] = RunOne(spec, data, variant, seed, threadsPerRun, runsFolder, progress, cancellationToken);
+        });
 
         return new ExperimentResult
         {
@@ -81,10 +76,10 @@ public sealed class ExperimentRunner
         };
     }
 
-    private RunRecord RunOne(ExperimentSpec spec, Data.ImageDataset data, VariantSpec variant, long seed, string runsFolder,
+    private RunRecord RunOne(ExperimentSpec spec, Data.ImageDataset data, VariantSpec variant, long seed, int threads, string runsFolder,
         IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
     {
-        var options = variant.Apply(spec.Training, seed);
+        var options = variant.Apply(spec.Training, seed) with { Threads = threads };
         var tasks = TaskSequence.Create(spec.Tasks with { Seed = SeedSequence.Derive(spec.Tasks.Seed, "run-tasks", seed) }, data);
         using var trainer = new ContinualTrainer(options);
         if (ExtraHooks is not null)
@@ -96,6 +91,12 @@ public sealed class ExperimentRunner
         return record;
     }
 
+    private static long ParameterCount(ContinualTrainingOptions options)
+    {
+        using var network = Networks.NetworkFactory.Create(options.Network, seed: 0);
+        return network.ParameterCount;
+    }
+
     /// <summary>Where a run is stored.</summary>
     public static string RunPath(string runsFolder, string variant, long seed) =>
         Path.Combine(runsFolder, $"{Sanitize(variant)}.seed-{seed}.json");
@@ -103,7 +104,8 @@ public sealed class ExperimentRunner
     /// <summary>A hash of everything that decides a run's numbers.</summary>
     public static string Fingerprint(ExperimentSpec spec, VariantSpec variant, long seed)
     {
-        string text = PlasticityJson.Serialize(new { spec.Data, spec.Tasks, Options = variant.Apply(spec.Training, seed) });
+        // Threads are left out: they decide speed, not the numbers a stored run can be reused for.
+        string text = PlasticityJson.Serialize(new { spec.Data, spec.Tasks, Options = variant.Apply(spec.Training, seed) with { Threads = 0 } });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 

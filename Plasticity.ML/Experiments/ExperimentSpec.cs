@@ -36,6 +36,9 @@ public sealed record ExperimentSpec
     /// <summary>Runs executed side by side (one intra-op thread each); 0 uses one per core.</summary>
     public int ParallelRuns { get; init; }
 
+    /// <summary>Intra-op threads of each run; 0 chooses from the network size and the cores left per parallel run.</summary>
+    public int ThreadsPerRun { get; init; }
+
     /// <summary>Checks the spec and throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public void Validate()
     {
@@ -44,6 +47,7 @@ public sealed record ExperimentSpec
         if (Variants.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count() != Variants.Count)
             throw new ArgumentException($"Experiment '{Name}' has two variants with the same name.");
         if (Seeds <= 0) throw new ArgumentException($"{nameof(Seeds)} must be positive; got {Seeds}.");
+        if (ThreadsPerRun < 0) throw new ArgumentException($"{nameof(ThreadsPerRun)} must be non-negative; got {ThreadsPerRun}.");
         if (ParallelRuns < 0) throw new ArgumentException($"{nameof(ParallelRuns)} must be non-negative; got {ParallelRuns}.");
         Tasks.Validate();
         foreach (var variant in Variants) variant.Apply(Training, FirstSeed).Validate();

@@ -68,6 +68,22 @@ public sealed class ContinualTrainer : IDisposable
     public ContinualRunResult Run(TaskSequence tasks, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
+        // libtorch's intra-op thread count is process-wide: set it for the run (the policy picks 1 thread for
+        // networks this small, where per-op overhead dominates) and put the previous value back afterwards.
+        int previousThreads = TorchThreads.Current;
+        TorchThreads.Set(TorchThreads.Choose(Network.ParameterCount, Options.BatchSize, Options.Threads));
+        try
+        {
+            return RunTasks(tasks, progress, cancellationToken);
+        }
+        finally
+        {
+            TorchThreads.Set(previousThreads);
+        }
+    }
+
+    private ContinualRunResult RunTasks(TaskSequence tasks, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
         if (tasks.Data.ImageSize != Options.Network.InputSize)
             throw new ArgumentException($"The network expects {Options.Network.InputSize} input features but the data has {tasks.Data.ImageSize}.");
         var objective = new TrainingObjective(Options.Network.Head, tasks.TargetKind, tasks.OutputCount, Options.Loss, Options.HuberDelta);

@@ -42,6 +42,12 @@ public sealed record ContinualTrainingOptions
     public int EvaluationSamples { get; init; }
 
     /// <summary>
+    /// Intra-op threads for the run; 0 lets <see cref="Optimization.TorchThreads.Choose"/> decide from the work size
+    /// (1 thread for small networks). The setting is process-wide while the run lasts.
+    /// </summary>
+    public int Threads { get; init; }
+
+    /// <summary>
     /// Mechanism statistics recorded at every probe point (needs <see cref="Probe"/>); null for none. The trainer
     /// adds a <see cref="StatisticsPanelHook"/> for them after the interventions.
     /// </summary>
@@ -57,6 +63,7 @@ public sealed record ContinualTrainingOptions
         if (BatchSize <= 0) throw new ArgumentException($"{nameof(BatchSize)} must be positive; got {BatchSize}.");
         if (StepsPerTask <= 0) throw new ArgumentException($"{nameof(StepsPerTask)} must be positive; got {StepsPerTask}.");
         if (ProbeEveryTasks < 0) throw new ArgumentException($"{nameof(ProbeEveryTasks)} must be non-negative; got {ProbeEveryTasks}.");
+        if (Threads < 0) throw new ArgumentException($"{nameof(Threads)} must be non-negative; got {Threads}.");
         if (EvaluationSamples < 0) throw new ArgumentException($"{nameof(EvaluationSamples)} must be non-negative; got {EvaluationSamples}.");
         if (!(HuberDelta > 0)) throw new ArgumentException($"{nameof(HuberDelta)} must be positive; got {HuberDelta}.");
         Probe?.Validate();

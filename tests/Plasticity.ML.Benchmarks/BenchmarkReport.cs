@@ -26,6 +26,9 @@ public sealed class BenchmarkReport
     /// <summary>Probe cost.</summary>
     public ProbeResult? Probe { get; set; }
 
+    /// <summary>IDataView ingestion against memcpy.</summary>
+    public IngestionResult? Ingestion { get; set; }
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -38,6 +41,7 @@ public sealed class BenchmarkReport
         foreach (var t in TrainSteps.Where(t => Bad(t.OursSeconds) || Bad(t.ReferenceSeconds))) yield return $"train step {t.Batch}/{t.LayerNorm}";
         foreach (var s in ThreadScaling.Where(s => Bad(s.One) || Bad(s.Two))) yield return $"threads {s.Batch}";
         if (Probe is null || Bad(Probe.ProbeSeconds) || Bad(Probe.ReferenceStepSeconds)) yield return "probe";
+        if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds)) yield return "ingestion";
     }
 
     /// <summary>The report as markdown.</summary>
@@ -49,7 +53,7 @@ public sealed class BenchmarkReport
         s.AppendLine();
         s.AppendLine(c, $"- Date (UTC): {DateTime.UtcNow:yyyy-MM-dd HH:mm}; run took {seconds:F0} s.");
         s.AppendLine(c, $"- Machine: {CpuModel()}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}.");
-        s.AppendLine("- Shared with other agents while measured: absolute times are noisy; each ratio compares two sides measured interleaved in the same run.");
+        s.AppendLine("- Each ratio compares two sides measured interleaved in the same run; absolute times depend on the machine's load.");
         s.AppendLine();
         s.AppendLine("### Matmul ceiling (fp32, square matmul)");
         s.AppendLine();
@@ -94,6 +98,15 @@ public sealed class BenchmarkReport
             s.AppendLine("|---|---|---|---|");
             s.AppendLine(c, $"| {Probe.Targets} target x {Probe.Steps} steps, 512 inputs | {Probe.ProbeSeconds:F2} | {Probe.RatioToSteps:F2} | {Probe.DefaultProbeSeconds:F0} s |");
             s.AppendLine();
+        }
+        if (Ingestion is not null)
+        {
+            s.AppendLine();
+            s.AppendLine("### Data ingestion (IDataView -> [N, 784] tensor, against memcpy of the same bytes)");
+            s.AppendLine();
+            s.AppendLine("| rows | MB | ours GB/s | memcpy GB/s | ours / memcpy |");
+            s.AppendLine("|---|---|---|---|---|");
+            s.AppendLine(c, $"| {Ingestion.Rows} | {Ingestion.Bytes / 1e6:F1} | {Ingestion.OursGigabytesPerSecond:F2} | {Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.MemcpyGigabytesPerSecond:F2} |");
         }
         return s.ToString();
     }

@@ -136,6 +136,38 @@ public sealed class ContinualTrainerTests
         Assert.AreEqual(50, reset.Timing.Period);
     }
 
+    [TestMethod]
+    [DataRow(1, 1)]
+    [DataRow(2, 2)]
+    [DataRow(0, 1)] // automatic: a 784-32-10 network is far below the policy's multi-thread threshold
+    public void TheRunSetsItsThreadsAndRestoresThePreviousSetting(int requested, int expected)
+    {
+        var tasks = TaskSequence.Create(new TaskSequenceSpec { Tasks = 1 }, Data);
+        int previous = TorchThreads.Current;
+        TorchThreads.Set(previous == 2 ? 1 : 2);
+        int before = TorchThreads.Current;
+        try
+        {
+            using var trainer = new ContinualTrainer(Options(new HeadSpec { Kind = HeadKind.Classification, Outputs = 10 }, steps: 2) with { Threads = requested });
+            var recorder = new ThreadRecorder();
+            trainer.AddHook(recorder);
+            trainer.Run(tasks);
+            Assert.AreEqual(expected, recorder.Threads);
+            Assert.AreEqual(before, TorchThreads.Current, "The process-wide setting is restored after the run.");
+        }
+        finally
+        {
+            TorchThreads.Set(previous);
+        }
+    }
+
+    private sealed class ThreadRecorder : TrainingHook
+    {
+        public int Threads { get; private set; }
+
+        public override void OnTrainingStart(TrainingContext context) => Threads = TorchThreads.Current;
+    }
+
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);

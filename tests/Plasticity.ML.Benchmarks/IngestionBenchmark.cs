@@ -1,0 +1,59 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Plasticity.ML.Data;
+using Plasticity.ML.Estimators;
+using Plasticity.ML.Estimators.Data;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Benchmarks;
+
+/// <summary>IDataView rows to a batch tensor, against a memcpy of the same bytes.</summary>
+/// <param name="Rows">Rows read.</param>
+/// <param name="Bytes">Feature bytes read (rows x 784 x 4).</param>
+/// <param name="OursSeconds">Median seconds: the estimators' cursor read into flat buffers plus the tensor.</param>
+/// <param name="MemcpySeconds">Median seconds: copying the same bytes from one array to another.</param>
+public sealed record IngestionResult(int Rows, long Bytes, double OursSeconds, double MemcpySeconds)
+{
+    /// <summary>Our rate in GB/s.</summary>
+    public double OursGigabytesPerSecond => Bytes / OursSeconds / 1e9;
+
+    /// <summary>memcpy's rate in GB/s.</summary>
+    public double MemcpyGigabytesPerSecond => Bytes / MemcpySeconds / 1e9;
+}
+
+/// <summary>
+/// Measures what the ML.NET trainers pay to get data into torch: <c>TrainingDataReader</c> walks an in-memory
+/// IDataView with one cursor and copies every 784-float feature vector into a flat buffer, which becomes the
+/// <c>[N, 784]</c> tensor the trainer batches from. The reference copies the same bytes with <see cref="Buffer.BlockCopy"/>.
+/// </summary>
+public static class IngestionBenchmark
+{
+    /// <summary>One input row.</summary>
+    private sealed class Row
+    {
+        [VectorType(784)] public float[] Features { get; set; } = [];
+        public float Label { get; set; }
+    }
+
+    /// <summary>Runs the comparison on <paramref name="rows"/> embedded images.</summary>
+    public static IngestionResult Measure(int rows, int rounds)
+    {
+        var images = FashionMnist.LoadEmbedded().Subset(rows, seed: 2);
+        var ml = new MLContext(seed: 0);
+        var view = ml.Data.LoadFromEnumerable(Enumerable.Range(0, rows).Select(i => new Row
+        {
+            Features = images.Pixels.AsSpan(i * 784, 784).ToArray(),
+            Label = images.Labels[i],
+        }).ToList());
+        long bytes = (long)rows * 784 * sizeof(float);
+        var destination = new float[rows * 784];
+        var times = Timing.Interleaved(1, rounds,
+            () =>
+            {
+                var data = TrainingDataReader.Read(view, "Features", "Label", null, PlasticPredictionKind.Regression, () => { });
+                using var batch = tensor(data.Features, [data.RowCount, data.FeatureCount]);
+            },
+            () => Buffer.BlockCopy(images.Pixels, 0, destination, 0, (int)bytes));
+        return new IngestionResult(rows, bytes, times[0], times[1]);
+    }
+}
