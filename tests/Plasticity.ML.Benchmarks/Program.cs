@@ -96,6 +96,8 @@ public static class Program
         TorchThreads.Set(1);
         Log("probe");
         report.Probe = ProbeBenchmark.Measure(data, 1, quick ? 20 : 500, quick ? 1 : 3);
+        Log("statistics panel");
+        report.Panel = PanelBenchmark.Measure(data, report.Probe, quick, quick ? 1 : 3);
         Log("data ingestion");
         report.Ingestion = IngestionBenchmark.Measure(quick ? 1000 : 8000, quick ? 2 : 7);
         return report;
