@@ -26,6 +26,9 @@ public sealed class BenchmarkReport
     /// <summary>Probe cost.</summary>
     public ProbeResult? Probe { get; set; }
 
+    /// <summary>Statistics-panel cost against the probe.</summary>
+    public PanelResult? Panel { get; set; }
+
     /// <summary>IDataView ingestion against memcpy.</summary>
     public IngestionResult? Ingestion { get; set; }
 
@@ -41,7 +44,8 @@ public sealed class BenchmarkReport
         foreach (var t in TrainSteps.Where(t => Bad(t.OursSeconds) || Bad(t.ReferenceSeconds))) yield return $"train step {t.Batch}/{t.LayerNorm}";
         foreach (var s in ThreadScaling.Where(s => Bad(s.One) || Bad(s.Two))) yield return $"threads {s.Batch}";
         if (Probe is null || Bad(Probe.ProbeSeconds) || Bad(Probe.ReferenceStepSeconds)) yield return "probe";
-        if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds)) yield return "ingestion";
+        if (Panel is null || Bad(Panel.PanelSeconds) || Bad(Panel.ProbeStepSeconds)) yield return "panel";
+        if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds) || Bad(Ingestion.CursorSeconds)) yield return "ingestion";
     }
 
     /// <summary>The report as markdown.</summary>
@@ -99,14 +103,25 @@ public sealed class BenchmarkReport
             s.AppendLine(c, $"| {Probe.Targets} target x {Probe.Steps} steps, 512 inputs | {Probe.ProbeSeconds:F2} | {Probe.RatioToSteps:F2} | {Probe.DefaultProbeSeconds:F0} s |");
             s.AppendLine();
         }
+        if (Panel is not null)
+        {
+            s.AppendLine(c, $"### Mechanism statistics panel at one probe point ({(Panel.Quick ? "reduced quick-mode panel" : "default `StatisticsPanelOptions`")}, MLP 784-256-256-10, 2,000 images)");
+            s.AppendLine();
+            s.AppendLine("| panel (s) | one probe fit, 2,000 steps (s) | panel / one fit (budget ≤ 1) | panel / default probe (10 x 2,000) |");
+            s.AppendLine("|---|---|---|---|");
+            s.AppendLine(c, $"| {Panel.PanelSeconds:F2} | {2000 * Panel.ProbeStepSeconds:F2} | {Panel.RatioToOneFit:F2} | {Panel.RatioToDefaultProbe:F3} |");
+            s.AppendLine();
+            s.AppendLine("Seconds per statistic group: " + string.Join(", ", Panel.GroupSeconds.Where(kv => kv.Key != "panel").OrderByDescending(kv => kv.Value).Select(kv => string.Create(c, $"{kv.Key} {kv.Value:F2}"))) + ".");
+            s.AppendLine();
+        }
         if (Ingestion is not null)
         {
             s.AppendLine();
             s.AppendLine("### Data ingestion (IDataView -> [N, 784] tensor, against memcpy of the same bytes)");
             s.AppendLine();
-            s.AppendLine("| rows | MB | ours GB/s | memcpy GB/s | ours / memcpy |");
-            s.AppendLine("|---|---|---|---|---|");
-            s.AppendLine(c, $"| {Ingestion.Rows} | {Ingestion.Bytes / 1e6:F1} | {Ingestion.OursGigabytesPerSecond:F2} | {Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.MemcpyGigabytesPerSecond:F2} |");
+            s.AppendLine("| rows | MB | ours GB/s | memcpy GB/s | ours / memcpy | bare ML.NET cursor GB/s | ours / bare cursor |");
+            s.AppendLine("|---|---|---|---|---|---|---|");
+            s.AppendLine(c, $"| {Ingestion.Rows} | {Ingestion.Bytes / 1e6:F1} | {Ingestion.OursGigabytesPerSecond:F2} | {Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.CursorGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.CursorGigabytesPerSecond:F2} |");
         }
         return s.ToString();
     }

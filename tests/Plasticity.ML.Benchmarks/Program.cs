@@ -10,7 +10,8 @@ namespace Plasticity.ML.Benchmarks;
 /// <summary>
 /// Entry point. <c>dotnet run --project tests/Plasticity.ML.Benchmarks -c Release -- --out docs/benchmarks.md</c> runs
 /// the full set and writes the report; <c>--quick</c> runs every benchmark briefly (CI smoke test, under 2 minutes)
-/// and exits non-zero if any figure is missing or not a positive finite number. It never asserts speed.
+/// and exits non-zero if any figure is missing or not a positive finite number. It never asserts speed. <c>--only
+/// optimizers,panel</c> runs some sections only (for investigating one figure; prints, never writes the report).
 /// </summary>
 public static class Program
 {
@@ -20,14 +21,21 @@ public static class Program
         bool quick = args.Contains("--quick");
         bool matmulOnly = args.Contains("--matmul");
         string? output = null;
+        HashSet<string>? only = null;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--out" && i + 1 < args.Length) output = args[++i];
+            else if (args[i] == "--only" && i + 1 < args.Length) only = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
             else if (args[i] is not ("--quick" or "--matmul"))
             {
-                Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--quick] [--matmul] [--out docs/benchmarks.md]");
+                Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: [--quick] [--matmul] [--only {string.Join(",", Sections)}] [--out docs/benchmarks.md]");
                 return 2;
             }
+        }
+        if (only is not null && (output is not null || only.Except(Sections).Any()))
+        {
+            Console.Error.WriteLine($"--only takes sections from {string.Join(",", Sections)} and cannot be combined with --out (the report needs every section).");
+            return 2;
         }
         if (matmulOnly)
         {
@@ -38,10 +46,10 @@ public static class Program
         try
         {
             var clock = Stopwatch.StartNew();
-            var report = Run(quick);
+            var report = Run(quick, only);
             string markdown = report.ToMarkdown(quick, clock.Elapsed.TotalSeconds);
             Console.WriteLine(markdown);
-            var bad = report.InvalidFigures().ToList();
+            var bad = only is null ? report.InvalidFigures().ToList() : [];
             if (bad.Count > 0)
             {
                 Console.Error.WriteLine("Benchmark produced invalid figures: " + string.Join(", ", bad));
@@ -62,8 +70,12 @@ public static class Program
         }
     }
 
-    private static BenchmarkReport Run(bool quick)
+    /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion"];
+
+    private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
+        bool Runs(string section) => only is null || only.Contains(section) || (section == "probe" && only.Contains("panel"));
         var report = new BenchmarkReport();
         var data = FashionMnist.LoadEmbedded().Subset(2000, seed: 1);
         int matmulN = quick ? 384 : 1024;
@@ -72,12 +84,12 @@ public static class Program
         report.CeilingTwo = MatmulCeiling.Measure(2, matmulN, quick ? 2 : 4, quick ? 3 : 7);
 
         TorchThreads.Set(1);
-        foreach (var (name, options) in OptimizerStepBenchmark.Configurations)
+        foreach (var (name, options) in OptimizerStepBenchmark.Configurations.Where(_ => Runs("optimizers")))
         {
             Log("optimizer " + name);
             report.Optimizers.Add(OptimizerStepBenchmark.Measure(name, options, quick ? 10 : 100, quick ? 3 : 9));
         }
-        foreach (bool layerNorm in new[] { false, true })
+        foreach (bool layerNorm in Runs("train") ? new[] { false, true } : [])
         {
             foreach (int batch in new[] { 16, 64, 256, 1024 })
             {
@@ -86,7 +98,7 @@ public static class Program
                 report.TrainSteps.Add(TrainStepBenchmark.Measure(data, batch, layerNorm, steps, quick ? 1 : 7));
             }
         }
-        foreach (int batch in quick ? new[] { 64 } : new[] { 16, 64, 256, 1024 })
+        foreach (int batch in !Runs("threads") ? [] : quick ? new[] { 64 } : new[] { 16, 64, 256, 1024 })
         {
             Log($"thread scaling batch {batch}");
             int steps = quick ? 4 : Math.Max(10, 2048 / batch);
@@ -94,10 +106,21 @@ public static class Program
             report.ThreadScaling.Add((batch, one, two));
         }
         TorchThreads.Set(1);
-        Log("probe");
-        report.Probe = ProbeBenchmark.Measure(data, 1, quick ? 20 : 500, quick ? 1 : 3);
-        Log("data ingestion");
-        report.Ingestion = IngestionBenchmark.Measure(quick ? 1000 : 8000, quick ? 2 : 7);
+        if (Runs("probe"))
+        {
+            Log("probe");
+            report.Probe = ProbeBenchmark.Measure(data, 1, quick ? 20 : 500, quick ? 1 : 3);
+        }
+        if (Runs("panel"))
+        {
+            Log("statistics panel");
+            report.Panel = PanelBenchmark.Measure(data, report.Probe!, quick, quick ? 1 : 3);
+        }
+        if (Runs("ingestion"))
+        {
+            Log("data ingestion");
+            report.Ingestion = IngestionBenchmark.Measure(quick ? 1000 : 8000, quick ? 2 : 7);
+        }
         return report;
     }
 
