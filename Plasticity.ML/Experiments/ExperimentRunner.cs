@@ -80,7 +80,8 @@ public sealed class ExperimentRunner
         IProgress<ExperimentProgress>? progress, CancellationToken cancellationToken)
     {
         var options = variant.Apply(spec.Training, seed) with { Threads = threads };
-        var tasks = TaskSequence.Create(spec.Tasks with { Seed = SeedSequence.Derive(spec.Tasks.Seed, "run-tasks", seed) }, data);
+        var taskSpec = variant.ApplyTasks(spec.Tasks);
+        var tasks = TaskSequence.Create(taskSpec with { Seed = SeedSequence.Derive(taskSpec.Seed, "run-tasks", seed) }, data);
         using var trainer = new ContinualTrainer(options);
         if (ExtraHooks is not null)
             foreach (var hook in ExtraHooks(variant, seed)) trainer.AddHook(hook);
@@ -105,7 +106,7 @@ public sealed class ExperimentRunner
     public static string Fingerprint(ExperimentSpec spec, VariantSpec variant, long seed)
     {
         // Threads are left out: they decide speed, not the numbers a stored run can be reused for.
-        string text = PlasticityJson.Serialize(new { spec.Data, spec.Tasks, Options = variant.Apply(spec.Training, seed) with { Threads = 0 } });
+        string text = PlasticityJson.Serialize(new { spec.Data, Tasks = variant.ApplyTasks(spec.Tasks), Options = variant.Apply(spec.Training, seed) with { Threads = 0 } });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 

@@ -50,7 +50,11 @@ public sealed record ExperimentSpec
         if (ThreadsPerRun < 0) throw new ArgumentException($"{nameof(ThreadsPerRun)} must be non-negative; got {ThreadsPerRun}.");
         if (ParallelRuns < 0) throw new ArgumentException($"{nameof(ParallelRuns)} must be non-negative; got {ParallelRuns}.");
         Tasks.Validate();
-        foreach (var variant in Variants) variant.Apply(Training, FirstSeed).Validate();
+        foreach (var variant in Variants)
+        {
+            variant.ApplyTasks(Tasks).Validate();
+            variant.Apply(Training, FirstSeed).Validate();
+        }
     }
 
     /// <summary>The seeds of the runs.</summary>

@@ -2,6 +2,7 @@ using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Interventions;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
+using Plasticity.ML.Tasks;
 using Plasticity.ML.Training;
 
 namespace Plasticity.ML.Experiments;
@@ -35,6 +36,16 @@ public sealed record VariantSpec
 
     /// <summary>Replaces the base probe.</summary>
     public ProbeOptions? Probe { get; init; }
+
+    /// <summary>Replaces the kind of the experiment's task sequence (its length and seed stay the experiment's).</summary>
+    public TaskSequenceKind? TaskKind { get; init; }
+
+    /// <summary>The task sequence of this variant: the experiment's, with <see cref="TaskKind"/> if set.</summary>
+    public TaskSequenceSpec ApplyTasks(TaskSequenceSpec baseTasks)
+    {
+        ArgumentNullException.ThrowIfNull(baseTasks);
+        return TaskKind is { } kind ? baseTasks with { Kind = kind } : baseTasks;
+    }
 
     /// <summary>The training options of this variant for one seed.</summary>
     public ContinualTrainingOptions Apply(ContinualTrainingOptions baseOptions, long seed)

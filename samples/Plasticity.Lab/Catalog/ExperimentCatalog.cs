@@ -8,6 +8,7 @@ public static class ExperimentCatalog
     [
         new PlasticityExperiment(),
         new InterventionsExperiment(),
+        new MechanismsExperiment(),
     ];
 
     /// <summary>The experiment run when none is named.</summary>
