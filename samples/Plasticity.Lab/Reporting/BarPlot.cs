@@ -81,10 +81,12 @@ public sealed class BarPlot
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         // Rotated labels need room below the axis: about 6 px per character of the longest label.
         plot.Axes.Bottom.MinimumSize = 30 + 6 * groups.Select(g => g.Length).DefaultIfEmpty(0).Max();
-        plot.Axes.SetLimitsX(-0.6, groups.Count - 0.4);
+        // Room on the right: one empty slot for the legend, and a margin for the last rotated label.
+        plot.Axes.SetLimitsX(-0.6, groups.Count + 1.0);
+        plot.Axes.Right.MinimumSize = 5 * groups.Select(g => g.Length).DefaultIfEmpty(0).Max();
         plot.Title(Title);
         plot.YLabel(YLabel);
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, width ?? Math.Max(700, 110 * groups.Count), height);
+        plot.SavePng(path, width ?? Math.Max(700, 110 * (groups.Count + 2)), height);
     }
 }
