@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 
 namespace Plasticity.ML.Interventions;
@@ -10,6 +11,9 @@ namespace Plasticity.ML.Interventions;
 /// incoming weights, zero outgoing weights, zero optimizer state, age and utility 0. Fractional counts accumulate
 /// across steps as in the reference code. See <see cref="ContinualBackpropHook"/>.
 /// </summary>
+/// <remarks>Known limit: a recycled unit keeps its normalization parameters (the LayerNorm or BatchNorm gain and
+/// bias of its channel); only its incoming weights, bias, outgoing weights and their optimizer state are renewed
+/// (see <see cref="UnitRecycling.Recycle"/>).</remarks>
 public sealed record ContinualBackpropSpec : InterventionSpec
 {
     /// <summary>Creates the spec, acting in every step.</summary>
@@ -28,6 +32,7 @@ public sealed record ContinualBackpropSpec : InterventionSpec
     public bool ResetOptimizerState { get; init; } = true;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => $"cbp-{ReplacementRate:g3}";
 
     /// <inheritdoc />

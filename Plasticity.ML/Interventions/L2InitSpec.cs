@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,6 +19,7 @@ public sealed record L2InitSpec : InterventionSpec
     public double Lambda { get; init; } = 1e-3;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => $"l2-init-{Lambda:g3}";
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 
 namespace Plasticity.ML.Interventions;
@@ -9,6 +10,7 @@ namespace Plasticity.ML.Interventions;
 public sealed record OptimizerStateResetSpec : InterventionSpec
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => "optimizer-reset";
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
@@ -11,6 +12,9 @@ namespace Plasticity.ML.Interventions;
 /// Needs an optimizer whose state resets per row and column (<c>OptimizerImplementation.Plastic</c>) unless
 /// <see cref="ResetOptimizerState"/> is false.
 /// </summary>
+/// <remarks>Known limit: a recycled unit keeps its normalization parameters (the LayerNorm or BatchNorm gain and
+/// bias of its channel); only its incoming weights, bias, outgoing weights and their optimizer state are renewed
+/// (see <see cref="UnitRecycling.Recycle"/>).</remarks>
 public sealed record ReDoSpec : InterventionSpec
 {
     /// <summary>Creates the spec with the reference's cadence: every 1,000 steps.</summary>
@@ -26,6 +30,7 @@ public sealed record ReDoSpec : InterventionSpec
     public bool ResetOptimizerState { get; init; } = true;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => $"redo-{Tau:g3}";
 
     /// <inheritdoc />

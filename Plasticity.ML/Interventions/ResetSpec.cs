@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
 
@@ -16,6 +17,7 @@ public sealed record ResetSpec : InterventionSpec
     public bool ResetOptimizerState { get; init; } = true;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => Layers == 0 ? "reset-all" : $"reset-last-{Layers}";
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
 
@@ -25,6 +26,7 @@ public sealed record SamSpec : InterventionSpec
     public double Rho { get; init; } = 0.05;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => $"sam-{Rho:g3}";
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
 
@@ -17,6 +18,7 @@ public sealed record ShrinkPerturbSpec : InterventionSpec
     public double Sigma { get; init; } = 0.01;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => $"shrink-perturb-{Lambda:g3}-{Sigma:g3}";
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 
 namespace Plasticity.ML.Interventions;
@@ -20,6 +21,7 @@ public sealed record SpectralNormSpec : InterventionSpec
     public int PowerIterations { get; init; } = 1;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => Layer is null ? "spectral-norm" : $"spectral-norm-{Layer}";
 
     /// <inheritdoc />

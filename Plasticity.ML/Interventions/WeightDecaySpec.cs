@@ -32,6 +32,7 @@ public sealed record WeightDecaySpec : InterventionSpec
     public WeightDecayMode Mode { get; init; } = WeightDecayMode.Coupled;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => $"weight-decay-{(Mode == WeightDecayMode.Coupled ? "l2" : "decoupled")}-{Coefficient:g3}";
 
     /// <inheritdoc />

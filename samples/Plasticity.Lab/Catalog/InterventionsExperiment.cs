@@ -1,3 +1,4 @@
+using Plasticity.Lab.Reporting;
 using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Experiments;
 using Plasticity.ML.Interventions;
@@ -12,10 +13,45 @@ namespace Plasticity.Lab.Catalog;
 /// The paper's intervention study (Fig. 6, PAPER.md §5) at our scale: random-label memorization re-drawn every
 /// task, an MLP and a CNN, each with a regression and a two-hot head, under every intervention of the catalogue.
 /// Each architecture x head x intervention is one variant, named <c>arch/head/intervention</c>, so the standard
-/// outputs (summary table, summary.json) hold one entry per combination.
+/// outputs (summary table, summary.json) hold one entry per combination. <see cref="Analyze"/> adds the table in
+/// the layout of PAPER.md §5.3 (plasticity loss with the final accuracy next to it) and a bar plot.
 /// </summary>
 public sealed class InterventionsExperiment : LabExperiment
 {
+    /// <summary>The file name of the bar plot written into the results folder.</summary>
+    public const string BarPlotFile = "interventions.png";
+
+    /// <summary>The architecture x head combinations, in column order: (variant prefix, column title).</summary>
+    public static IReadOnlyList<(string Key, string Title)> Columns { get; } =
+    [
+        ("mlp/regression", "MLP, regression"),
+        ("mlp/two-hot", "MLP, two-hot"),
+        ("cnn/regression", "CNN, regression"),
+        ("cnn/two-hot", "CNN, two-hot"),
+    ];
+
+    /// <summary>
+    /// The interventions, in row order: first the paper's Fig. 6 rows in its order (PAPER.md §5.3; its "two-hot"
+    /// row is our two-hot column), then optimizer-state reset (its App. B.1) and the extensions it did not test.
+    /// </summary>
+    public static IReadOnlyList<(string Key, string Title)> Rows { get; } =
+    [
+        ("none", "None"),
+        ("reset-last-layer", "Reset last layer"),
+        ("layernorm", "LayerNorm"),
+        ("weight-decay", "Weight decay 1e-5"),
+        ("spectral-norm", "Spectral norm"),
+        ("shrink-perturb", "Shrink & perturb"),
+        ("optimizer-reset", "Optimizer-state reset"),
+        ("reset-all", "Reset all layers"),
+        ("redo", "ReDo"),
+        ("cbp", "Continual backprop"),
+        ("l2-init", "L2-init 1e-3"),
+        ("sam", "SAM"),
+        ("adam-stable", "Adam β2 = 0.9, ε = 1e-3"),
+        ("layernorm+l2", "LayerNorm + L2 (Lyle 2024)"),
+    ];
+
     /// <inheritdoc />
     public override string Name => "interventions";
 
@@ -26,11 +62,15 @@ public sealed class InterventionsExperiment : LabExperiment
     /// <inheritdoc />
     public override ExperimentSpec CreateSpec(LabPreset preset)
     {
+        // The default is sized for about 10 minutes on 2 quiet cores (168 runs of ~500 steps each): few, short
+        // tasks on few images, so each task is seen for 15 epochs, and Adam at 3e-3 so that the baseline loses
+        // plasticity within that budget. The probe (2 targets x 50 steps) is far below the paper's 10 x 2,000: it
+        // compares variants at equal budget, it does not estimate the paper's numbers.
         var size = preset switch
         {
-            LabPreset.Smoke => new Size(Samples: 128, Width: 16, Channels: 4, Tasks: 2, Steps: 20, ProbeTargets: 1, ProbeSteps: 20, ProbeInputs: 64, Seeds: 1),
-            LabPreset.Full => new Size(Samples: 5000, Width: 256, Channels: 16, Tasks: 20, Steps: 1000, ProbeTargets: 10, ProbeSteps: 2000, ProbeInputs: 1024, Seeds: 5),
-            _ => new Size(Samples: 1000, Width: 64, Channels: 8, Tasks: 6, Steps: 200, ProbeTargets: 2, ProbeSteps: 150, ProbeInputs: 256, Seeds: 3),
+            LabPreset.Smoke => new Size(Samples: 128, Width: 16, Channels: 4, Tasks: 2, Steps: 20, LearningRate: 3e-3, ProbeTargets: 1, ProbeSteps: 20, ProbeInputs: 64, Seeds: 1),
+            LabPreset.Full => new Size(Samples: 5000, Width: 256, Channels: 16, Tasks: 20, Steps: 1000, LearningRate: 1e-3, ProbeTargets: 10, ProbeSteps: 2000, ProbeInputs: 1024, Seeds: 5),
+            _ => new Size(Samples: 256, Width: 64, Channels: 8, Tasks: 5, Steps: 60, LearningRate: 3e-3, ProbeTargets: 2, ProbeSteps: 50, ProbeInputs: 128, Seeds: 3),
         };
         var regression = new HeadSpec { Kind = HeadKind.Regression, Outputs = 10 };
         var twoHot = new HeadSpec { Kind = HeadKind.TwoHot, Outputs = 10, Bins = 51, Min = -2, Max = 2 };
@@ -43,7 +83,7 @@ public sealed class InterventionsExperiment : LabExperiment
             HiddenWidths = [size.Width],
             Head = regression,
         };
-        var adam = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-3 };
+        var adam = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = size.LearningRate };
         int redoPeriod = Math.Max(1, size.Steps / 2);
 
         var variants = new List<VariantSpec>();
@@ -52,22 +92,33 @@ public sealed class InterventionsExperiment : LabExperiment
             foreach (var (headName, head) in new[] { ("regression", regression), ("two-hot", twoHot) })
             {
                 var network = arch with { Head = head };
-                VariantSpec V(string intervention, IReadOnlyList<InterventionSpec>? interventions = null, NetworkSpec? net = null, OptimizerOptions? optimizer = null) =>
-                    new() { Name = $"{archName}/{headName}/{intervention}", Network = net ?? network, Interventions = interventions ?? [], Optimizer = optimizer };
-                variants.Add(V("none"));
-                variants.Add(V("layernorm", net: network with { Normalization = NormalizationKind.LayerNorm }));
-                variants.Add(V("reset-last-layer", [new ResetSpec { Layers = 1 }]));
-                variants.Add(V("shrink-perturb", [new ShrinkPerturbSpec()]));
-                variants.Add(V("weight-decay", [new WeightDecaySpec { Coefficient = 1e-5 }]));
-                variants.Add(V("spectral-norm", [new SpectralNormSpec()]));
-                variants.Add(V("optimizer-reset", [new OptimizerStateResetSpec()]));
-                variants.Add(V("redo", [new ReDoSpec { Timing = InterventionTiming.Every(redoPeriod) }]));
-                variants.Add(V("cbp", [new ContinualBackpropSpec { MaturityThreshold = Math.Max(1, size.Steps / 10) }]));
-                variants.Add(V("l2-init", [new L2InitSpec { Lambda = 1e-3 }]));
-                variants.Add(V("sam", [new SamSpec()]));
-                variants.Add(V("adam-stable", optimizer: AdamPresets.Stable(adam)));
+                var layerNorm = network with { Normalization = NormalizationKind.LayerNorm };
                 var lyle = InterventionPresets.Lyle2024(network, adam);
-                variants.Add(V("layernorm+l2", lyle.Interventions, net: network with { Normalization = NormalizationKind.LayerNorm }));
+                foreach (var (key, _) in Rows)
+                {
+                    string name = $"{archName}/{headName}/{key}";
+                    VariantSpec V(NetworkSpec net, IReadOnlyList<InterventionSpec>? interventions = null, OptimizerOptions? optimizer = null) =>
+                        new() { Name = name, Network = net, Interventions = interventions ?? [], Optimizer = optimizer };
+                    variants.Add(key switch
+                    {
+                        "none" => V(network),
+                        "reset-last-layer" => V(network, [new ResetSpec { Layers = 1 }]),
+                        "layernorm" => V(layerNorm),
+                        "weight-decay" => V(network, [new WeightDecaySpec { Coefficient = 1e-5 }]),
+                        "spectral-norm" => V(network, [new SpectralNormSpec()]),
+                        "shrink-perturb" => V(network, [new ShrinkPerturbSpec()]),
+                        "optimizer-reset" => V(network, [new OptimizerStateResetSpec()]),
+                        "reset-all" => V(network, [new ResetSpec { Layers = 0 }]),
+                        "redo" => V(network, [new ReDoSpec { Timing = InterventionTiming.Every(redoPeriod) }]),
+                        "cbp" => V(network, [new ContinualBackpropSpec { MaturityThreshold = Math.Max(1, size.Steps / 10) }]),
+                        "l2-init" => V(network, [new L2InitSpec { Lambda = 1e-3 }]),
+                        "sam" => V(network, [new SamSpec()]),
+                        "adam-stable" => V(network, optimizer: AdamPresets.Stable(adam)),
+                        // Lyle et al. 2024's recipe (LayerNorm + L2 1e-5) without its head change: the head is this column's.
+                        "layernorm+l2" => V(layerNorm, lyle.Interventions),
+                        _ => throw new InvalidOperationException($"No variant for intervention '{key}'."),
+                    });
+                }
             }
         }
 
@@ -93,23 +144,40 @@ public sealed class InterventionsExperiment : LabExperiment
     }
 
     /// <inheritdoc />
-    /// <remarks>Adds the table in the layout of PAPER.md §5.3: one row per intervention, one column per
-    /// architecture and head, each cell the plasticity loss (mean ± std over seeds) with the final accuracy.</remarks>
-    public override void Analyze(ExperimentResult result, LabRunContext context, Reporting.MarkdownReport report)
+    /// <remarks>Adds the table in the layout of PAPER.md §5.3 (one row per intervention; for each architecture and
+    /// head, the plasticity loss and next to it the final accuracy, mean ± std over seeds) and a grouped bar plot
+    /// of plasticity loss with ± std error bars (<see cref="BarPlotFile"/>). Only variants named
+    /// <c>arch/head/intervention</c> that the spec holds appear, so a spec trimmed to fewer variants works too.</remarks>
+    public override void Analyze(ExperimentResult result, LabRunContext context, MarkdownReport report)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(report);
         var summaries = result.Summaries.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        string[] columns = ["mlp/regression", "mlp/two-hot", "cnn/regression", "cnn/two-hot"];
-        var interventions = result.Spec.Variants.Select(v => v.Name[(v.Name.LastIndexOf('/') + 1)..]).Distinct(StringComparer.Ordinal);
-        var rows = interventions.Select(intervention => (IReadOnlyList<string>)
-            [intervention, .. columns.Select(column => summaries.TryGetValue($"{column}/{intervention}", out var s)
-                ? $"{s.PlasticityLoss.ToString("0.000")} (acc {s.FinalAccuracy.Mean.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)})"
-                : "—")]);
-        report.Heading("Plasticity loss by intervention (Fig. 6 layout)")
-            .Paragraph("Plasticity loss = final probe loss minus initial probe loss (lower is better), mean ± std over seeds; final training accuracy on the last task in brackets.")
-            .Table(["Intervention", .. columns], rows);
+        var columns = Columns.Where(c => Rows.Any(r => summaries.ContainsKey($"{c.Key}/{r.Key}"))).ToList();
+        var rows = Rows.Where(r => columns.Any(c => summaries.ContainsKey($"{c.Key}/{r.Key}"))).ToList();
+        int seeds = result.Spec.Seeds;
+
+        var plot = new BarPlot($"Plasticity loss by intervention (mean ± std over {seeds} seed(s); lower is better)", "plasticity loss (probe MSE)");
+        foreach (var column in columns)
+            foreach (var row in rows)
+                if (summaries.TryGetValue($"{column.Key}/{row.Key}", out var s))
+                    plot.Add(row.Title, column.Title, s.PlasticityLoss.Mean, s.PlasticityLoss.Std);
+        plot.SavePng(Path.Combine(context.OutputFolder, BarPlotFile));
+
+        string[] header = ["Intervention", .. columns.SelectMany(c => new[] { $"{c.Title}: plasticity loss", "final acc." })];
+        var table = rows.Select(row => (IReadOnlyList<string>)
+            [row.Title, .. columns.SelectMany(column => summaries.TryGetValue($"{column.Key}/{row.Key}", out var s)
+                ? new[] { s.PlasticityLoss.ToString("0.000"), s.FinalAccuracy.ToString("0.00") }
+                : ["—", "—"])]);
+        report.Heading("Plasticity loss by intervention (PAPER.md §5.3 layout)")
+            .Paragraph($"Plasticity loss = probe loss after the last task minus the probe loss of the same seed's initial network " +
+                       $"(lower is better; the paper's Fig. 6 reports the same difference). Mean ± sample std over {seeds} seed(s). " +
+                       "Final acc. = training accuracy at the end of the last task (random labels over 10 classes: chance is 0.10). " +
+                       "The paper's \"two-hot\" row is the \"none\" row of the two-hot columns here.")
+            .Table(header, table)
+            .Image("plasticity loss by intervention", BarPlotFile);
     }
 
-    private sealed record Size(int Samples, int Width, int Channels, int Tasks, int Steps, int ProbeTargets, int ProbeSteps, int ProbeInputs, int Seeds);
+    private sealed record Size(int Samples, int Width, int Channels, int Tasks, int Steps, double LearningRate, int ProbeTargets, int ProbeSteps, int ProbeInputs, int Seeds);
 }

@@ -24,6 +24,9 @@ public sealed class BandPlot
     /// <summary>Y axis label.</summary>
     public string YLabel { get; }
 
+    /// <summary>Only whole numbers on the x axis (task indices, step counts), never ticks such as 2.5.</summary>
+    public bool IntegerXTicks { get; init; }
+
     /// <summary>Adds a series; points whose mean is not finite are dropped.</summary>
     public BandPlot Add(string name, double[] x, double[] mean, double[] std)
     {
@@ -54,6 +57,7 @@ public sealed class BandPlot
             line.MarkerSize = 5;
             line.LegendText = name;
         }
+        if (IntegerXTicks) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(Title);
         plot.XLabel(XLabel);
         plot.YLabel(YLabel);

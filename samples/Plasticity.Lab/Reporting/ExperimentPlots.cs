@@ -10,9 +10,9 @@ public static class ExperimentPlots
     public static IReadOnlyList<string> Write(ExperimentResult result, string folder)
     {
         var files = new List<string>();
-        var probe = new BandPlot("Plasticity probe loss over tasks (lower = more plastic)", "tasks completed", "probe loss (MSE)");
-        var accuracy = new BandPlot("Training accuracy at the end of each task", "task", "accuracy");
-        var onlineLoss = new BandPlot("Training loss at the end of each task", "task", "loss");
+        var probe = new BandPlot("Plasticity probe loss over tasks (lower = more plastic)", "tasks completed", "probe loss (MSE)") { IntegerXTicks = true };
+        var accuracy = new BandPlot("Training accuracy at the end of each task", "task", "accuracy") { IntegerXTicks = true };
+        var onlineLoss = new BandPlot("Training loss at the end of each task", "task", "loss") { IntegerXTicks = true };
         bool hasAccuracy = false;
         foreach (var variant in result.Spec.Variants)
         {
@@ -36,7 +36,7 @@ public static class ExperimentPlots
         onlineLoss.SavePng(Path.Combine(folder, "train-loss.png"));
         files.Add("train-loss.png");
 
-        var curves = new BandPlot("Probe learning curves: initial network vs after the last task", "probe step", "probe loss (MSE)");
+        var curves = new BandPlot("Probe learning curves: initial network vs after the last task", "probe step", "probe loss (MSE)") { IntegerXTicks = true };
         foreach (var variant in result.Spec.Variants)
         {
             var runs = result.RunsOf(variant.Name).Select(r => r.Result).ToList();

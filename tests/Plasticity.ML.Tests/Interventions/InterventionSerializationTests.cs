@@ -43,6 +43,20 @@ public sealed class InterventionSerializationTests
     }
 
     [TestMethod]
+    public void TheDisplayNameIsDerivedAndNeverWrittenToJson()
+    {
+        foreach (var spec in Catalogue())
+        {
+            // Serialized as the base type, as inside training options: the discriminator decides the derived type.
+            string json = PlasticityJson.Serialize(spec);
+            Assert.IsFalse(json.Contains("displayName", StringComparison.OrdinalIgnoreCase), $"{spec.GetType().Name}: {json}");
+            var back = PlasticityJson.Deserialize<InterventionSpec>(json);
+            Assert.AreEqual(spec, back);
+            Assert.AreEqual(spec.DisplayName, back.DisplayName);
+        }
+    }
+
+    [TestMethod]
     public void BadSettingsAreRejectedNamingTheField()
     {
         var bad = new (InterventionSpec Spec, string Field)[]
