@@ -6,7 +6,9 @@ using Plasticity.ML.Common;
 using Plasticity.ML.Estimators;
 using Plasticity.ML.Estimators.Data;
 using Plasticity.ML.Estimators.Scoring;
+using Plasticity.ML.Estimators.Training;
 using Plasticity.ML.Networks;
+using Plasticity.ML.Optimization;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(PlasticNeuralNetworkTransformer), null, typeof(SignatureLoadModel),
@@ -31,7 +33,8 @@ public sealed class PlasticNeuralNetworkTransformer : ITransformer, ICanSaveMode
     private readonly PlasticNetwork network;
 
     internal PlasticNeuralNetworkTransformer(PlasticPredictionKind kind, string featureColumnName, int featureCount, int classCount,
-        KeyValuesSnapshot? keyValues, PlasticNetwork network, int windowsTrained, TrainingSettings settings)
+        KeyValuesSnapshot? keyValues, PlasticNetwork network, int windowsTrained, TrainingSettings settings,
+        OptimizerState? optimizerState = null, OptimizerStateRetention retention = OptimizerStateRetention.None)
     {
         Kind = kind;
         FeatureColumnName = featureColumnName;
@@ -42,6 +45,8 @@ public sealed class PlasticNeuralNetworkTransformer : ITransformer, ICanSaveMode
         network.eval();
         WindowsTrained = windowsTrained;
         Settings = settings;
+        OptimizerState = retention == OptimizerStateRetention.None ? null : optimizerState;
+        OptimizerStateRetention = OptimizerState is null ? OptimizerStateRetention.None : retention;
     }
 
     /// <summary>The kind of prediction.</summary>
@@ -61,6 +66,19 @@ public sealed class PlasticNeuralNetworkTransformer : ITransformer, ICanSaveMode
 
     /// <summary>The network's spec.</summary>
     public NetworkSpec NetworkSpec => network.Spec;
+
+    /// <summary>
+    /// Whether the model carries its optimizer's state (see <see cref="PlasticTrainerOptionsBase.RetainOptimizerState"/>)
+    /// for a warm-started fit to resume, and whether saving writes it; <see cref="OptimizerStateRetention.None"/> when
+    /// it carries none.
+    /// </summary>
+    public OptimizerStateRetention OptimizerStateRetention { get; }
+
+    /// <summary>Whether the model carries its optimizer's state.</summary>
+    public bool HasOptimizerState => OptimizerState is not null;
+
+    /// <summary>The optimizer's state at the end of training (never modified; importing copies it), or null.</summary>
+    internal OptimizerState? OptimizerState { get; }
 
     internal KeyValuesSnapshot? KeyValues { get; }
 
@@ -147,6 +165,12 @@ public sealed class PlasticNeuralNetworkTransformer : ITransformer, ICanSaveMode
         writer.Write(bytes.Length);
         writer.Write(bytes);
         writer.Write(SHA256.HashData(bytes));
+
+        // The optimizer state goes into an entry of its own, so the main stream keeps the format of models without
+        // state: files written before this option existed load unchanged, and a file with the extra entry is still
+        // readable by code that does not know it.
+        if (OptimizerState is not null && OptimizerStateRetention == OptimizerStateRetention.InModelFile && ctx.InRepository)
+            ctx.SaveBinaryStream(OptimizerStateFormat.EntryName, w => OptimizerStateFormat.Write(w, OptimizerState));
     }
 
     /// <summary>ML.NET's loader entry point (found through the assembly's LoadableClass attribute).</summary>
@@ -176,7 +200,11 @@ public sealed class PlasticNeuralNetworkTransformer : ITransformer, ICanSaveMode
             var network = NetworkFactory.Create(spec, seed: 0);
             using (var weightReader = new BinaryReader(new MemoryStream(bytes)))
                 network.load(weightReader);
-            return new PlasticNeuralNetworkTransformer(kind, featureColumnName, featureCount, classCount, keyValues, network, windowsTrained, settings);
+            OptimizerState? optimizerState = null;
+            if (ctx.InRepository)
+                ctx.TryLoadBinaryStream(OptimizerStateFormat.EntryName, r => optimizerState = OptimizerStateFormat.Read(r));
+            return new PlasticNeuralNetworkTransformer(kind, featureColumnName, featureCount, classCount, keyValues, network, windowsTrained, settings,
+                optimizerState, OptimizerStateRetention.InModelFile);
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or IOException)
         {

@@ -37,8 +37,10 @@ public abstract class PlasticTrainerBase<TOptions> : IEstimator<PlasticNeuralNet
 
     /// <summary>
     /// Trains on <paramref name="trainData"/>, starting from <paramref name="previousModel"/>'s weights when it is not
-    /// null (its network is copied, never changed). Interventions timed at task boundaries act before the first new
-    /// window, as at every boundary between windows. The previous model must have the same feature size and classes.
+    /// null (its network is copied, never changed). When <see cref="PlasticTrainerOptionsBase.RetainOptimizerState"/> is
+    /// set and the previous model carries optimizer state, the optimizer resumes that state (a copy). Interventions timed
+    /// at task boundaries act before the first new window, as at every boundary between windows. The previous model must
+    /// have the same feature size and classes.
     /// </summary>
     public PlasticNeuralNetworkTransformer Fit(IDataView trainData, PlasticNeuralNetworkTransformer? previousModel) =>
         Fit(trainData, previousModel, CancellationToken.None);
@@ -70,8 +72,9 @@ public abstract class PlasticTrainerBase<TOptions> : IEstimator<PlasticNeuralNet
                 throw SchemaErrors.Mismatch("label", options.LabelColumnName, $"key type with {previousModel.ClassCount} values (the classes of the previous model)", trainData.Schema[options.LabelColumnName].Type);
             keyValues ??= previousModel.KeyValues;
         }
-        var (network, windows) = PlasticTrainingEngine.Train(host, options, Kind, data, previousModel, checkAlive);
-        return new PlasticNeuralNetworkTransformer(Kind, options.FeatureColumnName, data.FeatureCount, data.ClassCount, keyValues, network, windows, options.Snapshot());
+        var (network, windows, optimizerState) = PlasticTrainingEngine.Train(host, options, Kind, data, previousModel, checkAlive);
+        return new PlasticNeuralNetworkTransformer(Kind, options.FeatureColumnName, data.FeatureCount, data.ClassCount, keyValues, network, windows, options.Snapshot(),
+            optimizerState, options.RetainOptimizerState);
     }
 
     /// <inheritdoc />

@@ -60,6 +60,14 @@ public abstract class PlasticTrainerOptionsBase
     /// <summary>The optimizer and its settings.</summary>
     public OptimizerOptions Optimizer { get; set; } = new() { LearningRate = Defaults.LearningRate };
 
+    /// <summary>
+    /// Whether the trained model keeps the optimizer's state for a later warm-started <c>Fit(data, previousModel)</c>,
+    /// and whether saving the model writes it. A warm start resumes the previous model's state when this is not
+    /// <see cref="OptimizerStateRetention.None"/> and the previous model has state (it must come from the same kind of
+    /// optimizer); otherwise the optimizer starts afresh from the previous weights.
+    /// </summary>
+    public OptimizerStateRetention RetainOptimizerState { get; set; } = OptimizerStateRetention.None;
+
     /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
@@ -91,6 +99,7 @@ public abstract class PlasticTrainerOptionsBase
         if (HiddenWidths is null || HiddenWidths.Any(w => w <= 0)) throw new ArgumentException($"{nameof(HiddenWidths)} must hold positive widths.");
         if (BatchSize <= 0) throw new ArgumentException($"{nameof(BatchSize)} must be positive; got {BatchSize}.");
         if (Epochs <= 0) throw new ArgumentException($"{nameof(Epochs)} must be positive; got {Epochs}.");
+        if (!Enum.IsDefined(RetainOptimizerState)) throw new ArgumentException($"{nameof(RetainOptimizerState)} has the unknown value {(int)RetainOptimizerState}.");
         ArgumentNullException.ThrowIfNull(Optimizer, nameof(Optimizer));
         Optimizer.Validate();
         ArgumentNullException.ThrowIfNull(Interventions, nameof(Interventions));

@@ -8,7 +8,8 @@
 #    global packages folder serves only as a read-only fallback for TorchSharp/libtorch, to save ~1.5 GB);
 # 3. when this machine's libstdc++ lacks GLIBCXX_3.4.32, checks that the package's buildTransitive step
 #    marked that requirement WEAK in the app's libLibTorchSharp.so and left the NuGet cache copy alone;
-# 4. runs the app, which checks torch, the embedded data and a short training run.
+# 4. runs the app, which checks torch, the embedded data, a short training run, and an ML.NET pipeline with the
+#    plastic trainer (train, evaluate, Model.Save/Load in a fresh MLContext, identical predictions).
 # --negative-control also builds the app with PlasticityLibStdCxxFix=false and expects torch to fail to
 # load (only meaningful where libstdc++ lacks the version).
 # The last line is "nuget smoke test: PASS ..." or "nuget smoke test: FAIL (reason)"; exit code 0 or 1.
@@ -60,6 +61,8 @@ build_app app || { tail -30 "$work/app/build.log"; fail "ConsumerSmoke did not b
 grep -q "Plasticity.ML.targets imported from the package" "$work/app/build.log" || fail "buildTransitive targets not imported"
 grep -q "\"Plasticity.ML/$version\"" "$work/app/obj/project.assets.json" && [[ -d "$work/nuget-packages/plasticity.ml/$version" ]] \
   || fail "Plasticity.ML $version was not restored from the local feed into the throw-away cache"
+grep -q "\"Plasticity.ML.Estimators/$version\"" "$work/app/obj/project.assets.json" && [[ -d "$work/nuget-packages/plasticity.ml.estimators/$version" ]] \
+  || fail "Plasticity.ML.Estimators $version was not restored from the local feed into the throw-away cache"
 out="$work/app/bin/Release/net10.0/linux-x64"
 [[ -d "$out" ]] || out="$work/app/bin/Release/net10.0"
 
@@ -108,4 +111,4 @@ if [[ $negative == 1 ]]; then
   fi
 fi
 
-echo "nuget smoke test: PASS (Plasticity.ML $version from a local feed, libstdc++: $fixed, $((SECONDS - start)) s)"
+echo "nuget smoke test: PASS (Plasticity.ML and Plasticity.ML.Estimators $version from a local feed, libstdc++: $fixed, $((SECONDS - start)) s)"

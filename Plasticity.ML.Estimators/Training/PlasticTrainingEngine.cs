@@ -20,8 +20,11 @@ namespace Plasticity.ML.Estimators.Training;
 internal static class PlasticTrainingEngine
 {
     /// <summary>Trains a network (fresh, or a copy of <paramref name="previous"/>'s) on <paramref name="data"/>.</summary>
-    /// <returns>The trained network, on the CPU, in eval mode, and the total number of windows it has seen.</returns>
-    public static (PlasticNetwork Network, int WindowsTrained) Train(IHost host, PlasticTrainerOptionsBase options, PlasticPredictionKind kind,
+    /// <returns>
+    /// The trained network, on the CPU, in eval mode; the total number of windows it has seen; and the optimizer's final
+    /// state when <see cref="PlasticTrainerOptionsBase.RetainOptimizerState"/> asks for it (else null).
+    /// </returns>
+    public static (PlasticNetwork Network, int WindowsTrained, OptimizerState? OptimizerState) Train(IHost host, PlasticTrainerOptionsBase options, PlasticPredictionKind kind,
         TrainingData data, PlasticNeuralNetworkTransformer? previous, Action checkAlive)
     {
         var device = torch.device(options.Device);
@@ -59,6 +62,7 @@ internal static class PlasticTrainingEngine
         using var optimizer = OptimizerFactory.Create(options.Optimizer, network.parameters());
         var hooks = options.Interventions.Select(i => i.CreateHook()).ToList();
         var context = new TrainingContext(network, optimizer, objective, trainingOptions);
+        bool resumed = ResumeOptimizerState(options, previous, optimizer);
 
         int windows = data.WindowStarts.Length;
         long totalSteps = 0;
@@ -74,7 +78,8 @@ internal static class PlasticTrainingEngine
             entry.SetMetric(0, lastLoss);
         });
         channel.Info($"Training a plastic neural network ({string.Join("-", network.Spec.InputShape.Concat(network.Spec.HiddenWidths).Append(network.Spec.Head.OutputLayerWidth))}, " +
-            $"{network.Spec.Normalization}) on {data.RowCount} rows in {windows} window(s), {options.Epochs} epoch(s) each{(previous is null ? "" : $", warm-started after {windowOffset} window(s)")}.");
+            $"{network.Spec.Normalization}) on {data.RowCount} rows in {windows} window(s), {options.Epochs} epoch(s) each" +
+            $"{(previous is null ? "" : $", warm-started after {windowOffset} window(s){(resumed ? $" resuming the optimizer's state after {optimizer.StepCount} step(s)" : " with a fresh optimizer")}")}.");
 
         network.train();
         foreach (var hook in hooks) hook.OnTrainingStart(context);
@@ -132,11 +137,36 @@ internal static class PlasticTrainingEngine
             foreach (var hook in hooks) hook.OnTaskEnd(context);
             context.Task = null;
             channel.Info($"Window {windowOffset + w}: {count} rows, {windowSteps} steps, mean training loss {windowLoss / Math.Max(1, windowSteps):G4}.");
+            // A checkpoint is delivered to progress listeners for sure (pulled progress may be skipped): metric, steps, total.
+            progressChannel.Checkpoint(windowLoss / Math.Max(1, windowSteps), step, totalSteps);
         }
 
+        var finalState = options.RetainOptimizerState == OptimizerStateRetention.None ? null : optimizer.ExportState();
         network.eval();
         if (device.type != DeviceType.CPU) network.to(CPU);
-        return (network, windowOffset + windows);
+        return (network, windowOffset + windows, finalState);
+    }
+
+    /// <summary>
+    /// Restores the previous model's optimizer state into <paramref name="optimizer"/> when the options ask to retain
+    /// state and the model has some. Before the first window's hooks run, so a boundary intervention that resets
+    /// optimizer state still acts on the restored state.
+    /// </summary>
+    /// <returns>Whether state was restored.</returns>
+    private static bool ResumeOptimizerState(PlasticTrainerOptionsBase options, PlasticNeuralNetworkTransformer? previous, IPlasticOptimizer optimizer)
+    {
+        if (options.RetainOptimizerState == OptimizerStateRetention.None || previous?.OptimizerState is not { } state) return false;
+        try
+        {
+            optimizer.ImportState(state);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"The previous model's optimizer state cannot be resumed by this trainer ({e.Message}) Use the same optimizer kind, or set {nameof(options.RetainOptimizerState)} to {nameof(OptimizerStateRetention.None)} to start a fresh optimizer.",
+                nameof(previous), e);
+        }
+        return true;
     }
 
     private static long StepsPerEpoch(int rows, int batchSize) => Math.Max(1, rows / Math.Min(batchSize, rows));

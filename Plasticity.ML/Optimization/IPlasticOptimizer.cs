@@ -49,4 +49,20 @@ public interface IPlasticOptimizer : IDisposable
     /// the parameter; empty before the first step or when the implementation does not expose state.
     /// </summary>
     IReadOnlyDictionary<string, Tensor> StateOf(Parameter parameter);
+
+    /// <summary>
+    /// A copy of the optimizer's whole state (step count and every parameter's state buffers), to resume training
+    /// later with <see cref="ImportState"/>. Throws <see cref="NotSupportedException"/> if the implementation cannot.
+    /// </summary>
+    OptimizerState ExportState() =>
+        throw new NotSupportedException($"{GetType().Name} cannot export its state.");
+
+    /// <summary>
+    /// Replaces the optimizer's whole state with <paramref name="state"/> (from <see cref="ExportState"/> of an
+    /// optimizer of the same kind over parameters of the same sizes), so the next <see cref="Step"/> continues exactly
+    /// where that optimizer stopped. Throws <see cref="ArgumentException"/> if the state does not fit, and
+    /// <see cref="NotSupportedException"/> if the implementation cannot import state.
+    /// </summary>
+    void ImportState(OptimizerState state) =>
+        throw new NotSupportedException($"{GetType().Name} cannot import state.");
 }

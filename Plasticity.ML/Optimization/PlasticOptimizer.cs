@@ -340,4 +340,52 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
 
     private static IntPtr StorageAddress(Tensor t) =>
         t.dtype == ScalarType.Float64 ? t.storage<double>().data_ptr() : t.storage<float>().data_ptr();
+
+    // ---- Export and import of the whole state, to resume training later or elsewhere. Written against StateOf and
+    // StepCount only, so it does not depend on how the step kernel lays out its buffers.
+
+    /// <inheritdoc />
+    public OptimizerState ExportState()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var perParameter = new List<Dictionary<string, float[]>>(parameters.Length);
+        foreach (var p in parameters)
+        {
+            var buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var (name, view) in StateOf(p)) buffers[name] = CopyToArray(view);
+            perParameter.Add(buffers);
+        }
+        return new OptimizerState { Kind = Options.Kind, StepCount = StepCount, Parameters = perParameter };
+    }
+
+    /// <inheritdoc />
+    public void ImportState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        state.Validate(Options.Kind, parameters.Select(p => p.numel()).ToArray(), OptimizerState.BufferNamesFor(Options));
+        ResetState();
+        if (state.StepCount == 0) return;
+        // StateOf exposes the views once at least one step was counted; a parameter without buffers keeps zeros.
+        StepCount = state.StepCount;
+        using var noGrad = no_grad();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var views = StateOf(parameters[i]);
+            foreach (var (name, values) in state.Parameters[i])
+            {
+                using var source = tensor(values, parameters[i].shape);
+                views[name].copy_(source);
+            }
+        }
+    }
+
+    /// <summary>A float32 copy of a state tensor; float64 state cannot be exported to float32 arrays without loss.</summary>
+    private static float[] CopyToArray(Tensor view)
+    {
+        if (view.dtype != ScalarType.Float32)
+            throw new NotSupportedException($"Only float32 optimizer state can be exported; this optimizer's state is {view.dtype}.");
+        using var cpu = view.detach().contiguous().cpu();
+        return cpu.data<float>().ToArray();
+    }
 }

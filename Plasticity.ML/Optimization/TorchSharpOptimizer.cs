@@ -89,4 +89,85 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
             _ => throw new ArgumentException($"Unknown optimizer {o.Kind}."),
         };
     }
+
+    /// <inheritdoc />
+    /// <remarks>TorchSharp keeps Adam's step count per parameter; the exported count is this wrapper's own.</remarks>
+    public OptimizerState ExportState()
+    {
+        var states = ((OptimizerHelper)inner).state_dict().State;
+        var perParameter = new List<Dictionary<string, float[]>>(parameters.Length);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            if (StepCount > 0)
+            {
+                switch (states[i])
+                {
+                    case Adam.State adam:
+                        buffers["exp_avg"] = CopyToArray(adam.exp_avg);
+                        buffers["exp_avg_sq"] = CopyToArray(adam.exp_avg_sq);
+                        break;
+                    case AdamW.State adamW:
+                        buffers["exp_avg"] = CopyToArray(adamW.exp_avg);
+                        buffers["exp_avg_sq"] = CopyToArray(adamW.exp_avg_sq);
+                        break;
+                    case SGD.State sgd when sgd.momentum_buffer is not null:
+                        buffers["momentum_buffer"] = CopyToArray(sgd.momentum_buffer);
+                        break;
+                }
+            }
+            perParameter.Add(buffers);
+        }
+        return new OptimizerState { Kind = Options.Kind, StepCount = StepCount, Parameters = perParameter };
+    }
+
+    /// <inheritdoc />
+    public void ImportState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Validate(Options.Kind, parameters.Select(p => p.numel()).ToArray(), OptimizerState.BufferNamesFor(Options));
+        ResetState();
+        if (state.StepCount == 0) return;
+        StepCount = state.StepCount;
+        var states = ((OptimizerHelper)inner).state_dict().State;
+        using var noGrad = no_grad();
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            var buffers = state.Parameters[i];
+            var p = parameters[i];
+            switch (states[i])
+            {
+                case Adam.State adam:
+                    adam.step = state.StepCount;
+                    CopyInto(adam.exp_avg, buffers, "exp_avg", p);
+                    CopyInto(adam.exp_avg_sq, buffers, "exp_avg_sq", p);
+                    break;
+                case AdamW.State adamW:
+                    adamW.step = state.StepCount;
+                    CopyInto(adamW.exp_avg, buffers, "exp_avg", p);
+                    CopyInto(adamW.exp_avg_sq, buffers, "exp_avg_sq", p);
+                    break;
+                case SGD.State sgd when buffers.TryGetValue("momentum_buffer", out var momentum):
+                    // torch starts the buffer from the first gradient when it is null; a copy of the saved one replaces that.
+                    sgd.momentum_buffer?.Dispose();
+                    sgd.momentum_buffer = tensor(momentum, p.shape).to(p.device).DetachFromDisposeScope();
+                    break;
+            }
+        }
+    }
+
+    private static void CopyInto(Tensor target, Dictionary<string, float[]> buffers, string name, Parameter parameter)
+    {
+        if (!buffers.TryGetValue(name, out var values)) return;
+        using var source = tensor(values, parameter.shape);
+        target.copy_(source);
+    }
+
+    private static float[] CopyToArray(Tensor value)
+    {
+        if (value.dtype != ScalarType.Float32)
+            throw new NotSupportedException($"Only float32 optimizer state can be exported; this optimizer's state is {value.dtype}.");
+        using var cpu = value.detach().contiguous().cpu();
+        return cpu.data<float>().ToArray();
+    }
 }
