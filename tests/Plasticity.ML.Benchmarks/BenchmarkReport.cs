@@ -39,7 +39,7 @@ public sealed class BenchmarkReport
         if (Bad(CeilingOne)) yield return "ceiling 1 thread";
         if (Bad(CeilingTwo)) yield return "ceiling 2 threads";
         if (Optimizers.Count == 0) yield return "optimizer steps";
-        foreach (var o in Optimizers.Where(o => Bad(o.OursSeconds) || Bad(o.TorchSharpSeconds))) yield return "optimizer " + o.Name;
+        foreach (var o in Optimizers.Where(o => Bad(o.OursSeconds) || Bad(o.TorchSharpSeconds) || Bad(o.FusedPassSeconds))) yield return "optimizer " + o.Name;
         if (TrainSteps.Count == 0) yield return "train steps";
         foreach (var t in TrainSteps.Where(t => Bad(t.OursSeconds) || Bad(t.ReferenceSeconds))) yield return $"train step {t.Batch}/{t.LayerNorm}";
         foreach (var s in ThreadScaling.Where(s => Bad(s.One) || Bad(s.Two))) yield return $"threads {s.Batch}";
@@ -68,10 +68,10 @@ public sealed class BenchmarkReport
         s.AppendLine();
         s.AppendLine("### Optimizer step, MLP 784-256-256-10 (6 tensors, 269k parameters), 1 thread");
         s.AppendLine();
-        s.AppendLine("| optimizer | ours (µs) | TorchSharp (µs) | ours / TorchSharp |");
-        s.AppendLine("|---|---|---|---|");
+        s.AppendLine("| optimizer | ours (µs) | TorchSharp (µs) | ours / TorchSharp | fused pass alone (µs) | pass / our step |");
+        s.AppendLine("|---|---|---|---|---|---|");
         foreach (var o in Optimizers)
-            s.AppendLine(c, $"| {o.Name} | {o.OursSeconds * 1e6:F0} | {o.TorchSharpSeconds * 1e6:F0} | {o.OursSeconds / o.TorchSharpSeconds:F2} |");
+            s.AppendLine(c, $"| {o.Name} | {o.OursSeconds * 1e6:F0} | {o.TorchSharpSeconds * 1e6:F0} | {o.OursSeconds / o.TorchSharpSeconds:F2} | {o.FusedPassSeconds * 1e6:F0} | {o.FusedPassSeconds / o.OursSeconds:F2} |");
         s.AppendLine();
         s.AppendLine("### Training step, MLP 784-256-256-10, Adam, 1 thread");
         s.AppendLine();
