@@ -8,6 +8,8 @@ public static class ExperimentCatalog
     [
         new PlasticityExperiment(),
         new InterventionsExperiment(),
+        new AdamExperiment(),
+        new CurvatureExperiment(),
     ];
 
     /// <summary>The experiment run when none is named.</summary>
