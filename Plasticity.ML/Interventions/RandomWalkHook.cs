@@ -59,10 +59,15 @@ public sealed class RandomWalkHook : TrainingHook
         var directions = parameters.Select(p => Gaussian(random, p)).ToArray();
         double directionSquares = directions.Sum(d => d.Sum(v => (double)v * v));
         double scale = directionSquares > 0 ? norm / Math.Sqrt(directionSquares) : 0;
+        // An explicit Scalar, disposed after use: an implicit double-to-Scalar temporary was once seen freed by the
+        // finalizer during the native call (libtorch "toDouble" failure under heavy load).
+        using TorchSharp.Scalar factor = scale;
         for (int i = 0; i < parameters.Count; i++)
         {
             using var step = tensor(directions[i], parameters[i].shape, dtype: ScalarType.Float32).to(parameters[i].dtype, parameters[i].device);
-            parameters[i].copy_(before[i] + step * scale);
+            step.mul_(factor);
+            parameters[i].copy_(before[i]);
+            parameters[i].add_(step);
         }
         LastStepNorm = norm;
         Steps++;
