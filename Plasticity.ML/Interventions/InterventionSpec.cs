@@ -24,6 +24,7 @@ namespace Plasticity.ML.Interventions;
 [JsonDerivedType(typeof(WeightDecaySpec), "weight-decay")]
 [JsonDerivedType(typeof(SamSpec), "sam")]
 [JsonDerivedType(typeof(SpectralNormSpec), "spectral-norm")]
+[JsonDerivedType(typeof(RandomWalkSpec), "random-walk")]
 public abstract record InterventionSpec
 {
     /// <summary>When it acts.</summary>

@@ -9,6 +9,8 @@ public static class ExperimentCatalog
         new PlasticityExperiment(),
         new InterventionsExperiment(),
         new MechanismsExperiment(),
+        new AdamExperiment(),
+        new CurvatureExperiment(),
     ];
 
     /// <summary>The experiment run when none is named.</summary>

@@ -19,6 +19,7 @@ public sealed class InterventionSerializationTests
         new WeightDecaySpec { Coefficient = 1e-4, Mode = WeightDecayMode.Decoupled },
         new SamSpec { Rho = 0.1 },
         new SpectralNormSpec { Layer = 1, PowerIterations = 2 },
+        new RandomWalkSpec(),
     ];
 
     [TestMethod]
