@@ -6,7 +6,7 @@ public enum LabPreset
     /// <summary>Under a minute: checks that everything works end to end (used by the tests).</summary>
     Smoke,
 
-    /// <summary>The default: shows the effect on this 2-core machine in at most 10 minutes.</summary>
+    /// <summary>The default: shows the experiment's effect with 3 seeds; minutes to tens of minutes on 2 cores, depending on the experiment (see the README).</summary>
     Default,
 
     /// <summary>Closer to the paper's settings (10 probe targets x 2,000 steps, wider networks); takes hours.</summary>
