@@ -3,7 +3,8 @@ namespace Plasticity.ML.Diagnostics;
 /// <summary>
 /// Which statistics the <see cref="StatisticsPanel"/> records at a probe point, and on how much data. Serializable.
 /// The defaults are the PAPER.md §8.4 panel, sized so that on the default MLP one panel costs less than one
-/// 2,000-step probe fit (see docs/benchmarks.md).
+/// 2,000-step probe fit (see docs/benchmarks.md): C_k keeps the k = 256, while the NTK (8 samples x outputs),
+/// Lanczos (20 steps) and Hutchinson (5 probes) budgets are the ones that fit; raise them when the time is there.
 /// </summary>
 public sealed record StatisticsPanelOptions
 {
@@ -47,7 +48,7 @@ public sealed record StatisticsPanelOptions
     public bool HessianDensity { get; init; } = true;
 
     /// <summary>Lanczos steps m per probe vector.</summary>
-    public int LanczosSteps { get; init; } = 30;
+    public int LanczosSteps { get; init; } = 20;
 
     /// <summary>Probe vectors k of the density.</summary>
     public int LanczosProbes { get; init; } = 1;
@@ -62,7 +63,7 @@ public sealed record StatisticsPanelOptions
     public bool HessianTrace { get; init; } = true;
 
     /// <summary>Rademacher probes of the trace estimate.</summary>
-    public int TraceProbes { get; init; } = 10;
+    public int TraceProbes { get; init; } = 5;
 
     /// <summary>The normalized per-example gradient covariance C_k and its summaries.</summary>
     public bool GradientCovariance { get; init; } = true;
@@ -74,7 +75,7 @@ public sealed record StatisticsPanelOptions
     public bool Ntk { get; init; } = true;
 
     /// <summary>Samples of the empirical NTK (its size is samples times outputs).</summary>
-    public int NtkSamples { get; init; } = 32;
+    public int NtkSamples { get; init; } = 8;
 
     /// <summary>Keep each probe point's C_k matrix and Hessian density (for heatmaps and curves), not just summaries.</summary>
     public bool KeepArtifacts { get; init; }
