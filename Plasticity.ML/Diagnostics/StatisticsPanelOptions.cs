@@ -2,9 +2,10 @@ namespace Plasticity.ML.Diagnostics;
 
 /// <summary>
 /// Which statistics the <see cref="StatisticsPanel"/> records at a probe point, and on how much data. Serializable.
-/// The defaults are the PAPER.md §8.4 panel, sized so that on the default MLP one panel costs less than one
-/// 2,000-step probe fit (see docs/benchmarks.md): C_k keeps the k = 256, while the NTK (8 samples x outputs),
-/// Lanczos (20 steps) and Hutchinson (5 probes) budgets are the ones that fit; raise them when the time is there.
+/// The defaults are the PAPER.md §8.4 panel with small budgets for the NTK (8 samples x outputs), Lanczos (20 steps)
+/// and Hutchinson (5 probes), and C_k at k = 256; on the 784-256-256-10 MLP the panel then costs about 1.2 times one
+/// 2,000-step probe fit, an eighth of the paper's 10-target probe (docs/benchmarks.md). C_k's per-example gradients
+/// are most of it; lower <see cref="CovarianceSamples"/> when that matters.
 /// </summary>
 public sealed record StatisticsPanelOptions
 {
