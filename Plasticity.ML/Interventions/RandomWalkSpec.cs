@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 
 namespace Plasticity.ML.Interventions;
@@ -17,6 +18,7 @@ public sealed record RandomWalkSpec : InterventionSpec
     public RandomWalkSpec() => Timing = InterventionTiming.EveryStep;
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string DisplayName => "random-walk";
 
     /// <inheritdoc />
