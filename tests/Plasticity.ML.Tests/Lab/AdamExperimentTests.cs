@@ -8,20 +8,6 @@ namespace Plasticity.ML.Tests.Lab;
 [TestClass]
 public sealed class AdamExperimentTests
 {
-    internal static (int Exit, string Output) RunLab(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 200;
-        int exit = LabApp.Run(args, console);
-        return (exit, writer.ToString());
-    }
 
     internal static void AssertPng(string path)
     {
@@ -37,7 +23,7 @@ public sealed class AdamExperimentTests
         string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-adam-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, output) = RunLab("adam", "--preset", "smoke", "--out", folder);
+            var (exit, output) = LabRunner.Run("adam", "--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit, output);
             int tasks = new AdamExperiment().CreateSpec(LabPreset.Smoke).Tasks.Tasks;
 

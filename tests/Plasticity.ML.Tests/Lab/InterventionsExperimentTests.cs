@@ -31,7 +31,7 @@ public sealed class InterventionsExperimentTests
             string specPath = Path.Combine(folder, "trimmed-spec.json");
             PlasticityJson.WriteFile(specPath, spec);
 
-            var (exit, output) = RunLab("interventions", "--spec", specPath, "--out", folder);
+            var (exit, output) = LabRunner.Run("interventions", "--spec", specPath, "--out", folder);
             Assert.AreEqual(0, exit, output);
 
             // summary.json: exactly one entry per intervention x architecture x head.
@@ -119,17 +119,4 @@ public sealed class InterventionsExperimentTests
             .Select(line => line.Trim().Trim('|').Split(" | ").Select(cell => cell.Trim()).ToArray())
             .FirstOrDefault(cells => cells[0] == firstCell);
 
-    private static (int Exit, string Output) RunLab(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 200;
-        return (LabApp.Run(args, console), writer.ToString());
-    }
 }

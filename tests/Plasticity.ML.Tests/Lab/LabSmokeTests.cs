@@ -7,20 +7,6 @@ namespace Plasticity.ML.Tests.Lab;
 [TestClass]
 public sealed class LabSmokeTests
 {
-    private static (int Exit, string Output) RunLab(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 200;
-        int exit = LabApp.Run(args, console);
-        return (exit, writer.ToString());
-    }
 
     [TestMethod]
     public void TheSmokePresetWritesSummaryPlotsAndReportAndResumes()
@@ -28,7 +14,7 @@ public sealed class LabSmokeTests
         string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-smoke-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, output) = RunLab("--preset", "smoke", "--out", folder);
+            var (exit, output) = LabRunner.Run("--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit, output);
             StringAssert.Contains(output, "plasticity loss");
 
@@ -56,12 +42,12 @@ public sealed class LabSmokeTests
             Assert.AreEqual(1 + 4 * (1 + 3), csv.Length, "header + 4 variants x (initial + 3 tasks)");
 
             // Running again on the same folder reuses every stored run instead of training again.
-            var (exit2, output2) = RunLab("--preset", "smoke", "--out", folder);
+            var (exit2, output2) = LabRunner.Run("--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit2, output2);
             StringAssert.Contains(output2, "Reused 4 finished run(s)");
 
             // The written spec reproduces the run.
-            var (exit3, output3) = RunLab("--spec", Path.Combine(folder, "spec.json"), "--out", folder);
+            var (exit3, output3) = LabRunner.Run("--spec", Path.Combine(folder, "spec.json"), "--out", folder);
             Assert.AreEqual(0, exit3, output3);
             StringAssert.Contains(output3, "Reused 4 finished run(s)");
         }
@@ -74,7 +60,7 @@ public sealed class LabSmokeTests
     [TestMethod]
     public void AnUnknownExperimentIsAnErrorNamingTheKnownOnes()
     {
-        var (exit, output) = RunLab("no-such-experiment");
+        var (exit, output) = LabRunner.Run("no-such-experiment");
         Assert.AreNotEqual(0, exit);
         StringAssert.Contains(output, "plasticity");
     }
