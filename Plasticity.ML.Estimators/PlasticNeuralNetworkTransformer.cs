@@ -1,10 +1,10 @@
-using System.Security.Cryptography;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Plasticity.ML.Common;
 using Plasticity.ML.Estimators;
 using Plasticity.ML.Estimators.Data;
+using Plasticity.ML.Estimators.Internal;
 using Plasticity.ML.Estimators.Scoring;
 using Plasticity.ML.Estimators.Training;
 using Plasticity.ML.Networks;
@@ -162,9 +162,7 @@ public sealed class PlasticNeuralNetworkTransformer : ITransformer, ICanSaveMode
         using (var weightWriter = new BinaryWriter(weights, System.Text.Encoding.UTF8, leaveOpen: true))
             network.save(weightWriter);
         byte[] bytes = weights.ToArray();
-        writer.Write(bytes.Length);
-        writer.Write(bytes);
-        writer.Write(SHA256.HashData(bytes));
+        ChecksummedBlock.Write(writer, bytes);
 
         // The optimizer state goes into an entry of its own, so the main stream keeps the format of models without
         // state: files written before this option existed load unchanged, and a file with the extra entry is still
@@ -189,12 +187,7 @@ public sealed class PlasticNeuralNetworkTransformer : ITransformer, ICanSaveMode
             var spec = PlasticityJson.Deserialize<NetworkSpec>(reader.ReadString());
             var settings = PlasticityJson.Deserialize<TrainingSettings>(reader.ReadString());
             var keyValues = reader.ReadBoolean() ? KeyValuesSnapshot.Read(reader) : null;
-            int length = reader.ReadInt32();
-            if (length <= 0 || length > 1 << 30) throw new InvalidDataException($"Invalid weight block length {length}.");
-            byte[] bytes = reader.ReadBytes(length);
-            byte[] hash = reader.ReadBytes(32);
-            if (bytes.Length != length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(hash))
-                throw new InvalidDataException("The network weights do not match their checksum.");
+            byte[] bytes = ChecksummedBlock.Read(reader, "weight block", "The network weights do not match their checksum.");
             if (spec.InputSize != featureCount) throw new InvalidDataException($"The network expects {spec.InputSize} features but the model records {featureCount}.");
 
             var network = NetworkFactory.Create(spec, seed: 0);

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using Plasticity.ML.Estimators.Internal;
 using Plasticity.ML.Optimization;
 
 namespace Plasticity.ML.Estimators.Training;
@@ -38,9 +38,7 @@ internal static class OptimizerStateFormat
         }
         byte[] bytes = payload.ToArray();
         writer.Write(Version);
-        writer.Write(bytes.Length);
-        writer.Write(bytes);
-        writer.Write(SHA256.HashData(bytes));
+        ChecksummedBlock.Write(writer, bytes);
     }
 
     /// <summary>Reads a state written by <see cref="Write"/>; throws <see cref="InvalidDataException"/> if it is damaged.</summary>
@@ -48,12 +46,7 @@ internal static class OptimizerStateFormat
     {
         int version = reader.ReadInt32();
         if (version != Version) throw new InvalidDataException($"Unknown optimizer state version {version}; this library reads version {Version}.");
-        int length = reader.ReadInt32();
-        if (length <= 0 || length > 1 << 30) throw new InvalidDataException($"Invalid optimizer state length {length}.");
-        byte[] bytes = reader.ReadBytes(length);
-        byte[] hash = reader.ReadBytes(32);
-        if (bytes.Length != length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(hash))
-            throw new InvalidDataException("The optimizer state does not match its checksum.");
+        byte[] bytes = ChecksummedBlock.Read(reader, "optimizer state", "The optimizer state does not match its checksum.");
 
         using var r = new BinaryReader(new MemoryStream(bytes));
         var kind = (OptimizerKind)r.ReadInt32();
@@ -71,7 +64,7 @@ internal static class OptimizerStateFormat
             {
                 string name = r.ReadString();
                 int count = r.ReadInt32();
-                if (count < 0 || (long)count * sizeof(float) > length) throw new InvalidDataException($"Invalid length {count} of '{name}' for parameter {i}.");
+                if (count < 0 || (long)count * sizeof(float) > bytes.Length) throw new InvalidDataException($"Invalid length {count} of '{name}' for parameter {i}.");
                 var values = new float[count];
                 if (r.Read(MemoryMarshal.AsBytes(values.AsSpan())) != count * sizeof(float))
                     throw new EndOfStreamException($"The optimizer state ends inside '{name}' of parameter {i}.");
