@@ -26,15 +26,15 @@ namespace Plasticity.ML.Diagnostics;
 /// </remarks>
 public sealed class DiagnosticObjective : IDisposable
 {
-    private readonly Func<Tensor, Tensor, Tensor> lossOfBatch;
+    private readonly Func<Tensor, Tensor, Tensor> lossOfOutput;
 
-    private DiagnosticObjective(PlasticNetwork network, Tensor inputs, Tensor targets, DiagnosticLossKind kind, Func<Tensor, Tensor, Tensor> lossOfBatch)
+    private DiagnosticObjective(PlasticNetwork network, Tensor inputs, Tensor targets, DiagnosticLossKind kind, Func<Tensor, Tensor, Tensor> lossOfOutput)
     {
         Network = network;
         Inputs = inputs;
         Targets = targets;
         Kind = kind;
-        this.lossOfBatch = lossOfBatch;
+        this.lossOfOutput = lossOfOutput;
     }
 
     /// <summary>The network differentiated.</summary>
@@ -62,7 +62,7 @@ public sealed class DiagnosticObjective : IDisposable
         ArgumentNullException.ThrowIfNull(objective);
         CheckRows(inputs, preparedTargets);
         return new DiagnosticObjective(network, inputs.detach().clone(), preparedTargets.detach().clone(), DiagnosticLossKind.Training,
-            (x, y) => objective.ComputeLoss(network.forward(x), y));
+            objective.ComputeLoss);
     }
 
     /// <summary>PAPER.md §2.3's probe objective on <paramref name="inputs"/>, with eps drawn from <paramref name="seed"/>.</summary>
@@ -81,7 +81,7 @@ public sealed class DiagnosticObjective : IDisposable
             targets = (current - noise).MoveToOuterDisposeScope();
         }
         return new DiagnosticObjective(network, inputs.detach().clone(), targets, DiagnosticLossKind.Probe,
-            (x, y) => (network.Predict(x) - y).square().sum(1).mean());
+            (raw, y) => (network.DecodeOutput(raw) - y).square().sum(1).mean());
     }
 
     /// <summary>The loss over the rows in <paramref name="rows"/> (all rows when null), with autograd enabled.</summary>
@@ -91,7 +91,7 @@ public sealed class DiagnosticObjective : IDisposable
         using var enable = enable_grad();
         var x = rows is null ? Inputs : Inputs.index_select(0, rows);
         var y = rows is null ? Targets : Targets.index_select(0, rows);
-        return lossOfBatch(x, y).MoveToOuterDisposeScope();
+        return lossOfOutput(Network.forward(x), y).MoveToOuterDisposeScope();
     }
 
     /// <summary>The loss of the single example at <paramref name="row"/>.</summary>
@@ -100,8 +100,11 @@ public sealed class DiagnosticObjective : IDisposable
         if (row < 0 || row >= Count) throw new ArgumentOutOfRangeException(nameof(row), row, $"Row must be in [0, {Count}).");
         using var scope = NewDisposeScope();
         using var enable = enable_grad();
-        return lossOfBatch(Inputs.narrow(0, row, 1), Targets.narrow(0, row, 1)).MoveToOuterDisposeScope();
+        return lossOfOutput(Network.forward(Inputs.narrow(0, row, 1)), Targets.narrow(0, row, 1)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The mean loss of a raw network output <c>[m, ...]</c> against the matching target rows.</summary>
+    internal Tensor LossOfOutput(Tensor rawOutput, Tensor targets) => lossOfOutput(rawOutput, targets);
 
     /// <summary>The Hessian of the loss over all rows as an operator (dispose it).</summary>
     public HessianOperator Hessian() => new(() => Loss(), Parameters.Cast<Tensor>().ToArray());

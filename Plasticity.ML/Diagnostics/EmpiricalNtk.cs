@@ -5,7 +5,9 @@ namespace Plasticity.ML.Diagnostics;
 
 /// <summary>
 /// The empirical neural tangent kernel K(x, x')_ab = &lt;d f_a(x)/d theta, d f_b(x')/d theta&gt; of the decoded
-/// prediction (Lyle et al. 2024), on a small sample: one backward pass per sample and output.
+/// prediction (Lyle et al. 2024), on a small sample. Networks of affine layers without normalization get it from one
+/// backward pass per output over the whole sample (<see cref="AffineGradientGram"/>); others from one backward
+/// pass per sample and output.
 /// </summary>
 public static class EmpiricalNtk
 {
@@ -16,6 +18,24 @@ public static class EmpiricalNtk
         ArgumentNullException.ThrowIfNull(inputs);
         int n = (int)inputs.shape[0];
         if (n == 0) throw new ArgumentException("Need at least one sample.", nameof(inputs));
+        int outputs = network.Spec.Head.Outputs;
+        if (AffineGradientGram.Supports(network))
+        {
+            using var gram = AffineGradientGram.Compute(network, inputs,
+                raw =>
+                {
+                    var prediction = network.DecodeOutput(raw);
+                    return Enumerable.Range(0, outputs).Select(a => prediction.select(1, a).sum()).ToArray();
+                });
+            return GramSpectrum.ToArray(gram);
+        }
+        return GramByExample(network, inputs);
+    }
+
+    /// <summary>The Gram matrix from one backward pass per sample and output: any architecture.</summary>
+    internal static double[][] GramByExample(PlasticNetwork network, Tensor inputs)
+    {
+        int n = (int)inputs.shape[0];
         var parameters = network.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToArray();
         int outputs = network.Spec.Head.Outputs;
         using var scope = NewDisposeScope();

@@ -2,10 +2,10 @@ namespace Plasticity.ML.Diagnostics;
 
 /// <summary>
 /// Which statistics the <see cref="StatisticsPanel"/> records at a probe point, and on how much data. Serializable.
-/// The defaults are the PAPER.md §8.4 panel with small budgets for the NTK (8 samples x outputs), Lanczos (20 steps)
-/// and Hutchinson (5 probes), and C_k at k = 256; on the 784-256-256-10 MLP the panel then costs about 1.2 times one
-/// 2,000-step probe fit, an eighth of the paper's 10-target probe (docs/benchmarks.md). C_k's per-example gradients
-/// are most of it; lower <see cref="CovarianceSamples"/> when that matters.
+/// The defaults are the PAPER.md §8.4 panel: C_k at k = 256, the NTK on 32 samples x outputs, a 30-step Lanczos
+/// density and a 10-probe Hutchinson trace. On the 784-256-256-10 MLP the panel costs about half of one 2,000-step
+/// probe fit (docs/benchmarks.md); the Hessian statistics (Hessian-vector products over the curvature samples) are
+/// most of it.
 /// </summary>
 public sealed record StatisticsPanelOptions
 {
@@ -49,7 +49,7 @@ public sealed record StatisticsPanelOptions
     public bool HessianDensity { get; init; } = true;
 
     /// <summary>Lanczos steps m per probe vector.</summary>
-    public int LanczosSteps { get; init; } = 20;
+    public int LanczosSteps { get; init; } = 30;
 
     /// <summary>Probe vectors k of the density.</summary>
     public int LanczosProbes { get; init; } = 1;
@@ -64,7 +64,7 @@ public sealed record StatisticsPanelOptions
     public bool HessianTrace { get; init; } = true;
 
     /// <summary>Rademacher probes of the trace estimate.</summary>
-    public int TraceProbes { get; init; } = 5;
+    public int TraceProbes { get; init; } = 10;
 
     /// <summary>The normalized per-example gradient covariance C_k and its summaries.</summary>
     public bool GradientCovariance { get; init; } = true;
@@ -76,7 +76,7 @@ public sealed record StatisticsPanelOptions
     public bool Ntk { get; init; } = true;
 
     /// <summary>Samples of the empirical NTK (its size is samples times outputs).</summary>
-    public int NtkSamples { get; init; } = 8;
+    public int NtkSamples { get; init; } = 32;
 
     /// <summary>Keep each probe point's C_k matrix and Hessian density (for heatmaps and curves), not just summaries.</summary>
     public bool KeepArtifacts { get; init; }

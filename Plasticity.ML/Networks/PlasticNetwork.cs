@@ -102,6 +102,29 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
+    /// The raw output, recording for each parameter layer (hidden layers, then the output layer) its input and its
+    /// affine output before normalization: what per-example gradients of affine layers are built from
+    /// (<c>dL/dW_i = delta_i a_i'</c>). The recorded tensors belong to the caller's dispose scope.
+    /// </summary>
+    internal Tensor ForwardRecordingAffine(Tensor input, List<Tensor> affineInputs, List<Tensor> affineOutputs)
+    {
+        var x = Shape(input);
+        for (int i = 0; i < hidden.Count; i++)
+        {
+            if (!hidden[i].IsConvolution && x.dim() > 2) x = x.flatten(1);
+            affineInputs.Add(x);
+            var z = hidden[i].Affine.forward(x);
+            affineOutputs.Add(z);
+            x = hidden[i].Activate(hidden[i].Norm is null ? z : hidden[i].Norm!.forward(z));
+        }
+        var features = x.dim() > 2 ? x.flatten(1) : x;
+        affineInputs.Add(features);
+        var raw = output.forward(features);
+        affineOutputs.Add(raw);
+        return raw;
+    }
+
+    /// <summary>
     /// The decoded prediction, <c>[N, Outputs]</c>: regression values, class logits, or the expectation of each
     /// two-hot distribution.
     /// </summary>

@@ -44,7 +44,7 @@ public sealed class BenchmarkReport
         foreach (var t in TrainSteps.Where(t => Bad(t.OursSeconds) || Bad(t.ReferenceSeconds))) yield return $"train step {t.Batch}/{t.LayerNorm}";
         foreach (var s in ThreadScaling.Where(s => Bad(s.One) || Bad(s.Two))) yield return $"threads {s.Batch}";
         if (Probe is null || Bad(Probe.ProbeSeconds) || Bad(Probe.ReferenceStepSeconds)) yield return "probe";
-        if (Panel is null || Bad(Panel.PanelSeconds) || Bad(Panel.ProbeStepSeconds)) yield return "panel";
+        if (Panel is null || Bad(Panel.PanelSeconds) || Bad(Panel.ProbeStepSeconds) || Bad(Panel.CovarianceBatchedSeconds) || Bad(Panel.CovarianceLoopSeconds)) yield return "panel";
         if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds) || Bad(Ingestion.CursorSeconds)) yield return "ingestion";
     }
 
@@ -112,6 +112,8 @@ public sealed class BenchmarkReport
             s.AppendLine(c, $"| {Panel.PanelSeconds:F2} | {2000 * Panel.ProbeStepSeconds:F2} | {Panel.RatioToOneFit:F2} | {Panel.RatioToDefaultProbe:F3} |");
             s.AppendLine();
             s.AppendLine("Seconds per statistic group: " + string.Join(", ", Panel.GroupSeconds.Where(kv => kv.Key != "panel").OrderByDescending(kv => kv.Value).Select(kv => string.Create(c, $"{kv.Key} {kv.Value:F2}"))) + ".");
+            s.AppendLine();
+            s.AppendLine(c, $"C_k with k = {Panel.CovarianceSamples}, same network and rows: batched pass {Panel.CovarianceBatchedSeconds:F2} s, one backward pass per example {Panel.CovarianceLoopSeconds:F2} s, ratio **{Panel.CovarianceRatio:F3}**.");
             s.AppendLine();
         }
         if (Ingestion is not null)

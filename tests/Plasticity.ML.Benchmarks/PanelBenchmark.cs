@@ -11,13 +11,20 @@ namespace Plasticity.ML.Benchmarks;
 /// <param name="GroupSeconds">Seconds per statistic group in the median round.</param>
 /// <param name="ProbeStepSeconds">Seconds per probe step (one target's step), from <see cref="ProbeBenchmark"/>.</param>
 /// <param name="Quick">True when a reduced panel was measured (quick mode), not the default one.</param>
-public sealed record PanelResult(double PanelSeconds, IReadOnlyDictionary<string, double> GroupSeconds, double ProbeStepSeconds, bool Quick)
+/// <param name="CovarianceSamples">k of the C_k comparison.</param>
+/// <param name="CovarianceBatchedSeconds">C_k from one batched pass (the panel's path for this MLP).</param>
+/// <param name="CovarianceLoopSeconds">C_k from one backward pass per example (the reference, and the path for normalized networks).</param>
+public sealed record PanelResult(double PanelSeconds, IReadOnlyDictionary<string, double> GroupSeconds, double ProbeStepSeconds, bool Quick,
+    int CovarianceSamples, double CovarianceBatchedSeconds, double CovarianceLoopSeconds)
 {
     /// <summary>Panel over one probe fit of 2,000 steps (one target): the budget is ≤ 1.</summary>
     public double RatioToOneFit => PanelSeconds / (2000 * ProbeStepSeconds);
 
     /// <summary>Panel over the paper's default probe (10 targets x 2,000 steps).</summary>
     public double RatioToDefaultProbe => PanelSeconds / (10 * 2000 * ProbeStepSeconds);
+
+    /// <summary>Batched C_k over the per-example loop, same network and rows.</summary>
+    public double CovarianceRatio => CovarianceBatchedSeconds / CovarianceLoopSeconds;
 }
 
 /// <summary>Times <see cref="StatisticsPanel.Measure"/> on the benchmark MLP with its training objective.</summary>
@@ -53,6 +60,27 @@ public static class PanelBenchmark
         }
         var median = results.OrderBy(x => x.Seconds["panel"]).ElementAt(results.Count / 2);
         double perStep = probe.ProbeSeconds / (probe.Targets * probe.Steps);
-        return new PanelResult(median.Seconds["panel"], median.Seconds, perStep, quick);
+        var (k, batched, loop) = CompareCovariance(network, inputs, objective, targets, quick ? 32 : GradientCovariance.DefaultSamples);
+        return new PanelResult(median.Seconds["panel"], median.Seconds, perStep, quick, k, batched, loop);
+    }
+
+    /// <summary>Seconds of C_k on the same k rows by the batched pass and by per-example backward passes (one warm-up each).</summary>
+    private static (int K, double Batched, double Loop) CompareCovariance(PlasticNetwork network, TorchSharp.torch.Tensor inputs,
+        TrainingObjective objective, TorchSharp.torch.Tensor targets, int k)
+    {
+        network.eval();
+        using var diagnostic = DiagnosticObjective.ForTraining(network, objective, inputs, targets);
+        var rows = GradientCovariance.ChooseRows(diagnostic.Count, k, seed: 1);
+        double Time(Func<DiagnosticObjective, int[], GradientCovarianceResult> measure)
+        {
+            measure(diagnostic, rows.Take(8).ToArray());
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            measure(diagnostic, rows);
+            return clock.Elapsed.TotalSeconds;
+        }
+        double batched = Time(GradientCovariance.MeasureBatched);
+        double loop = Time(GradientCovariance.MeasureByExample);
+        network.train();
+        return (rows.Length, batched, loop);
     }
 }
