@@ -100,7 +100,8 @@ public sealed class MechanismsExperiment : LabExperiment
 
     /// <summary>
     /// The whole panel, sized so that it costs about as much as the probe at this scale: Hessian statistics on 256
-    /// samples with few iterations (the density is kept only for its extreme Ritz values), C_k on 64 examples.
+    /// samples with few iterations (the density is kept only for its extreme Ritz values), C_k on all 256 of them
+    /// (one batched pass for these unnormalized networks).
     /// </summary>
     private static readonly StatisticsPanelOptions DefaultPanel = new()
     {
@@ -109,7 +110,7 @@ public sealed class MechanismsExperiment : LabExperiment
         PowerIterations = 10,
         LanczosSteps = 12,
         TraceProbes = 4,
-        CovarianceSamples = 64,
+        CovarianceSamples = 256,
         NtkSamples = 16,
     };
 
