@@ -5,9 +5,8 @@ namespace Plasticity.ML.Diagnostics;
 
 /// <summary>
 /// The empirical neural tangent kernel K(x, x')_ab = &lt;d f_a(x)/d theta, d f_b(x')/d theta&gt; of the decoded
-/// prediction (Lyle et al. 2024), on a small sample. Networks of affine layers without normalization get it from one
-/// backward pass per output over the whole sample (<see cref="AffineGradientGram"/>); others from one backward
-/// pass per sample and output.
+/// prediction (Lyle et al. 2024), on a small sample: one backward pass per output over the whole sample
+/// (<see cref="AffineGradientGram"/>), or one per sample and output when examples interact (BatchNorm in training mode).
 /// </summary>
 public static class EmpiricalNtk
 {

@@ -8,9 +8,10 @@ namespace Plasticity.ML.Diagnostics;
 /// each normalized to unit length, then G G'.
 /// </summary>
 /// <remarks>
-/// Networks whose trainable parameters all sit in linear and convolution layers (no normalization) get the Gram
-/// matrix of the per-example gradients from one batched forward and backward pass (<see cref="AffineGradientGram"/>);
-/// any other network gets one backward pass per example, which works for every architecture. Both give the same matrix.
+/// Networks built by <see cref="Networks.NetworkFactory"/> get the Gram matrix of the per-example gradients from one
+/// batched forward and backward pass (<see cref="AffineGradientGram"/>) whenever examples do not interact, i.e. in
+/// evaluation mode (the <see cref="StatisticsPanel"/> switches to it); a BatchNorm network in training mode gets one
+/// backward pass per example. Both give the same matrix.
 /// </remarks>
 public static class GradientCovariance
 {

@@ -102,11 +102,11 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The raw output, recording for each parameter layer (hidden layers, then the output layer) its input and its
-    /// affine output before normalization: what per-example gradients of affine layers are built from
-    /// (<c>dL/dW_i = delta_i a_i'</c>). The recorded tensors belong to the caller's dispose scope.
+    /// The raw output, recording for each parameter layer (hidden layers, then the output layer) its input, its affine
+    /// output before normalization, and its normalization's output (null without one): what per-example gradients are
+    /// built from (<c>dL/dW_i = delta_i a_i'</c>). The recorded tensors belong to the caller's dispose scope.
     /// </summary>
-    internal Tensor ForwardRecordingAffine(Tensor input, List<Tensor> affineInputs, List<Tensor> affineOutputs)
+    internal Tensor ForwardRecordingAffine(Tensor input, List<Tensor> affineInputs, List<Tensor> affineOutputs, List<Tensor?> normOutputs)
     {
         var x = Shape(input);
         for (int i = 0; i < hidden.Count; i++)
@@ -115,12 +115,15 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
             affineInputs.Add(x);
             var z = hidden[i].Affine.forward(x);
             affineOutputs.Add(z);
-            x = hidden[i].Activate(hidden[i].Norm is null ? z : hidden[i].Norm!.forward(z));
+            var normalized = hidden[i].Norm?.forward(z);
+            normOutputs.Add(normalized);
+            x = hidden[i].Activate(normalized ?? z);
         }
         var features = x.dim() > 2 ? x.flatten(1) : x;
         affineInputs.Add(features);
         var raw = output.forward(features);
         affineOutputs.Add(raw);
+        normOutputs.Add(null);
         return raw;
     }
 

@@ -14,22 +14,43 @@ namespace Plasticity.ML.Tests.Diagnostics;
 [TestClass]
 public sealed class AffineGradientGramTests
 {
-    private static PlasticNetwork Cnn(HeadSpec head, long seed) => NetworkFactory.Create(new NetworkSpec
+    private static PlasticNetwork Cnn(HeadSpec head, long seed, NormalizationKind norm = NormalizationKind.None) => NetworkFactory.Create(new NetworkSpec
     {
         Architecture = NetworkArchitecture.Cnn,
         InputShape = [2, 5, 6],
         ConvChannels = [3, 4],
         HiddenWidths = [5],
+        Normalization = norm,
         Head = head,
     }, seed);
 
-    private static PlasticNetwork Mlp(HeadSpec head, long seed) => NetworkFactory.Create(new NetworkSpec
+    private static PlasticNetwork Mlp(HeadSpec head, long seed, NormalizationKind norm = NormalizationKind.None) => NetworkFactory.Create(new NetworkSpec
     {
         InputShape = [4],
         HiddenWidths = [6, 5],
         Activation = ActivationKind.Tanh,
+        Normalization = norm,
         Head = head,
     }, seed);
+
+    /// <summary>
+    /// Moves normalization layers away from their identity initialization (scale 1, shift 0, running mean 0 and
+    /// variance 1), so that a wrong standardization or a missing scale term would show in the comparison.
+    /// </summary>
+    private static void Perturb(PlasticNetwork net, int inputSize)
+    {
+        using (no_grad())
+        {
+            var random = new Generator(11);
+            foreach (var layer in net.HiddenLayers.Where(h => h.Norm is not null))
+                foreach (var p in layer.Norm!.parameters())
+                    p.add_(randn(p.shape, dtype: p.dtype, generator: random) * 0.3);
+        }
+        // Training-mode passes give BatchNorm non-trivial running statistics.
+        net.train();
+        using var x = randn(16, inputSize, dtype: ScalarType.Float64, generator: new Generator(12)) * 2 + 0.5;
+        using (no_grad()) for (int i = 0; i < 3; i++) net.forward(x).Dispose();
+    }
 
     private static void AssertSameMatrix(double[][] expected, double[][] actual, double tolerance)
     {
@@ -42,6 +63,7 @@ public sealed class AffineGradientGramTests
     private static void AssertBatchedMatchesPerExample(PlasticNetwork net, TrainingObjective? objective, Tensor targets, int inputSize)
     {
         net.to(ScalarType.Float64);
+        Perturb(net, inputSize);
         net.eval();
         using var x = randn(7, inputSize, dtype: ScalarType.Float64, generator: new Generator(3));
         using var diagnostic = objective is null ? DiagnosticObjective.ForProbe(net, x, seed: 5) : DiagnosticObjective.ForTraining(net, objective, x, targets);
@@ -126,13 +148,37 @@ public sealed class AffineGradientGramTests
     }
 
     [TestMethod]
-    public void NormalizedNetworksUseThePerExampleLoop()
+    public void LayerNormNetworksMatchPerExampleBackwardPasses()
     {
-        using var layerNorm = NetworkFactory.Create(new NetworkSpec { InputShape = [4], HiddenWidths = [5], Normalization = NormalizationKind.LayerNorm }, 1);
-        Assert.IsFalse(AffineGradientGram.Supports(layerNorm));
-        using var plain = NetworkFactory.Create(new NetworkSpec { InputShape = [4], HiddenWidths = [5] }, 1);
-        Assert.IsTrue(AffineGradientGram.Supports(plain));
-        Assert.ThrowsExactly<ArgumentException>(() => AffineGradientGram.Compute(layerNorm, zeros(2, 4), raw => [raw.sum()]));
+        var head = new HeadSpec { Kind = HeadKind.Regression, Outputs = 2 };
+        using var mlp = Mlp(head, 28, NormalizationKind.LayerNorm);
+        using var y = randn(7, 2, dtype: ScalarType.Float64, generator: new Generator(4));
+        AssertBatchedMatchesPerExample(mlp, new TrainingObjective(head, TargetKind.Regression, 2, LossKind.Mse), y, 4);
+        using var cnn = Cnn(head, 29, NormalizationKind.LayerNorm);
+        AssertBatchedMatchesPerExample(cnn, null, empty(0), 60);
+    }
+
+    [TestMethod]
+    public void BatchNormNetworksInEvaluationModeMatchPerExampleBackwardPasses()
+    {
+        var head = new HeadSpec { Kind = HeadKind.Classification, Outputs = 3 };
+        using var labels = tensor(new long[] { 0, 2, 1, 1, 0, 2, 2 });
+        var objective = new TrainingObjective(head, TargetKind.ClassLabels, 3, LossKind.CrossEntropy);
+        using var mlp = Mlp(head, 30, NormalizationKind.BatchNorm);
+        AssertBatchedMatchesPerExample(mlp, objective, labels, 4);
+        using var cnn = Cnn(head, 31, NormalizationKind.BatchNorm);
+        AssertBatchedMatchesPerExample(cnn, objective, labels, 60);
+    }
+
+    [TestMethod]
+    public void BatchNormInTrainingModeMixesExamplesSoIsNotBatched()
+    {
+        using var net = NetworkFactory.Create(new NetworkSpec { InputShape = [4], HiddenWidths = [5], Normalization = NormalizationKind.BatchNorm }, 1);
+        net.train();
+        Assert.IsFalse(AffineGradientGram.Supports(net));
+        Assert.ThrowsExactly<ArgumentException>(() => AffineGradientGram.Compute(net, zeros(2, 4), raw => [raw.sum()]));
+        net.eval();
+        Assert.IsTrue(AffineGradientGram.Supports(net));
     }
 
     [TestMethod]
