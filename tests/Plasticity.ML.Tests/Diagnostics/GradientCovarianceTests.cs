@@ -45,6 +45,25 @@ public sealed class GradientCovarianceTests
     }
 
     [TestMethod]
+    public void FromGramNormalizesLikeFromGradients()
+    {
+        // Gradients (1, 0), (1, 1), (0, 0): the Gram matrix K = G G' gives the same C_k as normalizing G's rows, and the
+        // zero gradient gets a zero row and column, counted once.
+        double[][] gram = [[1, 1, 0], [1, 2, 0], [0, 0, 0]];
+        var c = GradientCovariance.FromGram(gram);
+        using var g = tensor(new[] { 1.0, 0, 1, 1, 0, 0 }).view(3, 2);
+        var reference = GradientCovariance.FromGradients(g);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                Assert.AreEqual(reference.Matrix[i][j], c.Matrix[i][j], 1e-12);
+        Assert.AreEqual(Math.Sqrt(0.5), c.Matrix[0][1], 1e-12);
+        Assert.AreEqual(0.0, c.Matrix[2][2]);
+        Assert.AreEqual(1, c.ZeroGradients);
+        Assert.ThrowsExactly<ArithmeticException>(() => GradientCovariance.FromGram([[1, double.NaN], [double.NaN, 1]]));
+        Assert.ThrowsExactly<ArgumentException>(() => GradientCovariance.FromGram([[1, 0]]));
+    }
+
+    [TestMethod]
     public void DuplicatedExamplesOfANetworkHaveIdenticalGradients()
     {
         // Rows 0 and 2 are the same example, so their per-example gradients are equal: C[0,2] = 1.
