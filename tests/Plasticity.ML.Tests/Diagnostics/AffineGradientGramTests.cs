@@ -52,6 +52,13 @@ public sealed class AffineGradientGramTests
         using (no_grad()) for (int i = 0; i < 3; i++) net.forward(x).Dispose();
     }
 
+    private static readonly HeadSpec ClassHead = new() { Kind = HeadKind.Classification, Outputs = 3 };
+
+    private static TrainingObjective ClassObjective() => new(ClassHead, TargetKind.ClassLabels, 3, LossKind.CrossEntropy);
+
+    /// <summary>Class labels of the 7 test inputs.</summary>
+    private static Tensor Labels() => tensor(new long[] { 0, 2, 1, 1, 0, 2, 2 });
+
     private static void AssertSameMatrix(double[][] expected, double[][] actual, double tolerance)
     {
         Assert.HasCount(expected.Length, actual);
@@ -89,10 +96,9 @@ public sealed class AffineGradientGramTests
     [TestMethod]
     public void MlpClassificationTrainingLossMatchesPerExampleBackwardPasses()
     {
-        var head = new HeadSpec { Kind = HeadKind.Classification, Outputs = 3 };
-        using var net = Mlp(head, 22);
-        using var y = tensor(new long[] { 0, 2, 1, 1, 0, 2, 2 });
-        AssertBatchedMatchesPerExample(net, new TrainingObjective(head, TargetKind.ClassLabels, 3, LossKind.CrossEntropy), y, 4);
+        using var net = Mlp(ClassHead, 22);
+        using var y = Labels();
+        AssertBatchedMatchesPerExample(net, ClassObjective(), y, 4);
     }
 
     [TestMethod]
@@ -105,10 +111,9 @@ public sealed class AffineGradientGramTests
     [TestMethod]
     public void CnnLossesMatchPerExampleBackwardPasses()
     {
-        var head = new HeadSpec { Kind = HeadKind.Classification, Outputs = 3 };
-        using var net = Cnn(head, 24);
-        using var y = tensor(new long[] { 0, 2, 1, 1, 0, 2, 2 });
-        AssertBatchedMatchesPerExample(net, new TrainingObjective(head, TargetKind.ClassLabels, 3, LossKind.CrossEntropy), y, 60);
+        using var net = Cnn(ClassHead, 24);
+        using var y = Labels();
+        AssertBatchedMatchesPerExample(net, ClassObjective(), y, 60);
         using var probeNet = Cnn(new HeadSpec { Kind = HeadKind.Regression, Outputs = 2 }, 25);
         AssertBatchedMatchesPerExample(probeNet, null, empty(0), 60);
     }
@@ -161,13 +166,11 @@ public sealed class AffineGradientGramTests
     [TestMethod]
     public void BatchNormNetworksInEvaluationModeMatchPerExampleBackwardPasses()
     {
-        var head = new HeadSpec { Kind = HeadKind.Classification, Outputs = 3 };
-        using var labels = tensor(new long[] { 0, 2, 1, 1, 0, 2, 2 });
-        var objective = new TrainingObjective(head, TargetKind.ClassLabels, 3, LossKind.CrossEntropy);
-        using var mlp = Mlp(head, 30, NormalizationKind.BatchNorm);
-        AssertBatchedMatchesPerExample(mlp, objective, labels, 4);
-        using var cnn = Cnn(head, 31, NormalizationKind.BatchNorm);
-        AssertBatchedMatchesPerExample(cnn, objective, labels, 60);
+        using var labels = Labels();
+        using var mlp = Mlp(ClassHead, 30, NormalizationKind.BatchNorm);
+        AssertBatchedMatchesPerExample(mlp, ClassObjective(), labels, 4);
+        using var cnn = Cnn(ClassHead, 31, NormalizationKind.BatchNorm);
+        AssertBatchedMatchesPerExample(cnn, ClassObjective(), labels, 60);
     }
 
     [TestMethod]
