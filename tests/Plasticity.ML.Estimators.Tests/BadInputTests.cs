@@ -14,6 +14,8 @@ public sealed class BadInputTests
 
     public sealed class ThreeFeatureRow { [VectorType(3)] public float[] Features { get; set; } = []; public float Label { get; set; } }
 
+    public sealed class WideFeatureRow { [VectorType(37)] public float[] Features { get; set; } = []; public float Label { get; set; } }
+
     public sealed class KeyLabelRow { [VectorType(2)] public float[] Features { get; set; } = []; [KeyType(3)] public uint Label { get; set; } }
 
     private static readonly MLContext Ml = new(seed: 0);
@@ -84,6 +86,21 @@ public sealed class BadInputTests
         rows[5].Features[1] = float.NaN;
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => Trainer().Fit(Ml.Data.LoadFromEnumerable(rows)));
         AssertMessage(e, "Feature column 'Features' holds NaN at row 5, slot 1");
+    }
+
+    [TestMethod]
+    public void NonFiniteFeaturesAreFoundAnywhereInAWideRow()
+    {
+        // 37 slots: the check runs over SIMD blocks and then a scalar tail, so try both, and each kind of bad value.
+        foreach (var (slot, value, text) in new[] { (0, float.NegativeInfinity, "-Infinity"), (9, float.PositiveInfinity, "Infinity"), (20, float.NaN, "NaN"), (36, float.NaN, "NaN") })
+        {
+            var rows = Enumerable.Range(0, 6).Select(i => new WideFeatureRow { Features = Enumerable.Range(0, 37).Select(j => (float)(i - j) / 10).ToArray(), Label = i }).ToList();
+            rows[4].Features[slot] = value;
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => Trainer().Fit(Ml.Data.LoadFromEnumerable(rows)));
+            AssertMessage(e, $"Feature column 'Features' holds {text} at row 4, slot {slot}");
+        }
+        var clean = Enumerable.Range(0, 6).Select(i => new WideFeatureRow { Features = Enumerable.Range(0, 37).Select(j => (float)(i * j % 7) - 3).ToArray(), Label = i }).ToList();
+        Assert.IsNotNull(Trainer().Fit(Ml.Data.LoadFromEnumerable(clean)));
     }
 
     [TestMethod]
