@@ -91,7 +91,7 @@ public sealed class BadInputTests
     [TestMethod]
     public void NonFiniteFeaturesAreFoundAnywhereInAWideRow()
     {
-        // 37 slots: the check runs over SIMD blocks and then a scalar tail, so try both, and each kind of bad value.
+        // A wide row: each kind of bad value, at the first, middle and last slots, is reported with its row and slot.
         foreach (var (slot, value, text) in new[] { (0, float.NegativeInfinity, "-Infinity"), (9, float.PositiveInfinity, "Infinity"), (20, float.NaN, "NaN"), (36, float.NaN, "NaN") })
         {
             var rows = Enumerable.Range(0, 6).Select(i => new WideFeatureRow { Features = Enumerable.Range(0, 37).Select(j => (float)(i - j) / 10).ToArray(), Label = i }).ToList();
