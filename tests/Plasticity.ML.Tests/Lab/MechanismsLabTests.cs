@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Plasticity.Lab;
 using Plasticity.Lab.Analysis;
-using Spectre.Console;
 
 namespace Plasticity.ML.Tests.Lab;
 
@@ -28,16 +26,8 @@ public sealed class MechanismsLabTests
         string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-mechanisms-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var writer = new StringWriter();
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Ansi = AnsiSupport.No,
-                ColorSystem = ColorSystemSupport.NoColors,
-                Interactive = InteractionSupport.No,
-                Out = new AnsiConsoleOutput(writer),
-            });
-            int exit = LabApp.Run(["mechanisms", "--preset", "smoke", "--out", folder], console);
-            Assert.AreEqual(0, exit, writer.ToString());
+            var (exit, output) = LabRunner.Run("mechanisms", "--preset", "smoke", "--out", folder);
+            Assert.AreEqual(0, exit, output);
 
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
             Assert.AreEqual("mechanisms", summary.RootElement.GetProperty("experiment").GetString());
