@@ -58,15 +58,10 @@ internal static class AffineGradientGram
             throw new ArgumentException("The network has parameters outside its affine and normalization layers, or BatchNorm in training mode; use per-example backward passes.", nameof(network));
         long n = inputs.shape[0];
         using var scope = NewDisposeScope();
-        var layerInputs = new List<Tensor>();
-        var affineOutputs = new List<Tensor>();
-        var normOutputs = new List<Tensor?>();
+        var record = new ForwardRecord();
         Tensor[] sums;
-        using (enable_grad())
-        {
-            var raw = network.ForwardRecordingAffine(inputs, layerInputs, affineOutputs, normOutputs);
-            sums = scalars(raw);
-        }
+        using (enable_grad()) sums = scalars(network.ForwardRecording(inputs, record));
+        var (layerInputs, affineOutputs, normOutputs) = (record.Inputs, record.AffineOutputs, record.NormOutputs);
         int r = sums.Length;
         if (r == 0) throw new ArgumentException("Need at least one per-example quantity.", nameof(scalars));
         // One backward pass per quantity c gives d(sum_i q_ic)/dt for every recorded t, whose row i is example i's own

@@ -66,65 +66,60 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
     public Tensor Features(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = Shape(input);
-        for (int i = 0; i < hidden.Count; i++)
-        {
-            if (!hidden[i].IsConvolution && x.dim() > 2) x = x.flatten(1);
-            x = hidden[i].forward(x);
-        }
-        if (x.dim() > 2) x = x.flatten(1);
-        return x.MoveToOuterDisposeScope();
+        return RunHidden(input, null).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs the network and keeps every hidden layer's pre-activation and activation.</summary>
     public NetworkTrace Trace(Tensor input)
     {
-        var pre = new List<Tensor>(hidden.Count);
-        var post = new List<Tensor>(hidden.Count);
-        using (var scope = NewDisposeScope())
-        {
-            var x = Shape(input);
-            for (int i = 0; i < hidden.Count; i++)
-            {
-                if (!hidden[i].IsConvolution && x.dim() > 2) x = x.flatten(1);
-                var p = hidden[i].PreActivation(x);
-                x = hidden[i].Activate(p);
-                pre.Add(p);
-                post.Add(x);
-            }
-            var features = x.dim() > 2 ? x.flatten(1) : x;
-            var raw = output.forward(features);
-            foreach (var t in pre) t.MoveToOuterDisposeScope();
-            foreach (var t in post) t.MoveToOuterDisposeScope();
-            raw.MoveToOuterDisposeScope();
-            return new NetworkTrace(pre, post, raw);
-        }
+        using var scope = NewDisposeScope();
+        var record = new ForwardRecord();
+        var raw = output.forward(RunHidden(input, record));
+        var pre = Enumerable.Range(0, hidden.Count).Select(i => record.PreActivation(i).MoveToOuterDisposeScope()).ToList();
+        var post = record.Activations.Select(t => t.MoveToOuterDisposeScope()).ToList();
+        return new NetworkTrace(pre, post, raw.MoveToOuterDisposeScope());
     }
 
     /// <summary>
-    /// The raw output, recording for each parameter layer (hidden layers, then the output layer) its input, its affine
-    /// output before normalization, and its normalization's output (null without one): what per-example gradients are
-    /// built from (<c>dL/dW_i = delta_i a_i'</c>). The recorded tensors belong to the caller's dispose scope.
+    /// The raw output, recording every parameter layer (hidden layers, then the output layer) in <paramref name="record"/>:
+    /// what per-example gradients are built from (<c>dL/dW_i = delta_i a_i'</c>). The recorded tensors belong to the
+    /// caller's dispose scope.
     /// </summary>
-    internal Tensor ForwardRecordingAffine(Tensor input, List<Tensor> affineInputs, List<Tensor> affineOutputs, List<Tensor?> normOutputs)
+    internal Tensor ForwardRecording(Tensor input, ForwardRecord record)
+    {
+        var features = RunHidden(input, record);
+        record.Inputs.Add(features);
+        var raw = output.forward(features);
+        record.AffineOutputs.Add(raw);
+        record.NormOutputs.Add(null);
+        return raw;
+    }
+
+    /// <summary>
+    /// The hidden layers, returning the flattened penultimate features. Without a record each layer releases its
+    /// intermediates as it goes; with one, they are kept in it.
+    /// </summary>
+    private Tensor RunHidden(Tensor input, ForwardRecord? record)
     {
         var x = Shape(input);
         for (int i = 0; i < hidden.Count; i++)
         {
-            if (!hidden[i].IsConvolution && x.dim() > 2) x = x.flatten(1);
-            affineInputs.Add(x);
-            var z = hidden[i].Affine.forward(x);
-            affineOutputs.Add(z);
-            var normalized = hidden[i].Norm?.forward(z);
-            normOutputs.Add(normalized);
-            x = hidden[i].Activate(normalized ?? z);
+            var layer = hidden[i];
+            if (!layer.IsConvolution && x.dim() > 2) x = x.flatten(1);
+            if (record is null)
+            {
+                x = layer.forward(x);
+                continue;
+            }
+            record.Inputs.Add(x);
+            var z = layer.Affine.forward(x);
+            record.AffineOutputs.Add(z);
+            var normalized = layer.Norm?.forward(z);
+            record.NormOutputs.Add(normalized);
+            x = layer.Activate(normalized ?? z);
+            record.Activations.Add(x);
         }
-        var features = x.dim() > 2 ? x.flatten(1) : x;
-        affineInputs.Add(features);
-        var raw = output.forward(features);
-        affineOutputs.Add(raw);
-        normOutputs.Add(null);
-        return raw;
+        return x.dim() > 2 ? x.flatten(1) : x;
     }
 
     /// <summary>
