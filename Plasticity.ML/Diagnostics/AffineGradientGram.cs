@@ -61,12 +61,11 @@ internal static class AffineGradientGram
         var record = new ForwardRecord();
         Tensor[] sums;
         using (enable_grad()) sums = scalars(network.ForwardRecording(inputs, record));
-        var (layerInputs, affineOutputs, normOutputs) = (record.Inputs, record.AffineOutputs, record.NormOutputs);
         int r = sums.Length;
         if (r == 0) throw new ArgumentException("Need at least one per-example quantity.", nameof(scalars));
         // One backward pass per quantity c gives d(sum_i q_ic)/dt for every recorded t, whose row i is example i's own
         // gradient because examples do not interact. Targets: the affine outputs, then the normalization outputs.
-        var targets = affineOutputs.Concat(normOutputs.OfType<Tensor>()).ToArray();
+        var targets = record.AffineOutputs.Concat(record.NormOutputs.OfType<Tensor>()).ToArray();
         var deltas = targets.Select(_ => new Tensor[r]).ToArray();
         for (int c = 0; c < r; c++)
         {
@@ -79,15 +78,14 @@ internal static class AffineGradientGram
         Tensor ExampleMajor(int t) => stack(deltas[t], 1).flatten(0, 1).to_type(ScalarType.Float64);
         Tensor Repeated(Tensor perExample) => perExample.detach().to_type(ScalarType.Float64).repeat_interleave(r, 0);
         var gram = zeros(n * r, n * r, dtype: ScalarType.Float64);
-        void AddRows(Tensor rows) => gram.add_(rows.matmul(rows.t()));
-        int normIndex = affineOutputs.Count;
-        for (int l = 0; l < affineOutputs.Count; l++)
+        int normIndex = record.AffineOutputs.Count;
+        for (int l = 0; l < record.AffineOutputs.Count; l++)
         {
             var layer = network.ParameterLayers[l];
             var (weight, bias) = AffineParameters(layer);
-            AddAffine(gram, ExampleMajor(l), Repeated(layerInputs[l]), layer is HiddenLayer hidden ? hidden.Affine : layer,
+            AddAffine(gram, ExampleMajor(l), Repeated(record.Inputs[l]), layer is HiddenLayer hidden ? hidden.Affine : layer,
                 weight!.requires_grad, bias is not null && bias.requires_grad);
-            if (normOutputs[l] is not null)
+            if (record.NormOutputs[l] is not null)
             {
                 var norm = ((HiddenLayer)layer).Norm!;
                 var (scale, shift) = NormParameters(norm);
@@ -95,8 +93,8 @@ internal static class AffineGradientGram
                 bool perChannel = norm is not LayerNorm;
                 // BatchNorm's scale and shift are per channel: an example's gradient sums over its positions.
                 Tensor PerParameter(Tensor perElement) => perChannel && perElement.dim() > 2 ? perElement.flatten(2).sum(2) : perElement.flatten(1);
-                if (scale is not null && scale.requires_grad) AddRows(PerParameter(deltaY * Repeated(Standardize(norm, affineOutputs[l]))));
-                if (shift is not null && shift.requires_grad) AddRows(PerParameter(deltaY));
+                if (scale is not null && scale.requires_grad) AddProducts(gram, PerParameter(deltaY * Repeated(Standardize(norm, record.AffineOutputs[l]))));
+                if (shift is not null && shift.requires_grad) AddProducts(gram, PerParameter(deltaY));
             }
         }
         return gram.MoveToOuterDisposeScope();
@@ -117,15 +115,13 @@ internal static class AffineGradientGram
         {
             var patches = nn.functional.unfold(input, (conv.kernel_size[0], conv.kernel_size[1]), (conv.dilation[0], conv.dilation[1]),
                 (conv.padding![0], conv.padding[1]), (conv.stride[0], conv.stride[1]));
-            var perExample = flatDelta.bmm(patches.transpose(1, 2)).flatten(1);
-            gram.add_(perExample.matmul(perExample.t()));
+            AddProducts(gram, flatDelta.bmm(patches.transpose(1, 2)).flatten(1));
         }
-        if (biasCounts)
-        {
-            var perExampleBias = flatDelta.sum(2);
-            gram.add_(perExampleBias.matmul(perExampleBias.t()));
-        }
+        if (biasCounts) AddProducts(gram, flatDelta.sum(2));
     }
+
+    /// <summary>Adds the inner products of explicit per-example gradient rows <c>[n r, d]</c>.</summary>
+    private static void AddProducts(Tensor gram, Tensor rows) => gram.add_(rows.matmul(rows.t()));
 
     /// <summary>The normalization's input standardized without its scale and shift: x^ with y = gamma x^ + beta.</summary>
     private static Tensor Standardize(nn.Module norm, Tensor z) => norm switch
