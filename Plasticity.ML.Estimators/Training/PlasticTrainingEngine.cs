@@ -173,10 +173,10 @@ internal static class PlasticTrainingEngine
 
     private static SupervisedTask CreateTask(int index, TrainingData data, int start, int count, TargetKind kind, Device device)
     {
-        var inputs = TensorCopy.FromSpan<float>(data.Features.AsSpan(start * data.FeatureCount, count * data.FeatureCount), [count, data.FeatureCount], device);
+        var inputs = tensor(data.Features.AsSpan(start * data.FeatureCount, count * data.FeatureCount).ToArray(), [count, data.FeatureCount], device: device);
         Tensor targets = kind == TargetKind.Regression
-            ? TensorCopy.FromSpan<float>(data.Values.AsSpan(start, count), [count, 1], device)
-            : TensorCopy.FromSpan<long>(data.Classes.AsSpan(start, count), [count], device);
+            ? tensor(data.Values.AsSpan(start, count).ToArray(), [count, 1], device: device)
+            : tensor(data.Classes.AsSpan(start, count).ToArray(), [count], device: device);
         return new SupervisedTask(index, inputs, targets, kind, data.ClassCount);
     }
 }

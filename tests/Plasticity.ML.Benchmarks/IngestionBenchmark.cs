@@ -1,4 +1,3 @@
-using Plasticity.ML.Common;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Plasticity.ML.Data;
@@ -56,7 +55,7 @@ public static class IngestionBenchmark
             () =>
             {
                 var data = TrainingDataReader.Read(view, "Features", "Label", null, PlasticPredictionKind.Regression, () => { });
-                using var batch = TensorCopy.FromSpan<float>(data.Features.AsSpan(0, data.RowCount * data.FeatureCount), [data.RowCount, data.FeatureCount]);
+                using var batch = tensor(data.Features, [data.RowCount, data.FeatureCount]);
             },
             () => Buffer.BlockCopy(images.Pixels, 0, destination, 0, (int)bytes),
             () => WalkCursor(view));
