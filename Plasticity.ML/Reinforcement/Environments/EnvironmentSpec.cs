@@ -1,0 +1,29 @@
+namespace Plasticity.ML.Reinforcement.Environments;
+
+/// <summary>
+/// What an environment looks like to an agent. Observations are bytes laid out channels first,
+/// <c>[channels, height, width]</c>; an agent scales them to floats by dividing by <see cref="ObservationMaximum"/>.
+/// </summary>
+public sealed record EnvironmentSpec
+{
+    /// <summary>A name such as "minatar:breakout" or "ale:tetris".</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Observation shape, channels first: <c>[channels, height, width]</c>.</summary>
+    public required int[] ObservationShape { get; init; }
+
+    /// <summary>One name per channel (MinAtar's object channels such as "paddle"; "frame-0".."frame-3" for stacked frames).</summary>
+    public required string[] ChannelNames { get; init; }
+
+    /// <summary>The largest byte value an observation holds: 1 for boolean grids, 255 for grayscale pixels.</summary>
+    public byte ObservationMaximum { get; init; } = 1;
+
+    /// <summary>Number of actions; actions are the indices 0 .. ActionCount-1.</summary>
+    public required int ActionCount { get; init; }
+
+    /// <summary>One name per action, such as "noop", "left", "fire".</summary>
+    public required string[] ActionNames { get; init; }
+
+    /// <summary>Bytes of one observation: the product of <see cref="ObservationShape"/>.</summary>
+    public int ObservationSize => ObservationShape.Aggregate(1, (a, b) => a * b);
+}
