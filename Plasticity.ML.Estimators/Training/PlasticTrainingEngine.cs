@@ -51,17 +51,8 @@ internal static class PlasticTrainingEngine
         var targetKind = kind == PlasticPredictionKind.Regression ? TargetKind.Regression : TargetKind.ClassLabels;
         int targetCount = kind == PlasticPredictionKind.Regression ? network.Spec.Head.Outputs : data.ClassCount;
         var objective = new TrainingObjective(network.Spec.Head, targetKind, targetCount, LossKind.Auto);
-        var trainingOptions = new ContinualTrainingOptions
-        {
-            Network = network.Spec,
-            Optimizer = options.Optimizer,
-            BatchSize = options.BatchSize,
-            Seed = options.Seed,
-            Interventions = [.. options.Interventions],
-        };
         using var optimizer = OptimizerFactory.Create(options.Optimizer, network.parameters());
-        var hooks = options.Interventions.Select(i => i.CreateHook()).ToList();
-        var context = new TrainingContext(network, optimizer, objective, trainingOptions);
+        var session = new TrainingSession(network, optimizer, options.Interventions.Select(i => i.CreateHook()), options.Seed);
         bool resumed = ResumeOptimizerState(options, previous, optimizer);
 
         int windows = data.WindowStarts.Length;
@@ -82,17 +73,14 @@ internal static class PlasticTrainingEngine
             $"{(previous is null ? "" : $", warm-started after {windowOffset} window(s){(resumed ? $" resuming the optimizer's state after {optimizer.StepCount} step(s)" : " with a fresh optimizer")}")}.");
 
         network.train();
-        foreach (var hook in hooks) hook.OnTrainingStart(context);
+        session.Start();
         for (int w = 0; w < windows; w++)
         {
             checkAlive();
             var (start, count) = data.Window(w);
             using var task = CreateTask(windowOffset + w, data, start, count, targetKind, device);
             using var prepared = objective.PrepareTargets(task.Targets);
-            context.Task = task;
-            context.TaskIndex = windowOffset + w;
-            context.StepInTask = 0;
-            foreach (var hook in hooks) hook.OnTaskStart(context);
+            session.BeginTask(windowOffset + w, new TaskObservations(task.Inputs, objective, prepared, targetKind == TargetKind.ClassLabels ? task.Targets : null));
 
             int batch = Math.Min(options.BatchSize, count);
             var indices = new long[batch];
@@ -100,7 +88,7 @@ internal static class PlasticTrainingEngine
             int windowSteps = 0;
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
-                var order = SeedSequence.CreateRandom(options.Seed, "batches", ((long)context.TaskIndex << 20) + epoch).Permutation(count);
+                var order = SeedSequence.CreateRandom(options.Seed, "batches", ((long)(windowOffset + w) << 20) + epoch).Permutation(count);
                 for (int first = 0; first + batch <= count; first += batch)
                 {
                     checkAlive();
@@ -109,33 +97,14 @@ internal static class PlasticTrainingEngine
                     using var index = tensor(indices, device: device);
                     var x = task.Inputs.index_select(0, index);
                     var y = prepared.index_select(0, index);
-                    context.BatchInputs = x;
-                    context.BatchTargets = y;
-                    optimizer.ZeroGrad();
-                    var loss = objective.ComputeLoss(network.forward(x), y);
-                    lastLoss = loss.item<float>();
-                    if (!double.IsFinite(lastLoss))
-                        throw new InvalidOperationException($"The training loss became {lastLoss} in window {w}, epoch {epoch}; refusing to train on it. Lower the learning rate or rescale the features.");
-                    foreach (var hook in hooks)
-                    {
-                        var extra = hook.AdditionalLoss(context);
-                        if (extra is not null) loss = loss + extra;
-                    }
-                    loss.backward();
-                    foreach (var hook in hooks) hook.AfterBackward(context);
-                    optimizer.Step();
-                    context.StepInTask++;
-                    context.GlobalStep++;
-                    foreach (var hook in hooks) hook.AfterStep(context);
-                    context.BatchInputs = null;
-                    context.BatchTargets = null;
+                    lastLoss = session.Step(x, () => objective.ComputeLoss(network.forward(x), y)).Loss;
                     windowLoss += lastLoss;
                     windowSteps++;
                     step++;
                 }
             }
-            foreach (var hook in hooks) hook.OnTaskEnd(context);
-            context.Task = null;
+            session.EndTask();
+            session.UseObservations(null);
             channel.Info($"Window {windowOffset + w}: {count} rows, {windowSteps} steps, mean training loss {windowLoss / Math.Max(1, windowSteps):G4}.");
             // A checkpoint is delivered to progress listeners for sure (pulled progress may be skipped): metric, steps, total.
             progressChannel.Checkpoint(windowLoss / Math.Max(1, windowSteps), step, totalSteps);

@@ -1,33 +1,42 @@
 using Plasticity.ML.Common;
-using Plasticity.ML.Tasks;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
 
 /// <summary>
-/// Records a <see cref="StatisticsPanel"/> at every probe point of a continual run into
-/// <see cref="ProbePointRecord.Statistics"/>, and the seconds of each group (plus "panel", the total) into
-/// <see cref="ProbePointRecord.StatisticSeconds"/>. Set <see cref="ContinualTrainingOptions.Statistics"/> to have
-/// the trainer add it, or add it with <see cref="ContinualTrainer.AddHook"/>.
+/// Records a <see cref="StatisticsPanel"/> at every probe point of a run into <see cref="ProbePointRecord.Statistics"/>,
+/// and the seconds of each group (plus "panel", the total) into <see cref="ProbePointRecord.StatisticSeconds"/>. Set
+/// <see cref="ContinualTrainingOptions.Statistics"/> to have the continual trainer add it, or add it to any learner's
+/// <see cref="TrainingSession"/>.
 /// </summary>
 /// <remarks>
-/// The sample is the current task's inputs and targets (the task the point closes; the first task for the initial
-/// point), and the subsets and random vectors come from one seed fixed for the run, so points along a run differ
-/// only by the network. The training loss is the run's objective.
+/// The sample is the learner's <see cref="TrainingContext.Observations"/> at the point. With a supervised task's
+/// observations (<see cref="TaskObservations"/>) the panel sees all of the task's inputs and targets (the task the point
+/// closes; the first task for the initial point), and a <see cref="DiagnosticLossKind.Training"/> panel differentiates
+/// the run's objective. Other sources (a replay buffer) give <see cref="SampledObservations"/> observations drawn from a
+/// seed fixed for the run, and need <see cref="DiagnosticLossKind.Probe"/> when a statistic differentiates a loss.
+/// Subsets and random vectors come from one seed fixed for the run, so points along a run differ only by the network.
 /// </remarks>
 public sealed class StatisticsPanelHook : TrainingHook
 {
     private readonly List<StatisticsPanelArtifact> artifacts = [];
 
     /// <summary>Creates the hook.</summary>
-    public StatisticsPanelHook(StatisticsPanelOptions options)
+    /// <param name="options">The statistics to measure.</param>
+    /// <param name="sampledObservations">How many observations to draw from a source that is not a supervised task.</param>
+    public StatisticsPanelHook(StatisticsPanelOptions options, int sampledObservations = 1024)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampledObservations);
         Panel = new StatisticsPanel(options);
+        SampledObservations = sampledObservations;
     }
 
     /// <summary>The panel.</summary>
     public StatisticsPanel Panel { get; }
+
+    /// <summary>Observations drawn from a source that is not a supervised task (a replay buffer).</summary>
+    public int SampledObservations { get; }
 
     /// <summary>C_k and Hessian densities of each point, when <see cref="StatisticsPanelOptions.KeepArtifacts"/> is set.</summary>
     public IReadOnlyList<StatisticsPanelArtifact> Artifacts => artifacts;
@@ -37,25 +46,37 @@ public sealed class StatisticsPanelHook : TrainingHook
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(record);
-        var task = context.Task ?? throw new InvalidOperationException("A probe point needs the current task's data.");
+        var source = context.Observations ?? throw new InvalidOperationException(
+            "A probe point needs observations to measure the statistics on; the learner provides none (TrainingContext.Observations is null).");
         using var scope = NewDisposeScope();
-        var targets = context.Objective.PrepareTargets(task.Targets);
-        var result = Panel.Measure(context.Network, task.Inputs, context.Objective, targets, SeedSequence.Derive(context.Seed, "statistics"));
+        long seed = SeedSequence.Derive(context.Seed, "statistics");
+        StatisticsPanelResult result;
+        Tensor? labels = null;
+        if (source is TaskObservations task)
+        {
+            result = Panel.Measure(context.Network, task.Inputs, task.Objective, task.PreparedTargets, seed);
+            labels = task.Labels;
+        }
+        else
+        {
+            var inputs = source.Sample(Math.Min(SampledObservations, source.Count), SeedSequence.CreateRandom(seed, "statistics-observations"));
+            result = Panel.Measure(context.Network, inputs, objective: null, preparedTargets: null, seed);
+        }
         foreach (var (name, value) in result.Values) record.Statistics[name] = value;
         foreach (var (name, value) in result.Seconds) record.StatisticSeconds[name] = value;
         if (!Panel.Options.KeepArtifacts) return;
-        long[]? labels = null;
-        if (result.GradientCovarianceSampleRows is { } rows && task.Kind == TargetKind.ClassLabels)
+        long[]? rowLabels = null;
+        if (result.GradientCovarianceSampleRows is { } rows && labels is not null)
         {
-            var all = task.Targets.data<long>();
-            labels = rows.Select(r => all[r]).ToArray();
+            var all = labels.data<long>();
+            rowLabels = rows.Select(r => all[r]).ToArray();
         }
         artifacts.Add(new StatisticsPanelArtifact
         {
             TaskIndex = record.TaskIndex,
             GlobalStep = record.GlobalStep,
             GradientCovariance = result.GradientCovariance,
-            GradientCovarianceLabels = labels,
+            GradientCovarianceLabels = rowLabels,
             HessianDensity = result.HessianDensity,
         });
     }

@@ -8,7 +8,8 @@ namespace Plasticity.ML.Interventions;
 /// <summary>
 /// ReDo (Sokar et al. 2023): every period, re-initialize the incoming weights of the tau-dormant units of the
 /// hidden layers, zero their outgoing weights and the optimizer state of both (see <see cref="DormantUnits"/>).
-/// Dormancy is measured on <see cref="Samples"/> inputs of the current task drawn from a seeded stream.
+/// Dormancy is measured on <see cref="Samples"/> observations the learner is learning from (the current task's
+/// inputs, a replay buffer's observations; <see cref="TrainingContext.Observations"/>) drawn from a seeded stream.
 /// Needs an optimizer whose state resets per row and column (<c>OptimizerImplementation.Plastic</c>) unless
 /// <see cref="ResetOptimizerState"/> is false.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed record ReDoSpec : InterventionSpec
     /// <summary>Dormancy threshold tau on the normalized score (PAPER.md §8.5: 0.1).</summary>
     public double Tau { get; init; } = 0.1;
 
-    /// <summary>Inputs of the current task on which dormancy is measured.</summary>
+    /// <summary>Observations (drawn with replacement) on which dormancy is measured.</summary>
     public int Samples { get; init; } = 256;
 
     /// <summary>Zero the optimizer state of the recycled weights (ReDo zeroes the Adam moments).</summary>
@@ -48,12 +49,11 @@ public sealed record ReDoSpec : InterventionSpec
     {
         protected override void Act(TrainingContext context, int action)
         {
-            var task = context.Task ?? throw new InvalidOperationException("ReDo needs the current task's inputs to measure dormancy.");
+            var observations = context.Observations ?? throw new InvalidOperationException(
+                "ReDo needs observations to measure dormancy on; the learner provides none (TrainingContext.Observations is null).");
             using var scope = NewDisposeScope();
             var sampler = SeedSequence.CreateRandom(context.Seed, "redo-samples", action);
-            var indices = new long[Math.Min(spec.Samples, task.Count)];
-            for (int i = 0; i < indices.Length; i++) indices[i] = sampler.Next(task.Count);
-            var inputs = task.Inputs.index_select(0, tensor(indices, device: task.Inputs.device));
+            var inputs = observations.Sample(Math.Min(spec.Samples, observations.Count), sampler);
             DormantUnits.Recycle(context.Network, spec.ResetOptimizerState ? context.Optimizer : null, inputs, spec.Tau,
                 SeedSequence.CreateRandom(context.Seed, "redo", action));
         }

@@ -68,9 +68,9 @@ public sealed record SamSpec : InterventionSpec
             {
                 context.Optimizer.ZeroGrad();
                 var loss = context.ComputeBatchLoss();
-                double value = loss.item<float>();
+                double value = TrainingSession.ValueOf(loss);
                 if (!double.IsFinite(value))
-                    throw new ArithmeticException($"SAM's perturbed loss is {value} at step {context.GlobalStep + 1}; refusing to train on it.");
+                    throw new NonFiniteLossException(value, context.TaskIndex, context.StepInTask + 1, context.GlobalStep + 1, "SAM's perturbed loss");
                 loss.backward();
             }
             finally

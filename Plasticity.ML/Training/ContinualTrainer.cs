@@ -64,7 +64,7 @@ public sealed class ContinualTrainer : IDisposable
     /// <param name="tasks">The task sequence; its targets must fit the network's head.</param>
     /// <param name="progress">Receives progress reports (a few per task).</param>
     /// <param name="cancellationToken">Cancels between steps; throws <see cref="OperationCanceledException"/>.</param>
-    /// <exception cref="ArithmeticException">The loss became NaN or infinite.</exception>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
     public ContinualRunResult Run(TaskSequence tasks, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
@@ -89,35 +89,34 @@ public sealed class ContinualTrainer : IDisposable
         var objective = new TrainingObjective(Options.Network.Head, tasks.TargetKind, tasks.OutputCount, Options.Loss, Options.HuberDelta);
         var hooks = Options.Interventions.Select(i => i.CreateHook()).Concat(extraHooks).ToList();
         if (StatisticsPanel is not null) hooks.Add(StatisticsPanel);
-        var context = new TrainingContext(Network, Optimizer, objective, Options);
+        var session = new TrainingSession(Network, Optimizer, hooks, Options.Seed);
         var probe = Options.Probe is null ? null : new PlasticityProbe(Options.Probe);
         var clock = Stopwatch.StartNew();
         var metrics = new List<TaskMetrics>(tasks.TaskCount);
         var batchRandom = SeedSequence.CreateRandom(Options.Seed, "batches");
         ProbePointRecord? initial = null;
 
-        foreach (var hook in hooks) hook.OnTrainingStart(context);
+        session.Start();
 
         for (int t = 0; t < tasks.TaskCount; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var task = tasks.CreateTask(t);
             using var preparedTargets = objective.PrepareTargets(task.Targets);
-            context.Task = task;
-            context.TaskIndex = t;
-            context.StepInTask = 0;
+            var observations = new TaskObservations(task.Inputs, objective, preparedTargets, task.Kind == TargetKind.ClassLabels ? task.Targets : null);
 
             if (t == 0 && probe is not null)
             {
+                session.UseObservations(observations);
                 progress?.Report(new TrainingProgress(0, tasks.TaskCount, 0, Options.StepsPerTask, "probe", double.NaN));
-                initial = ProbePoint(-1, context, task, probe, hooks, cancellationToken);
+                initial = ProbePoint(-1, session, task, probe, cancellationToken);
             }
 
-            foreach (var hook in hooks) hook.OnTaskStart(context);
+            session.BeginTask(t, observations);
             var taskClock = Stopwatch.StartNew();
-            var (onlineLoss, onlineAccuracy) = TrainTask(context, task, preparedTargets, hooks, batchRandom, tasks.TaskCount, progress, cancellationToken);
+            var (onlineLoss, onlineAccuracy) = TrainTask(session, task, objective, preparedTargets, batchRandom, tasks.TaskCount, progress, cancellationToken);
             double trainSeconds = taskClock.Elapsed.TotalSeconds;
-            foreach (var hook in hooks) hook.OnTaskEnd(context);
+            session.EndTask();
 
             var (finalLoss, finalAccuracy) = Evaluate(objective, task, preparedTargets);
             bool probeNow = probe is not null && (t == tasks.TaskCount - 1 || Options.ProbeEveryTasks > 0 && (t + 1) % Options.ProbeEveryTasks == 0);
@@ -125,7 +124,7 @@ public sealed class ContinualTrainer : IDisposable
             if (probeNow)
             {
                 progress?.Report(new TrainingProgress(t, tasks.TaskCount, Options.StepsPerTask, Options.StepsPerTask, "probe", finalLoss));
-                point = ProbePoint(t, context, task, probe!, hooks, cancellationToken);
+                point = ProbePoint(t, session, task, probe!, cancellationToken);
             }
             metrics.Add(new TaskMetrics
             {
@@ -137,7 +136,7 @@ public sealed class ContinualTrainer : IDisposable
                 TrainSeconds = trainSeconds,
                 ProbePoint = point,
             });
-            context.Task = null;
+            session.UseObservations(null);
         }
 
         progress?.Report(new TrainingProgress(tasks.TaskCount - 1, tasks.TaskCount, Options.StepsPerTask, Options.StepsPerTask, "done", double.NaN));
@@ -150,13 +149,13 @@ public sealed class ContinualTrainer : IDisposable
         };
     }
 
-    private (double Loss, double Accuracy) TrainTask(TrainingContext context, SupervisedTask task, Tensor targets, List<TrainingHook> hooks,
+    private (double Loss, double Accuracy) TrainTask(TrainingSession session, SupervisedTask task, TrainingObjective objective, Tensor targets,
         Random batchRandom, int taskCount, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         int n = task.Count;
         int batch = Math.Min(Options.BatchSize, n);
         var indices = new long[batch];
-        bool accuracy = context.Objective.HasAccuracy;
+        bool accuracy = objective.HasAccuracy;
         int reportEvery = Math.Max(1, Options.StepsPerTask / 10);
         double lossSum = 0;
         long correct = 0;
@@ -170,37 +169,24 @@ public sealed class ContinualTrainer : IDisposable
             using var index = tensor(indices);
             var x = task.Inputs.index_select(0, index);
             var y = targets.index_select(0, index);
-            context.BatchInputs = x;
-            context.BatchTargets = y;
 
-            Optimizer.ZeroGrad();
-            var output = Network.forward(x);
-            var loss = context.Objective.ComputeLoss(output, y);
-            double lossValue = loss.item<float>();
-            if (!double.IsFinite(lossValue))
-                throw new ArithmeticException($"The training loss became {lossValue} at task {context.TaskIndex}, step {step}; refusing to train on it. Lower the learning rate or check the data for NaN/Infinity.");
-            lossSum += lossValue;
+            // The loss function may run again within the step (SAM); the online accuracy is that of its first output.
+            Tensor? output = null;
+            var outcome = session.Step(x, () =>
+            {
+                var raw = Network.forward(x);
+                output ??= raw;
+                return objective.ComputeLoss(raw, y);
+            });
+            lossSum += outcome.Loss;
             if (accuracy)
             {
                 using var labels = task.Targets.index_select(0, index);
-                correct += context.Objective.CountCorrect(output.detach(), labels).item<long>();
+                correct += objective.CountCorrect(output!.detach(), labels).item<long>();
             }
-            foreach (var hook in hooks)
-            {
-                var extra = hook.AdditionalLoss(context);
-                if (extra is not null) loss = loss + extra;
-            }
-            loss.backward();
-            foreach (var hook in hooks) hook.AfterBackward(context);
-            Optimizer.Step();
-            context.StepInTask = step + 1;
-            context.GlobalStep++;
-            foreach (var hook in hooks) hook.AfterStep(context);
-            context.BatchInputs = null;
-            context.BatchTargets = null;
 
             if (progress is not null && (step + 1) % reportEvery == 0)
-                progress.Report(new TrainingProgress(context.TaskIndex, taskCount, step + 1, Options.StepsPerTask, "train", lossValue));
+                progress.Report(new TrainingProgress(session.Context.TaskIndex, taskCount, step + 1, Options.StepsPerTask, "train", outcome.Loss));
         }
         double steps = Options.StepsPerTask;
         return (lossSum / steps, accuracy ? correct / (steps * batch) : double.NaN);
@@ -236,13 +222,13 @@ public sealed class ContinualTrainer : IDisposable
         }
     }
 
-    private ProbePointRecord ProbePoint(int taskIndex, TrainingContext context, SupervisedTask task, PlasticityProbe probe, List<TrainingHook> hooks, CancellationToken cancellationToken)
+    private ProbePointRecord ProbePoint(int taskIndex, TrainingSession session, SupervisedTask task, PlasticityProbe probe, CancellationToken cancellationToken)
     {
-        var record = new ProbePointRecord { TaskIndex = taskIndex, GlobalStep = context.GlobalStep };
+        var record = new ProbePointRecord { TaskIndex = taskIndex, GlobalStep = session.Context.GlobalStep };
         // The probe uses the same inputs at every point of a run (task inputs are shared unless inputs are permuted),
         // chosen by a seed fixed for the run, so probe losses along the run are comparable.
         record.Probe = probe.Measure(Network, Options.Optimizer, task.Inputs, SeedSequence.Derive(Options.Seed, "probe"), cancellationToken);
-        foreach (var hook in hooks) hook.OnProbePoint(context, record);
+        session.RecordProbePoint(record);
         return record;
     }
 

@@ -1,19 +1,28 @@
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
-using Plasticity.ML.Tasks;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Training;
 
-/// <summary>What a <see cref="TrainingHook"/> sees: the network, its optimizer, where training is, and the batch.</summary>
+/// <summary>
+/// What a <see cref="TrainingHook"/> sees: the network, its optimizer, where training is, the step's mini-batch and
+/// loss, and the observations the learner is learning from. It knows nothing of supervised tasks, replay buffers or
+/// windows: every learner (the continual trainer, the ML.NET trainers, an RL agent, a loop of your own) fills it
+/// through a <see cref="TrainingSession"/>, so every intervention works in all of them.
+/// </summary>
 public sealed class TrainingContext
 {
-    internal TrainingContext(PlasticNetwork network, IPlasticOptimizer optimizer, TrainingObjective objective, ContinualTrainingOptions options)
+    /// <summary>Creates the context of one network and its optimizer.</summary>
+    /// <param name="network">The network being trained.</param>
+    /// <param name="optimizer">The optimizer over its parameters.</param>
+    /// <param name="seed">The run's seed; hooks derive their random streams from it.</param>
+    public TrainingContext(PlasticNetwork network, IPlasticOptimizer optimizer, long seed)
     {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
         Network = network;
         Optimizer = optimizer;
-        Objective = objective;
-        Options = options;
+        Seed = seed;
     }
 
     /// <summary>The network being trained.</summary>
@@ -22,16 +31,10 @@ public sealed class TrainingContext
     /// <summary>Its optimizer. A hook may replace state through <see cref="IPlasticOptimizer.ResetState()"/>.</summary>
     public IPlasticOptimizer Optimizer { get; }
 
-    /// <summary>Loss and target handling.</summary>
-    public TrainingObjective Objective { get; }
+    /// <summary>The run's seed; hooks derive their own streams from it with <see cref="Common.SeedSequence"/>.</summary>
+    public long Seed { get; }
 
-    /// <summary>The options of the run.</summary>
-    public ContinualTrainingOptions Options { get; }
-
-    /// <summary>The current task (null before the first task starts).</summary>
-    public SupervisedTask? Task { get; internal set; }
-
-    /// <summary>Index of the current task.</summary>
+    /// <summary>Index of the current task (a supervised task, an ML.NET window, an RL target-network period).</summary>
     public int TaskIndex { get; internal set; }
 
     /// <summary>Steps taken in the current task.</summary>
@@ -40,24 +43,27 @@ public sealed class TrainingContext
     /// <summary>Steps taken since the start of the run.</summary>
     public long GlobalStep { get; internal set; }
 
+    /// <summary>
+    /// The observations the learner currently learns from (the task's inputs; a replay buffer's observations), for
+    /// hooks that need data beyond the mini-batch (ReDo measures dormancy on it, the statistics panel samples it);
+    /// null when the learner provides none.
+    /// </summary>
+    public IObservationSource? Observations { get; internal set; }
+
     /// <summary>Inputs of the current mini-batch (valid during a step).</summary>
     public Tensor? BatchInputs { get; internal set; }
 
-    /// <summary>Prepared targets of the current mini-batch (valid during a step).</summary>
-    public Tensor? BatchTargets { get; internal set; }
+    /// <summary>The current step's loss function (valid during a step).</summary>
+    internal Func<Tensor>? BatchLoss { get; set; }
 
     /// <summary>
-    /// Recomputes the training loss on the current mini-batch with the network's current weights, without the
-    /// hooks' extra loss terms (SAM's second gradient evaluation uses it).
+    /// Evaluates the current step's loss function again with the network's current weights, without the hooks'
+    /// extra loss terms (SAM's second gradient evaluation uses it). The tensors belong to the caller's dispose scope.
     /// </summary>
+    /// <exception cref="InvalidOperationException">No step is running.</exception>
     public Tensor ComputeBatchLoss()
     {
-        if (BatchInputs is null || BatchTargets is null) throw new InvalidOperationException("No mini-batch is active.");
-        using var scope = NewDisposeScope();
-        var output = Network.forward(BatchInputs);
-        return Objective.ComputeLoss(output, BatchTargets).MoveToOuterDisposeScope();
+        var loss = BatchLoss ?? throw new InvalidOperationException("No training step is running, so there is no mini-batch loss to evaluate.");
+        return loss();
     }
-
-    /// <summary>The run's seed; hooks derive their own streams from it with <see cref="Common.SeedSequence"/>.</summary>
-    public long Seed => Options.Seed;
 }

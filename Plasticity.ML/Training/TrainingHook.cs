@@ -3,12 +3,13 @@ using static TorchSharp.torch;
 namespace Plasticity.ML.Training;
 
 /// <summary>
-/// A piece of behaviour that plugs into the continual trainer: interventions (resets, ReDo, L2-init, SAM, ...) and
-/// recorders (statistics at probe points). Every method has a no-op default; hooks run in list order.
+/// A piece of behaviour that plugs into any learner's <see cref="TrainingSession"/> (the continual trainer, the ML.NET
+/// trainers, the agents): interventions (resets, ReDo, L2-init, SAM, ...) and recorders (statistics at probe points).
+/// Every method has a no-op default; hooks run in list order.
 /// </summary>
 /// <remarks>
-/// The order within one step is: forward, loss, <see cref="AdditionalLoss"/>, backward, <see cref="AfterBackward"/>,
-/// optimizer step, <see cref="AfterStep"/>. Task boundaries call <see cref="OnTaskEnd"/> then, for the next task,
+/// The order within one step (<see cref="TrainingSession.Step"/>) is: the learner's loss, <see cref="AdditionalLoss"/>,
+/// the finite check, backward, <see cref="AfterBackward"/>, optimizer step, <see cref="AfterStep"/>. Task boundaries call <see cref="OnTaskEnd"/> then, for the next task,
 /// <see cref="OnTaskStart"/>.
 /// </remarks>
 public abstract class TrainingHook

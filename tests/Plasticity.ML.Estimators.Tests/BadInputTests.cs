@@ -113,6 +113,19 @@ public sealed class BadInputTests
     }
 
     [TestMethod]
+    public void ADivergingLossStopsTheFitWithTheCoresException()
+    {
+        // Huge labels and learning rate make the loss overflow: the same exception type as every other learner's.
+        var rows = SyntheticData.Regression(64, 1);
+        foreach (var row in rows) row.Label *= 1e30f;
+        var options = TrainerTests.RegressionOptions();
+        options.Optimizer = options.Optimizer with { LearningRate = 1e10 };
+        var e = Assert.ThrowsExactly<Plasticity.ML.Training.NonFiniteLossException>(() => Ml.Regression.Trainers.PlasticNeuralNetwork(options).Fit(Ml.Data.LoadFromEnumerable(rows)));
+        AssertMessage(e, "refusing to train on it");
+        Assert.AreEqual(0, e.TaskIndex);
+    }
+
+    [TestMethod]
     public void EmptyDataIsRefused()
     {
         var data = Ml.Data.LoadFromEnumerable(new List<RegressionRow>());

@@ -21,13 +21,12 @@ internal static class InterventionTestKit
         new PlasticOptimizer(network.parameters(), new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-3 });
 
     /// <summary>A context as the trainer builds it, for driving hooks directly.</summary>
-    public static TrainingContext Context(PlasticNetwork network, IPlasticOptimizer optimizer, long seed = 5)
-    {
-        var head = network.Spec.Head;
-        var objective = new TrainingObjective(head, TargetKind.Regression, head.Outputs, LossKind.Auto);
-        var options = new ContinualTrainingOptions { Network = network.Spec, Optimizer = optimizer.Options, Seed = seed };
-        return new TrainingContext(network, optimizer, objective, options);
-    }
+    public static TrainingContext Context(PlasticNetwork network, IPlasticOptimizer optimizer, long seed = 5) =>
+        new(network, optimizer, seed);
+
+    /// <summary>The regression objective of <paramref name="network"/>'s head.</summary>
+    public static TrainingObjective Objective(PlasticNetwork network) =>
+        new(network.Spec.Head, TargetKind.Regression, network.Spec.Head.Outputs, LossKind.Auto);
 
     /// <summary>A [rows, columns] float32 tensor of uniform values in [low, high) from a seeded stream.</summary>
     public static Tensor Uniform(int rows, int columns, int seed, double low = 0, double high = 1)

@@ -16,12 +16,13 @@ public sealed class SamTests
         var context = Context(network, optimizer);
         using var x = Uniform(5, 3, seed: 3, low: -1);
         using var y = Uniform(5, 2, seed: 4, low: -1);
+        var objective = Objective(network);
         context.BatchInputs = x;
-        context.BatchTargets = y;
+        context.BatchLoss = () => objective.ComputeLoss(network.forward(x), y);
 
         // The trainer's backward pass at theta.
         optimizer.ZeroGrad();
-        context.Objective.ComputeLoss(network.forward(x), y).backward();
+        objective.ComputeLoss(network.forward(x), y).backward();
         var theta = Snapshot(network);
         var gradient = network.parameters().Select(p => p.grad!.clone()).ToArray();
 
@@ -30,7 +31,7 @@ public sealed class SamTests
         using var copy = network.DeepCopy();
         using (no_grad())
             foreach (var (p, g) in copy.parameters().Zip(gradient)) p.add_(g * (rho / norm));
-        context.Objective.ComputeLoss(copy.forward(x), y).backward();
+        objective.ComputeLoss(copy.forward(x), y).backward();
         var perturbedGradient = copy.parameters().Select(p => p.grad!.clone()).ToArray();
 
         new SamSpec { Rho = rho }.CreateHook().AfterBackward(context);

@@ -31,7 +31,7 @@ public sealed class SpectralNormTests
         using var x = Uniform(7, 4, seed: 8, low: -1);
         using var y = Uniform(7, 2, seed: 9, low: -1);
         optimizer.ZeroGrad();
-        context.Objective.ComputeLoss(network.forward(x), y).backward();
+        Objective(network).ComputeLoss(network.forward(x), y).backward();
 
         // Expected: d/dW_raw of <g, W_raw / (u^T W_raw v)> with u, v and g = dL/dW held fixed, at W_raw = sigma * W.
         double sigma = hook.Sigma;

@@ -76,8 +76,12 @@ public sealed class ContinualTrainerTests
             Optimizer = new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 1e8 },
         };
         using var trainer = new ContinualTrainer(options);
-        var e = Assert.ThrowsExactly<ArithmeticException>(() => trainer.Run(tasks));
+        var e = Assert.ThrowsExactly<NonFiniteLossException>(() => trainer.Run(tasks));
         StringAssert.Contains(e.Message, "refusing to train");
+        Assert.AreEqual(0, e.TaskIndex);
+        Assert.IsGreaterThan(0L, e.GlobalStep);
+        Assert.AreEqual(e.GlobalStep, e.StepInTask, "the first task's in-task step is the run's step");
+        Assert.IsFalse(double.IsFinite(e.Value));
     }
 
     [TestMethod]

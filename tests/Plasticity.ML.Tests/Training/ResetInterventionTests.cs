@@ -22,8 +22,7 @@ public sealed class ResetInterventionTests
         optimizer.ZeroGrad();
         using (var loss = net.forward(x).square().mean()) loss.backward();
         optimizer.Step();
-        var objective = new TrainingObjective(options.Network.Head, TargetKind.Regression, 2, LossKind.Auto);
-        return (net, optimizer, new TrainingContext(net, optimizer, objective, options) { TaskIndex = 1 });
+        return (net, optimizer, new TrainingContext(net, optimizer, options.Seed) { TaskIndex = 1 });
     }
 
     [TestMethod]

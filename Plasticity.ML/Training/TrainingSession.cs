@@ -1,0 +1,150 @@
+using Plasticity.ML.Networks;
+using Plasticity.ML.Optimization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Training;
+
+/// <summary>
+/// The step protocol: one network, its optimizer and its hooks (interventions and recorders), driven by any learner.
+/// The continual trainer, the ML.NET trainers and the reinforcement-learning agents all train through it, so every
+/// intervention works in each of them; a loop of your own gets the same by calling it.
+/// </summary>
+/// <remarks>
+/// <para>One <see cref="Step"/>: zero gradients, the learner's loss function, the hooks' extra loss terms
+/// (<see cref="TrainingHook.AdditionalLoss"/>), a check that the loss is finite (<see cref="NonFiniteLossException"/>
+/// otherwise), backward, <see cref="TrainingHook.AfterBackward"/>, the optimizer step, the step counters,
+/// <see cref="TrainingHook.AfterStep"/>.</para>
+/// <para>Around the steps: <see cref="Start"/> once (<see cref="TrainingHook.OnTrainingStart"/>), then per task
+/// <see cref="BeginTask"/> and <see cref="EndTask"/> (task boundaries: a supervised task, an ML.NET window, an RL
+/// target-network update), and <see cref="RecordProbePoint"/> where the learner measures plasticity.</para>
+/// <para>Tensors created during a step (the loss, the hooks' terms) belong to the caller's dispose scope: call
+/// <see cref="Step"/> inside a <c>torch.NewDisposeScope()</c> per step, as the shipped loops do.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var session = new TrainingSession(network, optimizer, options.Interventions.Select(i => i.CreateHook()), seed: 1);
+/// session.Start();
+/// session.BeginTask(0, observations: null);
+/// for (int step = 0; step &lt; 100; step++)
+/// {
+///     using var scope = torch.NewDisposeScope();
+///     var (x, y) = NextBatch();
+///     session.Step(x, () => torch.nn.functional.mse_loss(network.forward(x), y));
+/// }
+/// session.EndTask();
+/// </code>
+/// </example>
+public sealed class TrainingSession
+{
+    // Static, so never finalized while libtorch reads it (see DESIGN.md on implicit Scalars).
+    private static readonly Scalar One = 1.0.ToScalar();
+    private readonly TrainingHook[] hooks;
+
+    /// <summary>Creates a session.</summary>
+    /// <param name="network">The network to train.</param>
+    /// <param name="optimizer">The optimizer over its parameters.</param>
+    /// <param name="hooks">Interventions and recorders, called in this order at every hook point.</param>
+    /// <param name="seed">The run's seed; hooks derive their random streams from it.</param>
+    public TrainingSession(PlasticNetwork network, IPlasticOptimizer optimizer, IEnumerable<TrainingHook> hooks, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(hooks);
+        Context = new TrainingContext(network, optimizer, seed);
+        this.hooks = hooks.ToArray();
+        if (this.hooks.Any(h => h is null)) throw new ArgumentException("A hook is null.", nameof(hooks));
+    }
+
+    /// <summary>What the hooks see.</summary>
+    public TrainingContext Context { get; }
+
+    /// <summary>The hooks, in call order.</summary>
+    public IReadOnlyList<TrainingHook> Hooks => hooks;
+
+    /// <summary>Calls <see cref="TrainingHook.OnTrainingStart"/> on every hook; once, before the first task.</summary>
+    public void Start()
+    {
+        foreach (var hook in hooks) hook.OnTrainingStart(Context);
+    }
+
+    /// <summary>
+    /// Sets the observations hooks may sample from (see <see cref="TrainingContext.Observations"/>) without a task
+    /// boundary, e.g. before the initial probe point or as a replay buffer fills.
+    /// </summary>
+    public void UseObservations(IObservationSource? observations) => Context.Observations = observations;
+
+    /// <summary>Starts task <paramref name="taskIndex"/>: resets the in-task step count and calls <see cref="TrainingHook.OnTaskStart"/>.</summary>
+    /// <param name="taskIndex">The task's index (0 for the first).</param>
+    /// <param name="observations">The task's observations for hooks, or null to keep the current ones.</param>
+    public void BeginTask(int taskIndex, IObservationSource? observations)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(taskIndex);
+        Context.TaskIndex = taskIndex;
+        Context.StepInTask = 0;
+        if (observations is not null) Context.Observations = observations;
+        foreach (var hook in hooks) hook.OnTaskStart(Context);
+    }
+
+    /// <summary>Ends the current task: calls <see cref="TrainingHook.OnTaskEnd"/>.</summary>
+    public void EndTask()
+    {
+        foreach (var hook in hooks) hook.OnTaskEnd(Context);
+    }
+
+    /// <summary>Lets every hook add statistics to <paramref name="record"/> at a probe point.</summary>
+    public void RecordProbePoint(ProbePointRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        foreach (var hook in hooks) hook.OnProbePoint(Context, record);
+    }
+
+    /// <summary>Runs one update of the step protocol (see the class remarks).</summary>
+    /// <param name="batchInputs">The mini-batch's inputs as the network takes them (hooks such as continual backprop
+    /// measure activity on them).</param>
+    /// <param name="loss">Builds the scalar loss of the mini-batch with the network's current weights. It may be called
+    /// again within the step (SAM evaluates it at a perturbed point), so it must not change state.</param>
+    /// <returns>The loss and the total loss that was differentiated.</returns>
+    /// <exception cref="NonFiniteLossException">The loss, or the loss with the hooks' terms, is NaN or infinite; nothing was stepped.</exception>
+    public StepOutcome Step(Tensor batchInputs, Func<Tensor> loss)
+    {
+        ArgumentNullException.ThrowIfNull(batchInputs);
+        ArgumentNullException.ThrowIfNull(loss);
+        var context = Context;
+        context.BatchInputs = batchInputs;
+        context.BatchLoss = loss;
+        try
+        {
+            context.Optimizer.ZeroGrad();
+            var value = loss();
+            double lossValue = ValueOf(value);
+            if (!double.IsFinite(lossValue)) throw NonFinite(lossValue, "training loss");
+            var total = value;
+            foreach (var hook in hooks)
+                if (hook.AdditionalLoss(context) is { } extra) total = total.add(extra, One);
+            double totalValue = ReferenceEquals(total, value) ? lossValue : ValueOf(total);
+            if (!double.IsFinite(totalValue)) throw NonFinite(totalValue, "training loss with the interventions' terms");
+            total.backward();
+            foreach (var hook in hooks) hook.AfterBackward(context);
+            context.Optimizer.Step();
+            context.StepInTask++;
+            context.GlobalStep++;
+            foreach (var hook in hooks) hook.AfterStep(context);
+            return new StepOutcome(lossValue, totalValue);
+        }
+        finally
+        {
+            context.BatchInputs = null;
+            context.BatchLoss = null;
+        }
+    }
+
+    private NonFiniteLossException NonFinite(double value, string what) =>
+        new(value, Context.TaskIndex, Context.StepInTask + 1, Context.GlobalStep + 1, what);
+
+    /// <summary>The value of a scalar loss tensor, read in its own precision (no intermediate Scalar object).</summary>
+    internal static double ValueOf(Tensor scalar) => scalar.dtype switch
+    {
+        ScalarType.Float64 => scalar.item<double>(),
+        ScalarType.Float32 => scalar.item<float>(),
+        _ => scalar.to_type(ScalarType.Float64).item<double>(),
+    };
+}
