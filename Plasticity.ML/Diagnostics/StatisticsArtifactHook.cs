@@ -1,6 +1,7 @@
 using System.Globalization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
+using Plasticity.ML.Training.Checkpoints;
 
 namespace Plasticity.ML.Diagnostics;
 
@@ -64,6 +65,12 @@ public sealed class StatisticsArtifactHook : TrainingHook
         Directory.CreateDirectory(Folder);
         AtomicFile.WriteAllText(Path.Combine(Folder, OptionsFileName), PlasticityJson.Serialize(Options));
     }
+
+    /// <inheritdoc />
+    public override void SaveState(StateBag state) => inner.SaveState(state);
+
+    /// <inheritdoc />
+    public override void LoadState(StateBag state) => inner.LoadState(state);
 
     /// <inheritdoc />
     public override void OnProbePoint(TrainingContext context, ProbePointRecord record)

@@ -1,6 +1,7 @@
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
+using Plasticity.ML.Training.Checkpoints;
 
 namespace Plasticity.ML.Diagnostics;
 
@@ -40,6 +41,21 @@ public sealed class StatisticsPanelHook : TrainingHook
 
     /// <summary>C_k and Hessian densities of each point, when <see cref="StatisticsPanelOptions.KeepArtifacts"/> is set.</summary>
     public IReadOnlyList<StatisticsPanelArtifact> Artifacts => artifacts;
+
+    /// <inheritdoc />
+    public override void SaveState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Set("artifacts", PlasticityJson.Serialize(artifacts));
+    }
+
+    /// <inheritdoc />
+    public override void LoadState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        artifacts.Clear();
+        artifacts.AddRange(PlasticityJson.Deserialize<List<StatisticsPanelArtifact>>(state.GetText("artifacts")));
+    }
 
     /// <inheritdoc />
     public override void OnProbePoint(TrainingContext context, ProbePointRecord record)

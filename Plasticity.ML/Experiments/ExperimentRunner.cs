@@ -11,13 +11,18 @@ namespace Plasticity.ML.Experiments;
 /// <summary>
 /// Runs every variant of an experiment for every seed, several runs side by side (one intra-op thread each:
 /// at this network size independent runs scale better than more threads per run), and stores each finished run
-/// atomically under <c>runs/</c> in the output folder. Invoked again on the same folder, it reuses the runs whose
-/// settings are unchanged, so an interrupted experiment resumes where it stopped.
+/// atomically under <c>runs/</c> in the output folder. A run in progress checkpoints itself there too (at task
+/// boundaries and every <see cref="CheckpointInterval"/>). Invoked again on the same folder, it reuses the finished
+/// runs whose settings and code are unchanged and continues the interrupted ones from their last checkpoint, so a
+/// killed experiment loses at most the work since each run's last checkpoint.
 /// </summary>
 public sealed class ExperimentRunner
 {
     /// <summary>Optional factory of extra hooks for each run (e.g. a statistics recorder); called once per run.</summary>
     public Func<VariantSpec, long, IEnumerable<TrainingHook>>? ExtraHooks { get; init; }
+
+    /// <summary>Longest time between two checkpoints of a run in progress; default 5 minutes.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Runs the experiment.</summary>
     /// <param name="spec">The experiment.</param>
@@ -86,7 +91,8 @@ public sealed class ExperimentRunner
         if (ExtraHooks is not null)
             foreach (var hook in ExtraHooks(variant, seed)) trainer.AddHook(hook);
         var runProgress = progress is null ? null : new InlineProgress<TrainingProgress>(p => progress.Report(new ExperimentProgress(variant.Name, seed, p)));
-        var result = trainer.Run(tasks, runProgress, cancellationToken);
+        var checkpointing = new RunCheckpointing { Path = CheckpointPath(runsFolder, variant.Name, seed), Interval = CheckpointInterval };
+        var result = trainer.Run(tasks, checkpointing, runProgress, cancellationToken);
         var record = new RunRecord { Variant = variant.Name, Seed = seed, Fingerprint = Fingerprint(spec, variant, seed), Result = result };
         PlasticityJson.WriteFile(RunPath(runsFolder, variant.Name, seed), record);
         return record;
@@ -102,11 +108,22 @@ public sealed class ExperimentRunner
     public static string RunPath(string runsFolder, string variant, long seed) =>
         Path.Combine(runsFolder, $"{Sanitize(variant)}.seed-{seed}.json");
 
-    /// <summary>A hash of everything that decides a run's numbers.</summary>
+    /// <summary>Where a run in progress keeps its checkpoint.</summary>
+    public static string CheckpointPath(string runsFolder, string variant, long seed) =>
+        Path.Combine(runsFolder, $"{Sanitize(variant)}.seed-{seed}.checkpoint");
+
+    /// <summary>A hash of everything that decides a run's numbers, the code that computes them included.</summary>
     public static string Fingerprint(ExperimentSpec spec, VariantSpec variant, long seed)
     {
-        // Threads are left out: they decide speed, not the numbers a stored run can be reused for.
-        string text = PlasticityJson.Serialize(new { spec.Data, Tasks = variant.ApplyTasks(spec.Tasks), Options = variant.Apply(spec.Training, seed) with { Threads = 0 } });
+        // Threads are left out: they decide speed, not the numbers a stored run can be reused for. The code version
+        // is in: a run stored by other code is trained again rather than reused silently.
+        string text = PlasticityJson.Serialize(new
+        {
+            spec.Data,
+            Tasks = variant.ApplyTasks(spec.Tasks),
+            Options = variant.Apply(spec.Training, seed) with { Threads = 0 },
+            Code = CodeVersion.Current,
+        });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 

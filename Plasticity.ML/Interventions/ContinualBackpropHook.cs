@@ -2,6 +2,7 @@ using Plasticity.ML.Common;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
+using Plasticity.ML.Training.Checkpoints;
 
 namespace Plasticity.ML.Interventions;
 
@@ -109,6 +110,38 @@ public sealed class ContinualBackpropHook : TrainingHook
             replaced[l] = chosen;
         }
         return replaced;
+    }
+
+    /// <inheritdoc />
+    public override void SaveState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Set("layers", utility.Length);
+        for (int l = 0; l < utility.Length; l++)
+        {
+            state.Set($"utility.{l}", utility[l]);
+            state.Set($"age.{l}", age[l]);
+        }
+        state.Set("pending", pending);
+        state.Set("positions", positions);
+        state.Set("replacements", replacements);
+    }
+
+    /// <inheritdoc />
+    public override void LoadState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        long layers = state.GetInt64("layers");
+        if (layers != utility.Length)
+            throw new InvalidDataException($"{state.Name}: continual backprop state for {layers} hidden layers, but the network has {utility.Length}.");
+        for (int l = 0; l < utility.Length; l++)
+        {
+            utility[l] = state.GetDoubleArray($"utility.{l}");
+            age[l] = state.GetInt64Array($"age.{l}");
+        }
+        pending = state.GetDoubleArray("pending");
+        positions = state.GetInt64Array("positions");
+        replacements = checked((int)state.GetInt64("replacements"));
     }
 
     private static double[] OutgoingMagnitude(PlasticNetwork network, int layer, long positionsPerUnit)

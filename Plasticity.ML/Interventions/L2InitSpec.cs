@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
+using Plasticity.ML.Training.Checkpoints;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -43,6 +44,16 @@ public sealed record L2InitSpec : InterventionSpec
             using var noGrad = no_grad();
             foreach (var p in context.Network.parameters())
                 anchors.Add((p, p.detach().clone().DetachFromDisposeScope()));
+        }
+
+        public override void SaveState(StateBag state)
+        {
+            for (int i = 0; i < anchors.Count; i++) state.Set($"anchor.{i}", anchors[i].Initial);
+        }
+
+        public override void LoadState(StateBag state)
+        {
+            foreach (var (i, (_, initial)) in anchors.Index()) state.CopyInto($"anchor.{i}", initial);
         }
 
         public override Tensor? AdditionalLoss(TrainingContext context)

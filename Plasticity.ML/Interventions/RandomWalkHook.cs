@@ -2,6 +2,7 @@ using Plasticity.ML.Common;
 using Plasticity.ML.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Plasticity.ML.Training.Checkpoints;
 
 namespace Plasticity.ML.Interventions;
 
@@ -17,7 +18,7 @@ namespace Plasticity.ML.Interventions;
 /// </remarks>
 public sealed class RandomWalkHook : TrainingHook
 {
-    private Random? random;
+    private RandomStream? random;
     private Tensor[]? before;
 
     /// <summary>Steps replaced so far.</summary>
@@ -30,7 +31,7 @@ public sealed class RandomWalkHook : TrainingHook
     public override void OnTrainingStart(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        random = SeedSequence.CreateRandom(context.Seed, "random-walk");
+        random = RandomStream.For(context.Seed, "random-walk");
     }
 
     /// <inheritdoc />
@@ -72,6 +73,26 @@ public sealed class RandomWalkHook : TrainingHook
         LastStepNorm = norm;
         Steps++;
         before = null;
+    }
+
+    /// <inheritdoc />
+    public override void SaveState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (random is null) throw new InvalidOperationException("The random walk was not started.");
+        state.Set("random", random.GetState().Select(w => (long)w).ToArray());
+        state.Set("steps", Steps);
+        state.Set("lastStepNorm", LastStepNorm);
+    }
+
+    /// <inheritdoc />
+    public override void LoadState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (random is null) throw new InvalidOperationException("The random walk was not started.");
+        random.SetState(state.GetInt64Array("random").Select(w => (ulong)w).ToArray());
+        Steps = state.GetInt64("steps");
+        LastStepNorm = state.GetDouble("lastStepNorm");
     }
 
     /// <summary>Standard normal floats for every entry of <paramref name="parameter"/> (Box-Muller, both outputs used).</summary>

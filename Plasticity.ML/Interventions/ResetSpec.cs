@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
+using Plasticity.ML.Training.Checkpoints;
 
 namespace Plasticity.ML.Interventions;
 
@@ -43,6 +44,10 @@ public sealed record ResetSpec : InterventionSpec
         {
             if (spec.Timing.ActsAfterStep(context.GlobalStep)) Apply(context);
         }
+
+        public override void SaveState(StateBag state) => state.Set("resets", resets);
+
+        public override void LoadState(StateBag state) => resets = checked((int)state.GetInt64("resets"));
 
         private void Apply(TrainingContext context)
         {

@@ -1,4 +1,5 @@
 using Plasticity.ML.Training;
+using Plasticity.ML.Training.Checkpoints;
 
 namespace Plasticity.ML.Interventions;
 
@@ -35,6 +36,20 @@ public abstract class ScheduledInterventionHook : TrainingHook
 
     /// <summary>Carries the intervention out once; <paramref name="action"/> counts the actions from 0.</summary>
     protected abstract void Act(TrainingContext context, int action);
+
+    /// <inheritdoc />
+    public override void SaveState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Set("actions", Actions);
+    }
+
+    /// <inheritdoc />
+    public override void LoadState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Actions = checked((int)state.GetInt64("actions"));
+    }
 
     private void Run(TrainingContext context) => Act(context, Actions++);
 }

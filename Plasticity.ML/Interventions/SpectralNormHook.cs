@@ -3,6 +3,7 @@ using Plasticity.ML.Networks;
 using Plasticity.ML.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Plasticity.ML.Training.Checkpoints;
 
 namespace Plasticity.ML.Interventions;
 
@@ -90,6 +91,26 @@ public sealed class SpectralNormHook : TrainingHook
 
     /// <inheritdoc />
     public override void AfterStep(TrainingContext context) => Renormalize(spec.PowerIterations);
+
+    /// <inheritdoc />
+    public override void SaveState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (u is null || v is null) throw new InvalidOperationException("Spectral normalization was not started.");
+        state.Set("u", u);
+        state.Set("v", v);
+        state.Set("sigma", Sigma);
+    }
+
+    /// <inheritdoc />
+    public override void LoadState(StateBag state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (u is null || v is null) throw new InvalidOperationException("Spectral normalization was not started.");
+        state.CopyInto("u", u);
+        state.CopyInto("v", v);
+        Sigma = state.GetDouble("sigma");
+    }
 
     private void Renormalize(int iterations)
     {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Plasticity.ML.Common;
 using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Networks;
@@ -65,16 +67,30 @@ public sealed class ContinualTrainer : IDisposable
     /// <param name="progress">Receives progress reports (a few per task).</param>
     /// <param name="cancellationToken">Cancels between steps; throws <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
-    public ContinualRunResult Run(TaskSequence tasks, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public ContinualRunResult Run(TaskSequence tasks, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(tasks, checkpointing: null, progress, cancellationToken);
+
+    /// <summary>
+    /// Runs the whole sequence, checkpointing as <paramref name="checkpointing"/> says and, when a checkpoint of the same
+    /// run (same options, tasks and code) exists, continuing from it: the result equals an uninterrupted run's, bit for
+    /// bit. Resuming and damaged checkpoints are reported through <paramref name="progress"/> ("resumed", "warning").
+    /// </summary>
+    /// <param name="tasks">The task sequence; its targets must fit the network's head.</param>
+    /// <param name="checkpointing">Where and how often to checkpoint; null for none.</param>
+    /// <param name="progress">Receives progress reports (a few per task).</param>
+    /// <param name="cancellationToken">Cancels between steps; throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
+    public ContinualRunResult Run(TaskSequence tasks, RunCheckpointing? checkpointing, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
+        checkpointing?.Validate();
         // libtorch's intra-op thread count is process-wide: set it for the run (the policy picks 1 thread for
         // networks this small, where per-op overhead dominates) and put the previous value back afterwards.
         int previousThreads = TorchThreads.Current;
         TorchThreads.Set(TorchThreads.Choose(Network.ParameterCount, Options.BatchSize, Options.Threads));
         try
         {
-            return RunTasks(tasks, progress, cancellationToken);
+            return RunTasks(tasks, checkpointing, progress, cancellationToken);
         }
         finally
         {
@@ -82,7 +98,7 @@ public sealed class ContinualTrainer : IDisposable
         }
     }
 
-    private ContinualRunResult RunTasks(TaskSequence tasks, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private ContinualRunResult RunTasks(TaskSequence tasks, RunCheckpointing? checkpointing, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         if (tasks.Data.ImageSize != Options.Network.InputSize)
             throw new ArgumentException($"The network expects {Options.Network.InputSize} input features but the data has {tasks.Data.ImageSize}.");
@@ -91,31 +107,30 @@ public sealed class ContinualTrainer : IDisposable
         if (StatisticsPanel is not null) hooks.Add(StatisticsPanel);
         var session = new TrainingSession(Network, Optimizer, hooks, Options.Seed);
         var probe = Options.Probe is null ? null : new PlasticityProbe(Options.Probe);
-        var clock = Stopwatch.StartNew();
-        var metrics = new List<TaskMetrics>(tasks.TaskCount);
-        var batchRandom = SeedSequence.CreateRandom(Options.Seed, "batches");
-        ProbePointRecord? initial = null;
+        var run = new ContinualRunState(Fingerprint(tasks, hooks), RandomStream.For(Options.Seed, "batches"), checkpointing);
 
         session.Start();
+        bool resumed = run.TryResume(session, tasks.TaskCount, Options.StepsPerTask, progress);
 
-        for (int t = 0; t < tasks.TaskCount; t++)
+        for (int t = run.TaskIndex; t < tasks.TaskCount; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var task = tasks.CreateTask(t);
             using var preparedTargets = objective.PrepareTargets(task.Targets);
             var observations = new TaskObservations(task.Inputs, objective, preparedTargets, task.Kind == TargetKind.ClassLabels ? task.Targets : null);
 
-            if (t == 0 && probe is not null)
+            if (t == 0 && probe is not null && !resumed)
             {
                 session.UseObservations(observations);
                 progress?.Report(new TrainingProgress(0, tasks.TaskCount, 0, Options.StepsPerTask, "probe", double.NaN));
-                initial = ProbePoint(-1, session, task, probe, cancellationToken);
+                run.Initial = ProbePoint(-1, session, task, probe, cancellationToken);
             }
 
-            session.BeginTask(t, observations);
-            var taskClock = Stopwatch.StartNew();
-            var (onlineLoss, onlineAccuracy) = TrainTask(session, task, objective, preparedTargets, batchRandom, tasks.TaskCount, progress, cancellationToken);
-            double trainSeconds = taskClock.Elapsed.TotalSeconds;
+            if (run.TaskStarted) session.UseObservations(observations); // resuming inside the task: its start already happened
+            else session.BeginTask(t, observations);
+            run.StartTask(t);
+            var (onlineLoss, onlineAccuracy) = TrainTask(session, run, task, objective, preparedTargets, tasks.TaskCount, progress, cancellationToken);
+            run.StopTaskClock();
             session.EndTask();
 
             var (finalLoss, finalAccuracy) = Evaluate(objective, task, preparedTargets);
@@ -126,70 +141,87 @@ public sealed class ContinualTrainer : IDisposable
                 progress?.Report(new TrainingProgress(t, tasks.TaskCount, Options.StepsPerTask, Options.StepsPerTask, "probe", finalLoss));
                 point = ProbePoint(t, session, task, probe!, cancellationToken);
             }
-            metrics.Add(new TaskMetrics
+            run.Tasks.Add(new TaskMetrics
             {
                 TaskIndex = t,
                 FinalTrainLoss = finalLoss,
                 FinalTrainAccuracy = finalAccuracy,
                 OnlineLoss = onlineLoss,
                 OnlineAccuracy = onlineAccuracy,
-                TrainSeconds = trainSeconds,
+                TrainSeconds = run.TaskSeconds,
                 ProbePoint = point,
             });
             session.UseObservations(null);
+            run.FinishTask(session);
         }
 
+        run.Finish();
         progress?.Report(new TrainingProgress(tasks.TaskCount - 1, tasks.TaskCount, Options.StepsPerTask, Options.StepsPerTask, "done", double.NaN));
         return new ContinualRunResult
         {
             Options = Options,
-            Tasks = metrics,
-            InitialProbePoint = initial,
-            Seconds = clock.Elapsed.TotalSeconds,
+            Tasks = run.Tasks,
+            InitialProbePoint = run.Initial,
+            Seconds = run.Seconds,
         };
     }
 
-    private (double Loss, double Accuracy) TrainTask(TrainingSession session, SupervisedTask task, TrainingObjective objective, Tensor targets,
-        Random batchRandom, int taskCount, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private (double Loss, double Accuracy) TrainTask(TrainingSession session, ContinualRunState run, SupervisedTask task, TrainingObjective objective, Tensor targets,
+        int taskCount, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         int n = task.Count;
         int batch = Math.Min(Options.BatchSize, n);
         var indices = new long[batch];
         bool accuracy = objective.HasAccuracy;
         int reportEvery = Math.Max(1, Options.StepsPerTask / 10);
-        double lossSum = 0;
-        long correct = 0;
         Network.train();
 
-        for (int step = 0; step < Options.StepsPerTask; step++)
+        for (int step = run.StepInTask; step < Options.StepsPerTask; step++)
         {
             if ((step & 31) == 0) cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            for (int i = 0; i < batch; i++) indices[i] = batchRandom.Next(n);
-            using var index = tensor(indices);
-            var x = task.Inputs.index_select(0, index);
-            var y = targets.index_select(0, index);
+            using (var scope = NewDisposeScope())
+            {
+                for (int i = 0; i < batch; i++) indices[i] = run.Batches.Next(n);
+                using var index = tensor(indices);
+                var x = task.Inputs.index_select(0, index);
+                var y = targets.index_select(0, index);
 
-            // The loss function may run again within the step (SAM); the online accuracy is that of its first output.
-            Tensor? output = null;
-            var outcome = session.Step(x, () =>
-            {
-                var raw = Network.forward(x);
-                output ??= raw;
-                return objective.ComputeLoss(raw, y);
-            });
-            lossSum += outcome.Loss;
-            if (accuracy)
-            {
-                using var labels = task.Targets.index_select(0, index);
-                correct += objective.CountCorrect(output!.detach(), labels).item<long>();
+                // The loss function may run again within the step (SAM); the online accuracy is that of its first output.
+                Tensor? output = null;
+                var outcome = session.Step(x, () =>
+                {
+                    var raw = Network.forward(x);
+                    output ??= raw;
+                    return objective.ComputeLoss(raw, y);
+                });
+                run.LossSum += outcome.Loss;
+                if (accuracy)
+                {
+                    using var labels = task.Targets.index_select(0, index);
+                    run.Correct += objective.CountCorrect(output!.detach(), labels).item<long>();
+                }
+
+                if (progress is not null && (step + 1) % reportEvery == 0)
+                    progress.Report(new TrainingProgress(session.Context.TaskIndex, taskCount, step + 1, Options.StepsPerTask, "train", outcome.Loss));
             }
-
-            if (progress is not null && (step + 1) % reportEvery == 0)
-                progress.Report(new TrainingProgress(session.Context.TaskIndex, taskCount, step + 1, Options.StepsPerTask, "train", outcome.Loss));
+            if (step + 1 < Options.StepsPerTask) run.CheckpointIfDue(session);
         }
         double steps = Options.StepsPerTask;
-        return (lossSum / steps, accuracy ? correct / (steps * batch) : double.NaN);
+        return (run.LossSum / steps, accuracy ? run.Correct / (steps * batch) : double.NaN);
+    }
+
+    /// <summary>What must match for a checkpoint to be resumed: everything that decides the numbers, and the code.</summary>
+    private string Fingerprint(TaskSequence tasks, IEnumerable<TrainingHook> hooks)
+    {
+        string text = PlasticityJson.Serialize(new
+        {
+            Options = Options with { Threads = 0 },
+            Tasks = tasks.Spec,
+            Data = new { tasks.Data.Name, tasks.Data.Count, tasks.Data.ImageSize },
+            Hooks = hooks.Select(h => h.GetType().FullName).ToArray(),
+            Code = CodeVersion.Current,
+        });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
     private (double Loss, double Accuracy) Evaluate(TrainingObjective objective, SupervisedTask task, Tensor targets)

@@ -1,3 +1,4 @@
+using Plasticity.ML.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Training;
@@ -34,4 +35,17 @@ public abstract class TrainingHook
 
     /// <summary>At a probe point (the start of training and after each probed task): add statistics to <paramref name="record"/>.</summary>
     public virtual void OnProbePoint(TrainingContext context, ProbePointRecord record) { }
+
+    /// <summary>
+    /// Writes what the hook has accumulated since <see cref="OnTrainingStart"/> (counters, anchors, utilities, random
+    /// streams, recorded results) into <paramref name="state"/>, so that a run checkpointed now resumes exactly. The
+    /// default writes nothing: right for hooks that keep no state between calls.
+    /// </summary>
+    public virtual void SaveState(StateBag state) { }
+
+    /// <summary>
+    /// Restores what <see cref="SaveState"/> wrote. A resuming learner calls it after <see cref="OnTrainingStart"/> and
+    /// after restoring the network's weights and the optimizer's state.
+    /// </summary>
+    public virtual void LoadState(StateBag state) { }
 }

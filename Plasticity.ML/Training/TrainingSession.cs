@@ -1,5 +1,6 @@
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
+using Plasticity.ML.Training.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -136,6 +137,57 @@ public sealed class TrainingSession
             context.BatchLoss = null;
         }
     }
+
+    /// <summary>
+    /// Adds the session's state to <paramref name="checkpoint"/>: the step counters ("session"), the network's
+    /// parameters and buffers ("network"), the optimizer's state ("optimizer") and each hook's state ("hook.i").
+    /// </summary>
+    /// <exception cref="NotSupportedException">The optimizer cannot export its state.</exception>
+    public void Save(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var counters = checkpoint.Add("session");
+        counters.Set("taskIndex", Context.TaskIndex);
+        counters.Set("stepInTask", Context.StepInTask);
+        counters.Set("globalStep", Context.GlobalStep);
+        counters.Set("hooks", hooks.Length);
+        var network = checkpoint.Add("network");
+        foreach (var (name, value) in Context.Network.state_dict()) network.Set(name, value);
+        OptimizerStateBag.Write(Context.Optimizer.ExportState(), checkpoint.Add("optimizer"));
+        for (int i = 0; i < hooks.Length; i++) hooks[i].SaveState(checkpoint.Add(HookBagName(i)));
+    }
+
+    /// <summary>
+    /// Restores what <see cref="Save"/> wrote into this session's network, optimizer, hooks and counters. Call it after
+    /// <see cref="Start"/>, on a session built the same way (same network spec, optimizer and hook list).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint does not fit this session (names which part).</exception>
+    public void Load(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var counters = checkpoint.Bag("session");
+        if (counters.GetInt64("hooks") != hooks.Length)
+            throw new InvalidDataException($"The checkpoint holds the state of {counters.GetInt64("hooks")} hooks, but this session has {hooks.Length}.");
+        var network = checkpoint.Bag("network");
+        var parameters = Context.Network.state_dict();
+        if (network.Names.Count() != parameters.Count)
+            throw new InvalidDataException($"The checkpoint holds {network.Names.Count()} network tensors, but the network has {parameters.Count}.");
+        foreach (var (name, value) in parameters) network.CopyInto(name, value);
+        try
+        {
+            Context.Optimizer.ImportState(OptimizerStateBag.Read(checkpoint.Bag("optimizer")));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The checkpoint's optimizer state does not fit this optimizer: {e.Message}", e);
+        }
+        for (int i = 0; i < hooks.Length; i++) hooks[i].LoadState(checkpoint.Bag(HookBagName(i)));
+        Context.TaskIndex = checked((int)counters.GetInt64("taskIndex"));
+        Context.StepInTask = checked((int)counters.GetInt64("stepInTask"));
+        Context.GlobalStep = counters.GetInt64("globalStep");
+    }
+
+    private static string HookBagName(int index) => $"hook.{index}";
 
     private NonFiniteLossException NonFinite(double value, string what) =>
         new(value, Context.TaskIndex, Context.StepInTask + 1, Context.GlobalStep + 1, what);

@@ -16,7 +16,7 @@ public static class LabApp
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            e.Cancel = true; // Stop cleanly: finished runs are already stored, so the same command resumes.
+            e.Cancel = true; // Stop cleanly: finished runs and checkpoints are stored, so the same command resumes.
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
@@ -35,7 +35,7 @@ public static class LabApp
         }
         catch (OperationCanceledException)
         {
-            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Cancelled.[/] Finished runs are kept; run the same command again to resume.");
+            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Cancelled.[/] Finished runs and each run's last checkpoint are kept; run the same command again to resume.");
             return 130;
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CommandParseException or CommandRuntimeException or System.Text.Json.JsonException)

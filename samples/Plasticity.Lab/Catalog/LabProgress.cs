@@ -29,15 +29,20 @@ public static class LabProgress
                         var task = ctx.AddTask(Markup.Escape(name), autoStart: false, maxValue: 1.0);
                         tasks[name] = task;
                     }
-                result = work(new Progress(tasks));
+                result = work(new Progress(console, tasks));
             });
         return result!;
     }
 
-    private sealed class Progress(Dictionary<string, ProgressTask> tasks) : IProgress<ExperimentProgress>
+    private sealed class Progress(IAnsiConsole console, Dictionary<string, ProgressTask> tasks) : IProgress<ExperimentProgress>
     {
         public void Report(ExperimentProgress value)
         {
+            if (value.Training.Message is { } message)
+            {
+                string text = Markup.Escape($"{value.RunName}: {message}");
+                lock (tasks) console.MarkupLine(value.Training.Phase == "warning" ? $"[yellow]{text}[/]" : text);
+            }
             if (!tasks.TryGetValue(value.RunName, out var task)) return;
             lock (task)
             {
@@ -53,6 +58,8 @@ public static class LabProgress
     {
         public void Report(ExperimentProgress value)
         {
+            if (value.Training.Message is { } message)
+                lock (gate) console.WriteLine($"{value.RunName}: {message}");
             if (value.Training.Phase != "done") return;
             lock (gate) console.WriteLine($"{value.RunName}: {(value.Resumed ? "reused stored run" : "done")}");
         }

@@ -92,7 +92,7 @@ public sealed class TrainingSessionTests
         using var optimizer = OptimizerFactory.Create(options.Optimizer, network.parameters());
         var session = new TrainingSession(network, optimizer, options.Interventions.Select(i => i.CreateHook()), options.Seed);
         var objective = new TrainingObjective(options.Network.Head, tasks.TargetKind, tasks.OutputCount, LossKind.Auto);
-        var batches = SeedSequence.CreateRandom(options.Seed, "batches");
+        var batches = RandomStream.For(options.Seed, "batches");
         session.Start();
         for (int t = 0; t < tasks.TaskCount; t++)
         {

@@ -1,0 +1,149 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Plasticity.ML.Common;
+
+namespace Plasticity.ML.Training.Checkpoints;
+
+/// <summary>
+/// A snapshot of a run that can resume it: a JSON description (what produced it, where the run was) plus named
+/// <see cref="StateBag"/>s (network, optimizer, hooks, random streams, counters). On disk it is a ZIP archive with a
+/// SHA-256 of every entry (so damaged bytes are caught, not resumed from), written atomically; the previous snapshot is
+/// kept beside it as <c>FILE.previous</c>, so a damaged latest file still leaves a good one to resume from.
+/// </summary>
+public sealed class Checkpoint
+{
+    private const string DescriptionEntry = "checkpoint.json";
+    private const string BagFolder = "state/";
+    private const string ChecksumEntry = "sha256.txt";
+    private readonly Dictionary<string, StateBag> bags = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a checkpoint with a JSON description of where the run is.</summary>
+    public Checkpoint(string description) => Description = description ?? throw new ArgumentNullException(nameof(description));
+
+    /// <summary>The JSON description (format chosen by the learner that writes it).</summary>
+    public string Description { get; }
+
+    /// <summary>The bags, by name.</summary>
+    public IReadOnlyDictionary<string, StateBag> Bags => bags;
+
+    /// <summary>Adds (or replaces) a new, empty bag and returns it.</summary>
+    public StateBag Add(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var bag = new StateBag(name);
+        bags[name] = bag;
+        return bag;
+    }
+
+    /// <summary>The bag of that name; throws <see cref="InvalidDataException"/> naming it when missing.</summary>
+    public StateBag Bag(string name) =>
+        bags.TryGetValue(name, out var bag) ? bag : throw new InvalidDataException($"The checkpoint has no state for '{name}'.");
+
+    /// <summary>The previous generation's path for a checkpoint at <paramref name="path"/>.</summary>
+    public static string PreviousPath(string path) => path + ".previous";
+
+    /// <summary>
+    /// Writes the checkpoint to <paramref name="path"/> atomically (temporary file, flush, rename); the file that was
+    /// there becomes <see cref="PreviousPath"/>.
+    /// </summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string staged = full + ".staged";
+        AtomicFile.Write(staged, stream =>
+        {
+            using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            var checksums = new StringBuilder();
+            void Add(string entryName, byte[] bytes, CompressionLevel level)
+            {
+                using (var entry = archive.CreateEntry(entryName, level).Open()) entry.Write(bytes);
+                checksums.Append(Convert.ToHexString(SHA256.HashData(bytes))).Append(' ').Append(entryName).Append('\n');
+            }
+            Add(DescriptionEntry, Encoding.UTF8.GetBytes(Description), CompressionLevel.Fastest);
+            foreach (var (name, bag) in bags)
+            {
+                using var buffer = new MemoryStream();
+                bag.WriteTo(buffer);
+                // Weights and moments barely compress; storing them keeps checkpoints fast.
+                Add(BagFolder + name, buffer.ToArray(), CompressionLevel.NoCompression);
+            }
+            using (var entry = archive.CreateEntry(ChecksumEntry, CompressionLevel.Fastest).Open())
+                entry.Write(Encoding.UTF8.GetBytes(checksums.ToString()));
+        });
+        // Two renames, each atomic: at every moment a complete checkpoint exists under one of the two names.
+        if (File.Exists(full)) File.Move(full, PreviousPath(full), overwrite: true);
+        File.Move(staged, full, overwrite: true);
+    }
+
+    /// <summary>Reads a checkpoint; throws <see cref="InvalidDataException"/> naming the file when it is damaged or truncated.</summary>
+    public static Checkpoint Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        try
+        {
+            using var archive = ZipFile.OpenRead(path);
+            var checksums = (archive.GetEntry(ChecksumEntry) ?? throw new InvalidDataException($"it has no {ChecksumEntry}"))
+                is var list ? Encoding.UTF8.GetString(Read(list)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => line.Split(' ', 2)).ToDictionary(parts => parts[1], parts => parts[0], StringComparer.Ordinal) : [];
+            byte[] Verified(string entryName)
+            {
+                var entry = archive.GetEntry(entryName) ?? throw new InvalidDataException($"it has no entry {entryName}");
+                byte[] bytes = Read(entry);
+                if (!checksums.TryGetValue(entryName, out var expected) || expected != Convert.ToHexString(SHA256.HashData(bytes)))
+                    throw new InvalidDataException($"entry {entryName} does not match its checksum");
+                return bytes;
+            }
+            var checkpoint = new Checkpoint(Encoding.UTF8.GetString(Verified(DescriptionEntry)));
+            foreach (var entryName in checksums.Keys.Where(e => e.StartsWith(BagFolder, StringComparison.Ordinal)))
+            {
+                string name = entryName[BagFolder.Length..];
+                using var buffer = new MemoryStream(Verified(entryName));
+                checkpoint.bags[name] = StateBag.ReadFrom(buffer, name);
+            }
+            return checkpoint;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or (IOException and not FileNotFoundException))
+        {
+            throw new InvalidDataException($"The checkpoint {path} is damaged or truncated ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>
+    /// The newest readable checkpoint at <paramref name="path"/>: the latest, or the previous generation when the
+    /// latest is damaged (<paramref name="warn"/> hears which file was damaged and why), or null when neither exists
+    /// or both are damaged (warned too).
+    /// </summary>
+    public static Checkpoint? LoadNewest(string path, Action<string>? warn)
+    {
+        foreach (var candidate in new[] { path, PreviousPath(path) })
+        {
+            if (!File.Exists(candidate)) continue;
+            try
+            {
+                return Load(candidate);
+            }
+            catch (InvalidDataException e)
+            {
+                warn?.Invoke(e.Message);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Deletes the checkpoint files at <paramref name="path"/> (both generations).</summary>
+    public static void Delete(string path)
+    {
+        foreach (var candidate in new[] { path, PreviousPath(path), path + ".staged" })
+            if (File.Exists(candidate)) File.Delete(candidate);
+    }
+
+    private static byte[] Read(ZipArchiveEntry entry)
+    {
+        using var stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

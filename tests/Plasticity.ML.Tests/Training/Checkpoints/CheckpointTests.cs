@@ -1,0 +1,122 @@
+using Plasticity.ML.Training.Checkpoints;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Tests.Training.Checkpoints;
+
+[TestClass]
+public sealed class CheckpointTests
+{
+    private static string TempFile() => Path.Combine(Path.GetTempPath(), $"plasticity-checkpoint-{Guid.NewGuid():N}.zip");
+
+    private static Checkpoint Sample(string description, double value)
+    {
+        var checkpoint = new Checkpoint(description);
+        var bag = checkpoint.Add("part");
+        bag.Set("count", 42L);
+        bag.Set("value", value);
+        bag.Set("nan", double.NaN);
+        bag.Set("text", "ReLU → LayerNorm");
+        bag.Set("longs", new long[] { long.MinValue, 0, long.MaxValue });
+        bag.Set("doubles", new[] { 0.1, -0.0, double.PositiveInfinity });
+        bag.Set("floats", new[] { 1.5f, float.Epsilon });
+        bag.Set("bytes", new byte[] { 0, 255, 7 });
+        using var t = tensor(new[] { 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f }).reshape(2, 3);
+        bag.Set("tensor", t);
+        using var d = tensor(new[] { Math.PI, Math.E });
+        bag.Set("tensor64", d);
+        return checkpoint;
+    }
+
+    [TestMethod]
+    public void EveryKindOfEntryRoundTripsBitForBit()
+    {
+        string path = TempFile();
+        try
+        {
+            Sample("{\"where\": 3}", 0.125).Save(path);
+            var loaded = Checkpoint.Load(path);
+            Assert.AreEqual("{\"where\": 3}", loaded.Description);
+            var bag = loaded.Bag("part");
+            Assert.AreEqual(42L, bag.GetInt64("count"));
+            Assert.AreEqual(0.125, bag.GetDouble("value"));
+            Assert.IsTrue(double.IsNaN(bag.GetDouble("nan")));
+            Assert.AreEqual("ReLU → LayerNorm", bag.GetText("text"));
+            CollectionAssert.AreEqual(new long[] { long.MinValue, 0, long.MaxValue }, bag.GetInt64Array("longs"));
+            var doubles = bag.GetDoubleArray("doubles");
+            Assert.AreEqual(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits(doubles[1]), "negative zero keeps its sign bit");
+            CollectionAssert.AreEqual(new[] { 1.5f, float.Epsilon }, bag.GetSingleArray("floats"));
+            CollectionAssert.AreEqual(new byte[] { 0, 255, 7 }, bag.GetBytes("bytes"));
+            using var t = bag.GetTensor("tensor");
+            CollectionAssert.AreEqual(new long[] { 2, 3 }, t.shape);
+            CollectionAssert.AreEqual(new[] { 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f }, t.data<float>().ToArray());
+            using var target = zeros(2, dtype: ScalarType.Float64);
+            bag.CopyInto("tensor64", target);
+            CollectionAssert.AreEqual(new[] { Math.PI, Math.E }, target.data<double>().ToArray());
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void MissingOrMistypedEntriesNameThemselves()
+    {
+        var bag = Sample("{}", 1).Bag("part");
+        var missing = Assert.ThrowsExactly<InvalidDataException>(() => bag.GetInt64("steps"));
+        StringAssert.Contains(missing.Message, "'steps'");
+        var mistyped = Assert.ThrowsExactly<InvalidDataException>(() => bag.GetText("count"));
+        StringAssert.Contains(mistyped.Message, "'count'");
+        using var wrongShape = zeros(3);
+        var shape = Assert.ThrowsExactly<InvalidDataException>(() => bag.CopyInto("tensor", wrongShape));
+        StringAssert.Contains(shape.Message, "[2, 3]");
+    }
+
+    [TestMethod]
+    public void ADamagedOrTruncatedFileIsRefusedNamingTheFileAndThePreviousGenerationIsUsed()
+    {
+        string path = TempFile();
+        try
+        {
+            Sample("first", 1).Save(path);
+            Sample("second", 2).Save(path);
+            Assert.AreEqual("first", Checkpoint.Load(Checkpoint.PreviousPath(path)).Description, "the previous generation is kept");
+
+            // Flip one byte inside the stored (uncompressed) state: the archive still opens, the checksum catches it.
+            var bytes = File.ReadAllBytes(path);
+            int at = IndexOf(bytes, BitConverter.GetBytes(2.0));
+            Assert.IsGreaterThan(0, at, "the stored value is in the file");
+            bytes[at] ^= 0x40;
+            File.WriteAllBytes(path, bytes);
+            var damaged = Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load(path));
+            StringAssert.Contains(damaged.Message, path);
+            StringAssert.Contains(damaged.Message, "checksum");
+
+            var warnings = new List<string>();
+            var newest = Checkpoint.LoadNewest(path, warnings.Add);
+            Assert.AreEqual("first", newest!.Description, "the last good checkpoint is used");
+            Assert.HasCount(1, warnings);
+            StringAssert.Contains(warnings[0], path);
+
+            // Truncated: both generations bad, the caller hears about each and gets nothing.
+            File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+            var truncated = Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load(path));
+            StringAssert.Contains(truncated.Message, path);
+            File.WriteAllBytes(Checkpoint.PreviousPath(path), []);
+            warnings.Clear();
+            Assert.IsNull(Checkpoint.LoadNewest(path, warnings.Add));
+            Assert.HasCount(2, warnings);
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i + needle.Length <= haystack.Length; i++)
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
+        return -1;
+    }
+}
