@@ -21,18 +21,43 @@ public sealed record ExperimentResult
     /// <summary>Per-variant summaries in spec order.</summary>
     public IReadOnlyList<VariantSummary> Summaries => Spec.Variants.Select(v => Summarize(v.Name)).ToList();
 
+    /// <summary>
+    /// Why a run counts as failed: each probe loss or recorded statistic that came out NaN or infinite, as
+    /// "seed S: what = value at task T". Empty for a sound run.
+    /// </summary>
+    public static IReadOnlyList<string> FailuresOf(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var failures = new List<string>();
+        foreach (var point in run.Result.ProbePoints)
+        {
+            string where = point.TaskIndex < 0 ? "the initial network" : $"task {point.TaskIndex}";
+            if (point.Probe is { } probe && !double.IsFinite(probe.MeanLoss))
+                failures.Add(FormattableString.Invariant($"seed {run.Seed}: probe loss = {probe.MeanLoss} at {where}"));
+            foreach (var (name, value) in point.Statistics.Where(s => !double.IsFinite(s.Value)))
+                failures.Add(FormattableString.Invariant($"seed {run.Seed}: {name} = {value} at {where}"));
+        }
+        return failures;
+    }
+
     private VariantSummary Summarize(string variant)
     {
-        var runs = RunsOf(variant).Select(r => r.Result).ToList();
+        var records = RunsOf(variant).ToList();
+        var runs = records.Select(r => r.Result).ToList();
+        var failures = records.Select(FailuresOf).ToList();
+        static double? Defined(double value, bool defined) => defined ? value : null;
         return new VariantSummary
         {
             Name = variant,
             Seeds = runs.Count,
-            PlasticityLoss = MeanStd.Of(runs.Select(r => r.PlasticityLoss)),
-            FinalAccuracy = MeanStd.Of(runs.Select(r => r.Tasks[^1].FinalTrainAccuracy)),
-            InitialProbeLoss = MeanStd.Of(runs.Select(r => r.InitialProbePoint?.Probe?.MeanLoss ?? double.NaN)),
-            FirstTaskProbeLoss = MeanStd.Of(runs.Select(r => r.Tasks[0].ProbePoint?.Probe?.MeanLoss ?? double.NaN)),
-            LastTaskProbeLoss = MeanStd.Of(runs.Select(r => r.Tasks[^1].ProbePoint?.Probe?.MeanLoss ?? double.NaN)),
+            FailedSeeds = failures.Count(f => f.Count > 0),
+            Failures = failures.SelectMany(f => f).ToList(),
+            PlasticityLoss = MeanStd.Of(runs.Select(r => Defined(r.PlasticityLoss, r.ProbePoints.Count(p => p.Probe is not null) >= 2))),
+            // Accuracy is NaN by definition for regression targets (not a failure: a count over a count cannot fail).
+            FinalAccuracy = MeanStd.Of(runs.Select(r => Defined(r.Tasks[^1].FinalTrainAccuracy, !double.IsNaN(r.Tasks[^1].FinalTrainAccuracy)))),
+            InitialProbeLoss = MeanStd.Of(runs.Select(r => r.InitialProbePoint?.Probe?.MeanLoss)),
+            FirstTaskProbeLoss = MeanStd.Of(runs.Select(r => r.Tasks[0].ProbePoint?.Probe?.MeanLoss)),
+            LastTaskProbeLoss = MeanStd.Of(runs.Select(r => r.Tasks[^1].ProbePoint?.Probe?.MeanLoss)),
             FinalTrainLoss = MeanStd.Of(runs.Select(r => r.Tasks[^1].FinalTrainLoss)),
             SecondsPerRun = runs.Count == 0 ? 0 : runs.Average(r => r.Seconds),
         };

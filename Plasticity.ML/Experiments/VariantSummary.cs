@@ -6,8 +6,17 @@ public sealed record VariantSummary
     /// <summary>Variant name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Number of seeds.</summary>
+    /// <summary>Number of seeds (runs).</summary>
     public int Seeds { get; init; }
+
+    /// <summary>
+    /// Seeds whose probe loss or a recorded statistic came out NaN or infinite; their non-finite values are left out of
+    /// the means below, which say how many values they rest on (<see cref="MeanStd.Count"/>).
+    /// </summary>
+    public int FailedSeeds { get; init; }
+
+    /// <summary>What failed, one line per non-finite value ("seed 3: probe loss = NaN at task 4").</summary>
+    public IReadOnlyList<string> Failures { get; init; } = [];
 
     /// <summary>Plasticity loss (last probe minus initial probe; higher = more plasticity lost).</summary>
     public required MeanStd PlasticityLoss { get; init; }

@@ -49,6 +49,8 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         report.Write(Path.Combine(folder, "report.md"));
 
         console.Write(SummaryTable(result));
+        foreach (var summary in result.Summaries.Where(v => v.FailedSeeds > 0))
+            console.MarkupLineInterpolated($"[yellow]{summary.Name}: {summary.FailedSeeds} of {summary.Seeds} seeds failed (left out of the means): {string.Join("; ", summary.Failures)}[/]");
         console.MarkupLineInterpolated($"Finished in {result.Seconds:F0} s. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
         return 0;
     }
@@ -76,7 +78,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
     private static IEnumerable<IReadOnlyList<string>> SummaryRows(ExperimentResult result) =>
         result.Summaries.Select(s => (IReadOnlyList<string>)
         [
-            s.Name, s.Seeds.ToString(CultureInfo.InvariantCulture), s.FinalAccuracy.ToString("F3"),
+            s.Name, s.FailedSeeds == 0 ? s.Seeds.ToString(CultureInfo.InvariantCulture) : $"{s.Seeds} ({s.FailedSeeds} failed)", s.FinalAccuracy.ToString("F3"),
             s.InitialProbeLoss.ToString("F4"), s.LastTaskProbeLoss.ToString("F4"), s.PlasticityLoss.ToString("F4"),
         ]);
 
@@ -89,6 +91,10 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         report.Heading("Result").Table(SummaryHeader, SummaryRows(result));
         report.Paragraph("Plasticity loss is the probe loss after the last task minus the probe loss of the same seed's initial network " +
                          "(higher = more plasticity lost). Mean ± sample standard deviation over seeds; with few seeds, read differences against the spread.");
+        var failed = result.Summaries.Where(v => v.FailedSeeds > 0).ToList();
+        if (failed.Count > 0)
+            report.Heading("Failed seeds").Paragraph("These values came out NaN or infinite; they are left out of the means above, which say how many values they rest on.")
+                .Table(["variant", "failed seeds", "what"], failed.Select(v => (IReadOnlyList<string>)[v.Name, $"{v.FailedSeeds} of {v.Seeds}", string.Join("; ", v.Failures)]));
         foreach (var plot in plots) report.Image(Path.GetFileNameWithoutExtension(plot), plot);
         report.Heading("Settings").Table(["setting", "value"],
         [
