@@ -34,8 +34,7 @@ public sealed class AleEnvironment : IEnvironment
     private Random _noopRandom = new(0);
     private bool _freshlyLoaded;
     private bool _running;
-    private bool _lifeLost;
-    private int _lives;
+    private readonly EpisodicLife _episodicLife = new();
     private bool _disposed;
 
     private AleEnvironment(AleInterface ale, string romPath, string romName, AleOptions options)
@@ -150,8 +149,7 @@ public sealed class AleEnvironment : IEnvironment
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckObservation(observation);
         if (seed is long s) Reseed(s);
-        bool continueGame = seed is null && _lifeLost && !_ale.IsGameOver();
-        _lifeLost = false;
+        bool continueGame = Options.EpisodicLife && _episodicLife.ContinuesGame(seed, _ale.IsGameOver());
         if (continueGame)
         {
             // Episodic life: the game goes on after a lost life; one NOOP step moves past the lost-life frame.
@@ -167,7 +165,7 @@ public sealed class AleEnvironment : IEnvironment
         _resize.Apply(_pooledScreen, _frame);
         _stack.Fill(_frame);
         _stack.CopyTo(observation);
-        _lives = _ale.Lives;
+        _episodicLife.Begin(_ale.Lives);
         _running = true;
     }
 
@@ -188,13 +186,7 @@ public sealed class AleEnvironment : IEnvironment
         _stack.CopyTo(observation);
         bool terminated = _ale.IsGameOver(withTruncation: false);
         bool truncated = !terminated && _ale.IsTruncated;
-        int lives = _ale.Lives;
-        if (Options.EpisodicLife && !terminated && !truncated && lives > 0 && lives < _lives)
-        {
-            terminated = true;
-            _lifeLost = true;
-        }
-        _lives = lives;
+        if (_episodicLife.EndsEpisode(_ale.Lives, terminated || truncated) && Options.EpisodicLife) terminated = true;
         _running = !(terminated || truncated);
         return new StepResult(reward, terminated, truncated);
     }
@@ -225,7 +217,7 @@ public sealed class AleEnvironment : IEnvironment
         _noopRandom = SeedSequence.CreateRandom(seed, "ale-noop-starts");
         _freshlyLoaded = true;
         _running = false;
-        _lifeLost = false;
+        _episodicLife.Begin(0);
     }
 
     private void StartWithNoops()
