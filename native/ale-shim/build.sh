@@ -52,7 +52,10 @@ if [ -n "$source_arg" ]; then
     rm -rf "$work/ale-src"
     mkdir -p "$work/ale-src"
     tar -xzf "$source_arg" -C "$work/ale-src"
-    top="$(find "$work/ale-src" -maxdepth 2 -name CMakeLists.txt -path '*/CMakeLists.txt' -printf '%h\n' | sort | head -n 1)"
+    top=""
+    for candidate in "$work/ale-src" "$work/ale-src"/*; do
+      if [ -f "$candidate/CMakeLists.txt" ]; then top="$candidate"; break; fi
+    done
   else
     top="$(cd "$source_arg" && pwd)"
   fi

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Plasticity.ML.Common;
 using Plasticity.ML.Reinforcement.Environments.Ale;
 
 namespace Plasticity.ML.Tests.Reinforcement.Ale;
@@ -27,7 +27,7 @@ public sealed class AleOptionsTests
     public void RoundTripsThroughJson()
     {
         var options = new AleOptions { EpisodicLife = true, NoopMax = 7, Mode = 2, LibraryPath = "/x/libale_c.so" };
-        var back = JsonSerializer.Deserialize<AleOptions>(JsonSerializer.Serialize(options));
+        var back = PlasticityJson.Deserialize<AleOptions>(PlasticityJson.Serialize(options));
         Assert.AreEqual(options, back);
     }
 
