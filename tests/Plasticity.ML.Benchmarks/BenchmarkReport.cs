@@ -32,6 +32,12 @@ public sealed class BenchmarkReport
     /// <summary>IDataView ingestion against memcpy.</summary>
     public IngestionResult? Ingestion { get; set; }
 
+    /// <summary>ALE environment steps against bare emulation (null when ALE is not available; see <see cref="AleSkipped"/>).</summary>
+    public AleResult? Ale { get; set; }
+
+    /// <summary>Why the ALE figures are missing (the shim or the Tetris ROM is not here); null when measured or not asked for.</summary>
+    public string? AleSkipped { get; set; }
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -46,6 +52,8 @@ public sealed class BenchmarkReport
         if (Probe is null || Bad(Probe.ProbeSeconds) || Bad(Probe.ReferenceStepSeconds)) yield return "probe";
         if (Panel is null || Bad(Panel.PanelSeconds) || Bad(Panel.ProbeStepSeconds) || Bad(Panel.CovarianceBatchedSeconds) || Bad(Panel.CovarianceLoopSeconds)) yield return "panel";
         if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds) || Bad(Ingestion.CursorSeconds)) yield return "ingestion";
+        // ALE is optional: missing is fine (reported as skipped), but measured figures must be valid.
+        if (Ale is not null && (Bad(Ale.OursSeconds) || Bad(Ale.RawSeconds))) yield return "ale";
     }
 
     /// <summary>The report as markdown.</summary>
@@ -124,6 +132,22 @@ public sealed class BenchmarkReport
             s.AppendLine("| rows | MB | ours GB/s | memcpy GB/s | ours / memcpy | bare ML.NET cursor GB/s | ours / bare cursor |");
             s.AppendLine("|---|---|---|---|---|---|---|");
             s.AppendLine(c, $"| {Ingestion.Rows} | {Ingestion.Bytes / 1e6:F1} | {Ingestion.OursGigabytesPerSecond:F2} | {Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.CursorGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.CursorGigabytesPerSecond:F2} |");
+        }
+        if (Ale is not null || AleSkipped is not null)
+        {
+            s.AppendLine();
+            s.AppendLine("### ALE environment on Tetris (frame skip 4, sticky actions, 84x84, stack of 4), against 4 bare ALE frames");
+            s.AppendLine();
+            if (Ale is null)
+            {
+                s.AppendLine(c, $"Skipped: {AleSkipped}");
+            }
+            else
+            {
+                s.AppendLine("| steps per round | env steps/s | emulated frames/s | env step / 4 bare frames |");
+                s.AppendLine("|---|---|---|---|");
+                s.AppendLine(c, $"| {Ale.Steps} | {Ale.StepsPerSecond:F0} | {Ale.FramesPerSecond:F0} | {Ale.OursSeconds / Ale.RawSeconds:F2} |");
+            }
         }
         return s.ToString();
     }

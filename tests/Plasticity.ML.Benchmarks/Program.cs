@@ -71,7 +71,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "ale"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -120,6 +120,16 @@ public static class Program
         {
             Log("data ingestion");
             report.Ingestion = IngestionBenchmark.Measure(quick ? 1000 : 8000, quick ? 2 : 7);
+        }
+        if (Runs("ale"))
+        {
+            Log("ALE environment");
+            report.Ale = AleBenchmark.TryMeasure(quick ? 50 : 500, quick ? 2 : 7, out string skipped);
+            if (report.Ale is null)
+            {
+                report.AleSkipped = skipped;
+                Log("ALE environment skipped: " + skipped);
+            }
         }
         return report;
     }
