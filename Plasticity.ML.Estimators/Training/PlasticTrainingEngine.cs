@@ -119,7 +119,7 @@ internal static class PlasticTrainingEngine
                     foreach (var hook in hooks)
                     {
                         var extra = hook.AdditionalLoss(context);
-                        if (extra is not null) loss = loss + extra;
+                        if (extra is not null) loss = loss.add(extra, Scalars.One);
                     }
                     loss.backward();
                     foreach (var hook in hooks) hook.AfterBackward(context);
