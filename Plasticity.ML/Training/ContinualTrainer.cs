@@ -68,18 +68,11 @@ public sealed class ContinualTrainer : IDisposable
     public ContinualRunResult Run(TaskSequence tasks, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
-        // libtorch's intra-op thread count is process-wide: set it for the run (the policy picks 1 thread for
-        // networks this small, where per-op overhead dominates) and put the previous value back afterwards.
-        int previousThreads = TorchThreads.Current;
-        TorchThreads.Set(TorchThreads.Choose(Network.ParameterCount, Options.BatchSize, Options.Threads));
-        try
-        {
-            return RunTasks(tasks, progress, cancellationToken);
-        }
-        finally
-        {
-            TorchThreads.Set(previousThreads);
-        }
+        // libtorch's intra-op thread count is process-wide: a scope sets it for the run (the policy picks 1 thread for
+        // networks this small, where per-op overhead dominates) and the last run to finish puts the previous value
+        // back, so runs started side by side do not undo each other's setting (see TorchThreads.Use).
+        using var threads = TorchThreads.Use(TorchThreads.Choose(Network.ParameterCount, Options.BatchSize, Options.Threads));
+        return RunTasks(tasks, progress, cancellationToken);
     }
 
     private ContinualRunResult RunTasks(TaskSequence tasks, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
