@@ -7,13 +7,15 @@ namespace Plasticity.ML.Optimization;
 public sealed class ThreadCountScope : IDisposable
 {
     private readonly ThreadCountScopes owner;
+    private readonly int previousOnThisThread;
     private int disposed;
 
-    internal ThreadCountScope(ThreadCountScopes owner, int requested, int threads)
+    internal ThreadCountScope(ThreadCountScopes owner, int requested, int threads, int previousOnThisThread)
     {
         this.owner = owner;
         Requested = requested;
         Threads = threads;
+        this.previousOnThisThread = previousOnThisThread;
     }
 
     /// <summary>The count this scope asked for.</summary>
@@ -22,9 +24,9 @@ public sealed class ThreadCountScope : IDisposable
     /// <summary>The count in force while this scope is open (the first open scope's request).</summary>
     public int Threads { get; }
 
-    /// <summary>Leaves the scope; a second call does nothing.</summary>
+    /// <summary>Leaves the scope (on the thread that opened it); a second call does nothing.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) == 0) owner.Leave();
+        if (Interlocked.Exchange(ref disposed, 1) == 0) owner.Leave(previousOnThisThread);
     }
 }

@@ -36,13 +36,16 @@ public static class TorchThreads
     /// <param name="threads">The count wanted; values below 1 are treated as 1.</param>
     /// <returns>The scope; its <see cref="ThreadCountScope.Threads"/> is the count actually in force.</returns>
     /// <remarks>
-    /// Reference-counted and thread-safe. The first scope to open (when none is open) remembers the current count and
-    /// sets its own; the last one to close puts the remembered count back. A scope that opens while others are open
-    /// does not change the count: it runs with the one in force (its <see cref="ThreadCountScope.Threads"/>, which
-    /// may differ from what it asked for, see <see cref="ThreadCountScope.Requested"/>). Changing the count under a
-    /// run that is already training could change its numbers (libtorch's reductions split work by thread), and one
-    /// process-wide value cannot serve two requests at once; so the first request wins until every scope has closed.
-    /// Runs started together by <see cref="Experiments.ExperimentRunner"/> all ask for the same count.
+    /// Reference-counted and thread-safe. The first scope to open (when none is open) decides the count in force and
+    /// remembers the count before it; the last one to close puts that count back. A scope that opens while others
+    /// are open runs with the count in force (its <see cref="ThreadCountScope.Threads"/>, which may differ from what
+    /// it asked for, see <see cref="ThreadCountScope.Requested"/>): changing the count under a run that is already
+    /// training could change its numbers (libtorch's reductions split work by thread), and one process-wide value
+    /// cannot serve two requests at once, so the first request wins until every scope has closed. Runs started
+    /// together by <see cref="Experiments.ExperimentRunner"/> all ask for the same count. libtorch keeps the count
+    /// per thread once a thread has used it, so every scope also sets it on its own thread (a thread-pool thread may
+    /// still carry a count from earlier work) and puts its thread's previous count back when it closes; open and
+    /// dispose a scope on the same thread.
     /// </remarks>
     public static ThreadCountScope Use(int threads) => Scopes.Enter(Math.Max(1, threads));
 

@@ -5,16 +5,20 @@ namespace Plasticity.ML.Tests.Optimization;
 [TestClass]
 public sealed class ThreadCountScopesTests
 {
-    /// <summary>A process-wide setting stand-in that records every write.</summary>
+    /// <summary>
+    /// A stand-in for libtorch's count (OpenMP build): a process-wide default that a thread copies on its first use,
+    /// and a per-thread count that set_num_threads writes together with the default and get_num_threads reads.
+    /// </summary>
     private sealed class Setting(int initial)
     {
-        private int value = initial;
-        public int Writes;
-        public int Get() => Volatile.Read(ref value);
+        private int defaultCount = initial;
+        private readonly ThreadLocal<int?> perThread = new();
+        public int Default => Volatile.Read(ref defaultCount);
+        public int Get() => perThread.Value ??= Default;
         public void Set(int threads)
         {
-            Interlocked.Increment(ref Writes);
-            Volatile.Write(ref value, threads);
+            perThread.Value = threads;
+            Volatile.Write(ref defaultCount, threads);
         }
     }
 
@@ -23,25 +27,57 @@ public sealed class ThreadCountScopesTests
     {
         var setting = new Setting(8);
         var scopes = new ThreadCountScopes(setting.Get, setting.Set);
-        var first = scopes.Enter(1);
-        Assert.AreEqual(1, setting.Get());
-        Assert.AreEqual(1, first.Threads);
+        using var firstOpen = new ManualResetEventSlim();
+        using var firstMayLeave = new ManualResetEventSlim();
+        ThreadCountScope? first = null;
+        var firstRun = new Thread(() =>
+        {
+            first = scopes.Enter(1);
+            firstOpen.Set();
+            firstMayLeave.Wait();
+            first.Dispose();
+        });
+        firstRun.Start();
+        firstOpen.Wait();
+        Assert.AreEqual(1, first!.Threads);
+        Assert.AreEqual(1, setting.Default);
 
-        // A second run asking for 4 threads while the first trains: the count in force does not move.
+        // A second run asking for 4 threads while the first trains: it runs with the count in force.
         var second = scopes.Enter(4);
         Assert.AreEqual(4, second.Requested);
         Assert.AreEqual(1, second.Threads);
         Assert.AreEqual(1, setting.Get());
 
-        // The first run finishes first: its "restore" must not undo the count the second is still running with.
-        first.Dispose();
+        // The first run finishes first: its restore must not undo the count the second is still running with.
+        firstMayLeave.Set();
+        firstRun.Join();
         Assert.AreEqual(1, setting.Get());
         Assert.AreEqual(1, scopes.Open);
 
         second.Dispose();
         Assert.AreEqual(8, setting.Get());
+        Assert.AreEqual(8, setting.Default, "the last one out restores the count from before the first");
         Assert.AreEqual(0, scopes.Open);
-        Assert.AreEqual(2, setting.Writes, "one write on the way in, one on the way out");
+    }
+
+    [TestMethod]
+    public void AThreadThatCarriesAnOldCountRunsWithTheCountInForce()
+    {
+        var setting = new Setting(8);
+        var scopes = new ThreadCountScopes(setting.Get, setting.Set);
+        // A pool thread that once ran with 3 threads keeps that count (libtorch's per-thread count).
+        int seen = 0, after = 0;
+        using var first = scopes.Enter(1);
+        var worker = new Thread(() =>
+        {
+            setting.Set(3);
+            using (var scope = scopes.Enter(2)) seen = setting.Get();
+            after = setting.Get();
+        });
+        worker.Start();
+        worker.Join();
+        Assert.AreEqual(1, seen, "inside its scope the thread runs with the count in force, not its stale 3");
+        Assert.AreEqual(3, after, "and gets its own count back when its scope closes");
     }
 
     [TestMethod]
@@ -86,8 +122,7 @@ public sealed class ThreadCountScopesTests
 
         Assert.AreEqual(0, violations, "a scope saw the count change under it");
         Assert.AreEqual(0, scopes.Open);
-        Assert.AreEqual(7, setting.Get(), "the last scope out restores the count from before the first");
-        Assert.AreEqual(0, setting.Writes % 2, "every write on the way in is matched by a restore on the way out");
+        Assert.AreEqual(7, setting.Default, "the last scope out restores the count from before the first");
     }
 
     [TestMethod]
@@ -95,7 +130,7 @@ public sealed class ThreadCountScopesTests
     {
         var setting = new Setting(1);
         var scopes = new ThreadCountScopes(setting.Get, setting.Set);
-        Assert.ThrowsExactly<InvalidOperationException>(scopes.Leave);
+        Assert.ThrowsExactly<InvalidOperationException>(() => scopes.Leave(1));
     }
 
     [TestMethod]
