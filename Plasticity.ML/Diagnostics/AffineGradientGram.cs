@@ -1,5 +1,6 @@
 using Plasticity.ML.Networks;
 using TorchSharp.Modules;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
@@ -105,8 +106,8 @@ internal static class AffineGradientGram
         if (delta.dim() == 2)
         {
             var deltaProducts = delta.matmul(delta.t());
-            if (weightCounts) gram.add_(deltaProducts * input.matmul(input.t()));
-            if (biasCounts) gram.add_(deltaProducts);
+            if (weightCounts) gram.add_(deltaProducts * input.matmul(input.t()), Scalars.One);
+            if (biasCounts) gram.add_(deltaProducts, Scalars.One);
             return;
         }
         var conv = (Conv2d)affine;
@@ -121,7 +122,7 @@ internal static class AffineGradientGram
     }
 
     /// <summary>Adds the inner products of explicit per-example gradient rows <c>[n r, d]</c>.</summary>
-    private static void AddProducts(Tensor gram, Tensor rows) => gram.add_(rows.matmul(rows.t()));
+    private static void AddProducts(Tensor gram, Tensor rows) => gram.add_(rows.matmul(rows.t()), Scalars.One);
 
     /// <summary>The normalization's input standardized without its scale and shift: x^ with y = gamma x^ + beta.</summary>
     private static Tensor Standardize(nn.Module norm, Tensor z) => norm switch

@@ -81,7 +81,11 @@ public sealed class DiagnosticObjective : IDisposable
             targets = (current - noise).MoveToOuterDisposeScope();
         }
         return new DiagnosticObjective(network, inputs.detach().clone(), targets, DiagnosticLossKind.Probe,
-            (raw, y) => (network.DecodeOutput(raw) - y).square().sum(1).mean());
+            (raw, y) =>
+            {
+                var error = network.DecodeOutput(raw) - y;
+                return (error * error).sum(1).mean();
+            });
     }
 
     /// <summary>The loss over the rows in <paramref name="rows"/> (all rows when null), with autograd enabled.</summary>
@@ -118,7 +122,11 @@ public sealed class DiagnosticObjective : IDisposable
         var grads = autograd.grad([loss], parameters, null, false, false, true);
         double squares = 0;
         foreach (var g in grads)
-            if (g is not null) squares += g.to_type(ScalarType.Float64).square().sum().item<double>();
+        {
+            if (g is null) continue;
+            var g64 = g.to_type(ScalarType.Float64);
+            squares += (g64 * g64).sum().item<double>();
+        }
         double norm = Math.Sqrt(squares);
         if (!double.IsFinite(norm)) throw new ArithmeticException("The gradient is not finite.");
         return norm;

@@ -1,4 +1,5 @@
 using Plasticity.ML.Common;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
@@ -15,6 +16,9 @@ namespace Plasticity.ML.Diagnostics;
 /// </remarks>
 public static class GradientCovariance
 {
+    /// <summary>Static, so never finalized while libtorch reads it (see <see cref="Scalars"/>).</summary>
+    private static readonly Scalar SmallestNorm = double.Epsilon.ToScalar();
+
     /// <summary>The default number of examples k (PAPER.md §8.4).</summary>
     public const int DefaultSamples = 256;
 
@@ -36,7 +40,8 @@ public static class GradientCovariance
         var x = objective.Inputs.index_select(0, index);
         var y = objective.Targets.index_select(0, index);
         // The loss is the mean over rows, so n times it is the sum of the example losses.
-        var gram = AffineGradientGram.Compute(objective.Network, x, raw => [objective.LossOfOutput(raw, y) * rows.Length]);
+        using var count = rows.Length.ToScalar();
+        var gram = AffineGradientGram.Compute(objective.Network, x, raw => [objective.LossOfOutput(raw, y).mul(count)]);
         if (!gram.isfinite().all().item<bool>()) throw new ArithmeticException("A per-example gradient is NaN or infinite.");
         return FromGram(GramSpectrum.ToArray(gram));
     }
@@ -94,8 +99,8 @@ public static class GradientCovariance
         var g = gradients;
         if (!g.isfinite().all().item<bool>()) throw new ArithmeticException("A per-example gradient is NaN or infinite.");
         var norms = g.to_type(ScalarType.Float64).norm(1, keepdim: true);
-        int zero = (int)norms.eq(0).sum().item<long>();
-        var unit = g / norms.clamp_min(double.Epsilon).to_type(g.dtype);
+        int zero = (int)norms.eq(Scalars.Zero).sum().item<long>();
+        var unit = g / norms.clamp_min(SmallestNorm).to_type(g.dtype);
         return Summarize(GramSpectrum.ToArray(unit.matmul(unit.t())), zero);
     }
 

@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
@@ -68,7 +69,7 @@ public sealed class HessianOperator : IDisposable
         using var enable = enable_grad();
         var pieces = ParameterVector.Split(v.to(DType, Device).detach(), parameters);
         Tensor dot = (gradient[0] * pieces[0]).sum();
-        for (int i = 1; i < gradient.Length; i++) dot = dot + (gradient[i] * pieces[i]).sum();
+        for (int i = 1; i < gradient.Length; i++) dot = dot.add((gradient[i] * pieces[i]).sum(), Scalars.One);
         var hv = autograd.grad([dot], parameters, null, true, false, true);
         Products++;
         Tensor flat;

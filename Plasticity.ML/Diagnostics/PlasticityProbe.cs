@@ -126,7 +126,8 @@ public sealed class PlasticityProbe
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var prediction = network.Predict(inputs);
-            return (prediction - targets).square().mean().item<float>();
+            var error = prediction - targets;
+            return (error * error).mean().item<float>();
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Plasticity.ML.Common;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
@@ -45,7 +46,8 @@ public static class PowerIteration
             if (Math.Abs(lambda - previous) <= relativeTolerance * Math.Abs(lambda))
                 return new PowerIterationResult(lambda, t, true);
             previous = lambda;
-            v = (hv / norm).MoveToOuterDisposeScope();
+            using var divisor = norm.ToScalar();
+            v = hv.div(divisor).MoveToOuterDisposeScope();
         }
         return new PowerIterationResult(lambda, maxIterations, false);
     }

@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using Plasticity.ML.Common;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
@@ -79,7 +80,8 @@ public static class StochasticLanczosQuadrature
             // An exhausted Krylov space (an invariant subspace) means T is already exact.
             if (bnorm <= 1e-10 * Math.Max(1, alpha.Max(Math.Abs))) break;
             beta.Add(bnorm);
-            basis.Add(w.div_(bnorm).MoveToOuterDisposeScope());
+            using var divisor = bnorm.ToScalar();
+            basis.Add(w.div_(divisor).MoveToOuterDisposeScope());
         }
         return (alpha.ToArray(), beta.ToArray());
     }

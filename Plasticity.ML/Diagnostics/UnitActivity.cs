@@ -1,4 +1,5 @@
 using Plasticity.ML.Networks;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
@@ -55,7 +56,7 @@ public static class UnitActivity
                     var s = act.sum([0L]);
                     var p = pre.amin([0L]);
                     maxAbs[l] = maxAbs[l] is null ? m : maxAbs[l]!.maximum(m);
-                    sumAbs[l] = sumAbs[l] is null ? s : sumAbs[l]! + s;
+                    sumAbs[l] = sumAbs[l] is null ? s : sumAbs[l]!.add(s, Scalars.One);
                     minPre[l] = minPre[l] is null ? p : minPre[l]!.minimum(p);
                     counts[l] += act.shape[0];
                 }

@@ -54,7 +54,7 @@ public static class WeightStatistics
         foreach (var p in parameters)
         {
             using var d = p.detach().to_type(ScalarType.Float64);
-            squares += d.square().sum().item<double>();
+            squares += (d * d).sum().item<double>();
             abs += d.abs().sum().item<double>();
             count += p.numel();
         }

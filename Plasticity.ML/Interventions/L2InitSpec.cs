@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 using Plasticity.ML.Training.Checkpoints;
 using TorchSharp.Modules;
+using Plasticity.ML.Common;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Interventions;
@@ -63,10 +65,12 @@ public sealed record L2InitSpec : InterventionSpec
             Tensor? sum = null;
             foreach (var (p, initial) in anchors)
             {
-                var term = (p - initial).square().sum();
-                sum = sum is null ? term : sum + term;
+                var difference = p - initial;
+                var term = (difference * difference).sum();
+                sum = sum is null ? term : sum.add(term, Scalars.One);
             }
-            return (sum! * spec.Lambda).MoveToOuterDisposeScope();
+            using var lambda = spec.Lambda.ToScalar();
+            return sum!.mul(lambda).MoveToOuterDisposeScope();
         }
     }
 }

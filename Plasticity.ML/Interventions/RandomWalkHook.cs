@@ -1,6 +1,7 @@
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 using Plasticity.ML.Training.Checkpoints;
 
@@ -53,22 +54,27 @@ public sealed class RandomWalkHook : TrainingHook
         using var noGrad = no_grad();
         double squares = 0;
         for (int i = 0; i < parameters.Count; i++)
-            squares += (parameters[i] - before[i]).to_type(ScalarType.Float64).square().sum().item<double>();
+        {
+            var difference = (parameters[i] - before[i]).to_type(ScalarType.Float64);
+            squares += (difference * difference).sum().item<double>();
+        }
         double norm = Math.Sqrt(squares);
         if (!double.IsFinite(norm)) throw new ArithmeticException($"The optimizer step has norm {norm} at step {context.GlobalStep}; the random walk cannot match it.");
 
         var directions = parameters.Select(p => Gaussian(random, p)).ToArray();
         double directionSquares = directions.Sum(d => d.Sum(v => (double)v * v));
         double scale = directionSquares > 0 ? norm / Math.Sqrt(directionSquares) : 0;
-        // An explicit Scalar, disposed after use: an implicit double-to-Scalar temporary was once seen freed by the
-        // finalizer during the native call (libtorch "toDouble" failure under heavy load).
-        using TorchSharp.Scalar factor = scale;
+        // Every Scalar here is kept alive by this method while libtorch reads it: `factor` by its using, Scalars.One
+        // by its static field. A Scalar made from a plain number (mul_(scale), add_(step) = add_(step, 1), square() =
+        // pow(2)) is unreachable once TorchSharp has read its handle, so a collection on another thread can free it
+        // mid-call; this method crashed that way (libtorch "toDouble") before. BannedSymbols.txt now forbids those forms.
+        using var factor = scale.ToScalar();
         for (int i = 0; i < parameters.Count; i++)
         {
             using var step = tensor(directions[i], parameters[i].shape, dtype: ScalarType.Float32).to(parameters[i].dtype, parameters[i].device);
             step.mul_(factor);
             parameters[i].copy_(before[i]);
-            parameters[i].add_(step);
+            parameters[i].add_(step, Scalars.One);
         }
         LastStepNorm = norm;
         Steps++;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Interventions;
@@ -53,13 +54,17 @@ public sealed record SamSpec : InterventionSpec
             using (no_grad())
             {
                 double squared = 0;
-                foreach (var p in parameters) squared += p.grad!.to_type(ScalarType.Float64).square().sum().item<double>();
+                foreach (var p in parameters)
+                {
+                    var g64 = p.grad!.to_type(ScalarType.Float64);
+                    squared += (g64 * g64).sum().item<double>();
+                }
                 double norm = Math.Sqrt(squared);
                 if (!double.IsFinite(norm))
                     throw new ArithmeticException($"SAM found a gradient norm of {norm} at step {context.GlobalStep + 1}; refusing to perturb along it.");
                 if (norm == 0) return;
                 originals = parameters.Select(p => p.detach().clone()).ToArray();
-                double scale = spec.Rho / norm;
+                using var scale = (spec.Rho / norm).ToScalar();
                 foreach (var p in parameters) p.add_(p.grad!, alpha: scale);
             }
 

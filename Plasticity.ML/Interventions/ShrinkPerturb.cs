@@ -1,4 +1,5 @@
 using Plasticity.ML.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Interventions;
@@ -20,13 +21,15 @@ public static class ShrinkPerturb
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
+        using var shrink = lambda.ToScalar();
+        using var perturb = sigma.ToScalar();
         foreach (var (weight, bias) in AffineParameters(network))
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var (freshWeight, freshBias) = ParameterInitializer.Draw(weight, bias, random);
-            weight.mul_(lambda).add_(freshWeight, alpha: sigma);
-            if (bias is not null && freshBias is not null) bias.mul_(lambda).add_(freshBias, alpha: sigma);
+            weight.mul_(shrink).add_(freshWeight, alpha: perturb);
+            if (bias is not null && freshBias is not null) bias.mul_(shrink).add_(freshBias, alpha: perturb);
         }
     }
 

@@ -2,6 +2,7 @@ using Plasticity.ML.Common;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Training;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 using Plasticity.ML.Training.Checkpoints;
 
@@ -84,9 +85,10 @@ public sealed class SpectralNormHook : TrainingHook
         var g = Matrix(grad);
         var w = Matrix(weight);
         var inner = (g * w).sum();
-        var rawGrad = (g - inner * outer(u, v)) / Sigma;
+        using var sigma = Sigma.ToScalar();
+        var rawGrad = (g - inner * outer(u, v)).div(sigma);
         grad.copy_(rawGrad.view(grad.shape));
-        weight.mul_(Sigma);
+        weight.mul_(sigma);
     }
 
     /// <inheritdoc />
@@ -126,7 +128,8 @@ public sealed class SpectralNormHook : TrainingHook
         if (!(sigma > 0) || !double.IsFinite(sigma))
             throw new ArithmeticException($"Spectral normalization estimated sigma_max = {sigma}; the weight has become zero or non-finite.");
         Sigma = sigma;
-        weight!.div_(sigma);
+        using var divisor = sigma.ToScalar();
+        weight!.div_(divisor);
     }
 
     private Parameter ChooseWeight(PlasticNetwork network)
@@ -140,5 +143,8 @@ public sealed class SpectralNormHook : TrainingHook
 
     private static Tensor Matrix(Tensor t) => t.view(t.shape[0], -1);
 
-    private static Tensor normalize(Tensor x) => x / (x.norm().clamp_min(1e-12));
+    private static Tensor normalize(Tensor x) => x / (x.norm().clamp_min(MinimumNorm));
+
+    /// <summary>Static, so never finalized while libtorch reads it (see <see cref="Scalars"/>).</summary>
+    private static readonly Scalar MinimumNorm = 1e-12.ToScalar();
 }

@@ -1,6 +1,7 @@
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using TorchSharp.Modules;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Interventions;
@@ -75,7 +76,7 @@ public static class UnitRecycling
             if (layer.Bias is not null && freshBias is not null)
                 layer.Bias.index_copy_(0, rowIndex, freshBias.index_select(0, rowIndex));
             using var columnIndex = tensor(columns, device: outgoing.device);
-            outgoing.index_fill_(1, columnIndex, 0.0);
+            outgoing.index_fill_(1, columnIndex, Scalars.Zero);
         }
 
         if (optimizer is null) return;

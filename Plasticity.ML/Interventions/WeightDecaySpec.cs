@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
+using Plasticity.ML.Common;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Interventions;
@@ -54,17 +56,19 @@ public sealed record WeightDecaySpec : InterventionSpec
             Tensor? sum = null;
             foreach (var p in context.Network.parameters())
             {
-                var term = p.square().sum();
-                sum = sum is null ? term : sum + term;
+                var term = (p * p).sum();
+                sum = sum is null ? term : sum.add(term, Scalars.One);
             }
-            return sum is null ? null : (sum * (spec.Coefficient / 2)).MoveToOuterDisposeScope();
+            if (sum is null) return null;
+            using var half = (spec.Coefficient / 2).ToScalar();
+            return sum.mul(half).MoveToOuterDisposeScope();
         }
 
         public override void AfterStep(TrainingContext context)
         {
             // AfterStep sees the completed step count, so ActsAfterStep is the same moment as ActsInStep above.
             if (spec.Mode != WeightDecayMode.Decoupled || !spec.Timing.ActsAfterStep(context.GlobalStep)) return;
-            double factor = 1 - context.Optimizer.LearningRate * spec.Coefficient;
+            using var factor = (1 - context.Optimizer.LearningRate * spec.Coefficient).ToScalar();
             using var noGrad = no_grad();
             foreach (var p in context.Network.parameters()) p.mul_(factor);
         }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Networks;
@@ -11,6 +12,9 @@ namespace Plasticity.ML.Networks;
 /// </summary>
 public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The LeakyReLU slope; static, so never finalized while libtorch reads it (see <see cref="Scalars"/>).</summary>
+    private static readonly Scalar LeakySlope = 0.01.ToScalar();
+
     private readonly ActivationKind activation;
 
     internal HiddenLayer(string name, nn.Module<Tensor, Tensor> affine, nn.Module<Tensor, Tensor>? norm, ActivationKind activation, bool isConvolution, int units)
@@ -57,17 +61,46 @@ public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
     public Tensor PreActivation(Tensor input)
     {
         var affine = Affine.forward(input);
-        if (Norm is null) return affine;
-        var normalized = Norm.forward(affine);
+        var normalized = Normalize(affine);
+        if (normalized is null) return affine;
         affine.Dispose();
         return normalized;
+    }
+
+    /// <summary>Runs the normalization on an affine output; null when the layer has no normalization.</summary>
+    /// <remarks>
+    /// Always normalize through this method, never through <c>Norm.forward</c>: TorchSharp's BatchNorm.forward counts
+    /// batches in training mode with <c>num_batches_tracked.add_(1)</c>, a hidden Scalar that a collection on another
+    /// thread can free while libtorch reads it (see BannedSymbols.txt). This runs the same computation with Scalars
+    /// that stay alive.
+    /// </remarks>
+    public Tensor? Normalize(Tensor affineOutput) => Norm switch
+    {
+        null => null,
+        BatchNorm batchNorm => BatchNormForward(batchNorm, affineOutput),
+        _ => Norm.forward(affineOutput),
+    };
+
+    /// <summary>TorchSharp 0.107's BatchNorm.forward, step for step, without its hidden Scalar.</summary>
+    private static Tensor BatchNormForward(BatchNorm norm, Tensor input)
+    {
+        double averagingFactor = norm.momentum ?? 0.0;
+        if (norm.training && norm.track_running_stats && norm.num_batches_tracked is not null)
+        {
+            norm.num_batches_tracked.add_(Scalars.One, Scalars.One);
+            if (norm.momentum is null) averagingFactor = 1.0 / norm.num_batches_tracked.item<long>();
+        }
+        bool batchStatistics = norm.training || (norm.running_mean is null && norm.running_var is null);
+        bool useRunning = !norm.training || norm.track_running_stats;
+        return nn.functional.batch_norm(input, useRunning ? norm.running_mean : null, useRunning ? norm.running_var : null,
+            norm.weight, norm.bias, batchStatistics, averagingFactor, norm.eps);
     }
 
     /// <summary>Applies this layer's activation to a pre-activation.</summary>
     public Tensor Activate(Tensor preActivation) => activation switch
     {
         ActivationKind.ReLU => nn.functional.relu(preActivation),
-        ActivationKind.LeakyReLU => nn.functional.leaky_relu(preActivation, 0.01),
+        ActivationKind.LeakyReLU => preActivation.leaky_relu(LeakySlope),
         ActivationKind.Tanh => preActivation.tanh(),
         ActivationKind.Gelu => nn.functional.gelu(preActivation),
         ActivationKind.Sigmoid => preActivation.sigmoid(),

@@ -32,7 +32,9 @@ public static class NetworkFactory
                 nn.Module<Tensor, Tensor>? norm = spec.Normalization switch
                 {
                     NormalizationKind.LayerNorm => nn.LayerNorm([outChannels, height, width]),
+#pragma warning disable RS0030 // BatchNorm.forward makes a hidden Scalar; HiddenLayer.Normalize never calls it.
                     NormalizationKind.BatchNorm => nn.BatchNorm2d(outChannels),
+#pragma warning restore RS0030
                     _ => null,
                 };
                 layers.Add(new HiddenLayer($"conv{convolutions}", conv, norm, spec.Activation, isConvolution: true, outChannels));
@@ -52,7 +54,9 @@ public static class NetworkFactory
             nn.Module<Tensor, Tensor>? norm = spec.Normalization switch
             {
                 NormalizationKind.LayerNorm => nn.LayerNorm([widthOut]),
+#pragma warning disable RS0030 // BatchNorm.forward makes a hidden Scalar; HiddenLayer.Normalize never calls it.
                 NormalizationKind.BatchNorm => nn.BatchNorm1d(widthOut),
+#pragma warning restore RS0030
                 _ => null,
             };
             layers.Add(new HiddenLayer($"fc{layers.Count - convolutions}", linear, norm, spec.Activation, isConvolution: false, widthOut));

@@ -34,7 +34,7 @@ public static class ParameterInitializer
         using var noGrad = no_grad();
         foreach (var (name, p) in norm.named_parameters())
         {
-            if (name.EndsWith("weight", StringComparison.Ordinal)) p.fill_(1.0);
+            if (name.EndsWith("weight", StringComparison.Ordinal)) p.fill_(Scalars.One);
             else if (name.EndsWith("bias", StringComparison.Ordinal)) p.zero_();
         }
         switch (norm)

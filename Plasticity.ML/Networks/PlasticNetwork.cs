@@ -114,7 +114,7 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
             record.Inputs.Add(x);
             var z = layer.Affine.forward(x);
             record.AffineOutputs.Add(z);
-            var normalized = layer.Norm?.forward(z);
+            var normalized = layer.Normalize(z);
             record.NormOutputs.Add(normalized);
             x = layer.Activate(normalized ?? z);
             record.Activations.Add(x);

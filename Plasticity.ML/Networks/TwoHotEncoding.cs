@@ -1,4 +1,5 @@
 using TorchSharp;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Networks;
@@ -18,7 +19,19 @@ public sealed class TwoHotEncoding
         Bins = bins;
         Min = min;
         Max = max;
+        minScalar = min.ToScalar();
+        maxScalar = max.ToScalar();
+        binWidthScalar = BinWidth.ToScalar();
+        topLowerBin = (bins - 2).ToScalar();
     }
+
+    // The numbers of Encode as Scalars owned by this object, made once: a Scalar made from a plain number on every
+    // call would be unreachable while libtorch reads it (see BannedSymbols.txt). Encode ends with GC.KeepAlive(this),
+    // so these cannot be finalized before the native calls that read them have returned.
+    private readonly Scalar minScalar;
+    private readonly Scalar maxScalar;
+    private readonly Scalar binWidthScalar;
+    private readonly Scalar topLowerBin;
 
     /// <summary>Creates the encoding of a two-hot head.</summary>
     public static TwoHotEncoding For(HeadSpec head) => new(head.Bins, head.Min, head.Max);
@@ -43,14 +56,16 @@ public sealed class TwoHotEncoding
     public Tensor Encode(Tensor values)
     {
         using var scope = NewDisposeScope();
-        var position = (values.clamp(Min, Max) - Min) / BinWidth;
-        var lower = position.floor().clamp(0, Bins - 2);
+        var position = values.clamp(minScalar, maxScalar).sub(minScalar).div(binWidthScalar);
+        var lower = position.floor().clamp(Scalars.Zero, topLowerBin);
         var upperWeight = (position - lower).unsqueeze(-1);
         var lowerIndex = lower.to_type(ScalarType.Int64).unsqueeze(-1);
         var shape = values.shape.Append(Bins).ToArray();
         var probs = zeros(shape, dtype: values.dtype, device: values.device);
-        probs.scatter_(-1, lowerIndex, 1 - upperWeight);
-        probs.scatter_add_(-1, lowerIndex + 1, upperWeight);
+        // 1 - w and i + 1, written as TorchSharp's operators compute them (-w + 1, i + 1 * 1), with live Scalars.
+        probs.scatter_(-1, lowerIndex, upperWeight.negative().add(Scalars.One, Scalars.One));
+        probs.scatter_add_(-1, lowerIndex.add(Scalars.One, Scalars.One), upperWeight);
+        GC.KeepAlive(this);
         return probs.MoveToOuterDisposeScope();
     }
 

@@ -23,7 +23,16 @@ public enum OptimizerImplementation
     /// <summary>Plasticity.ML's own step, whose state is addressable per parameter and per unit.</summary>
     Plastic,
 
-    /// <summary>TorchSharp's <c>torch.optim</c> classes (state is only resettable as a whole).</summary>
+    /// <summary>TorchSharp's <c>torch.optim</c> classes (state is only resettable as a whole), as a reference.</summary>
+    /// <remarks>
+    /// Not safe while other threads of the process allocate (parallel runs, a UI, ML.NET scoring): every step of
+    /// TorchSharp 0.107's optimizers makes hidden <c>Scalar</c>s per parameter (<c>mul_(beta1)</c>,
+    /// <c>add_(grad, alpha)</c>, <c>addcdiv_(value)</c>, ...) that a garbage collection started on another thread can
+    /// free while libtorch reads them, which aborts the process (see BannedSymbols.txt; TorchSharp PRs #1434 and
+    /// #1496). That code is TorchSharp's, so it cannot be fixed here. <see cref="Experiments.ExperimentRunner"/>
+    /// therefore runs an experiment that uses this implementation one run at a time; in your own code, use it from
+    /// one thread only, or use <see cref="Plastic"/>, which computes the same update safely.
+    /// </remarks>
     TorchSharp,
 }
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Optimization;
@@ -193,19 +194,25 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
     private (double Bias1, double Bias2) BiasCorrections() =>
         (1 - Math.Pow(Options.Beta1, StepCount), 1 - Math.Pow(Options.Beta2, StepCount));
 
+    // The tensor paths below (used when the fused path is off, e.g. on CUDA) compute exactly what TorchSharp's
+    // operators would, with every Scalar held by a using for the whole step: a Scalar made from a plain number is
+    // unreachable while libtorch reads it, and a collection on another thread can free it (see BannedSymbols.txt).
     private void SgdStep()
     {
         var o = Options;
-        var g = o.WeightDecay != 0 ? flatGradients.add(flatParameters, alpha: o.WeightDecay) : flatGradients;
+        using var weightDecay = o.WeightDecay.ToScalar();
+        using var momentum = o.Momentum.ToScalar();
+        using var negativeRate = (-LearningRate).ToScalar();
+        var g = o.WeightDecay != 0 ? flatGradients.add(flatParameters, alpha: weightDecay) : flatGradients;
         if (o.Momentum != 0)
         {
             // torch initialises the buffer to the first gradient; a zero buffer gives exactly that (0 * m + g = g),
             // and the same holds after a reset, so no first-step special case is needed.
             var buffer = stateBuffers[0].Flat;
-            buffer.mul_(o.Momentum).add_(g);
-            g = o.Nesterov ? g.add(buffer, alpha: o.Momentum) : buffer;
+            buffer.mul_(momentum).add_(g, Scalars.One);
+            g = o.Nesterov ? g.add(buffer, alpha: momentum) : buffer;
         }
-        flatParameters.add_(g, alpha: -LearningRate);
+        flatParameters.add_(g, alpha: negativeRate);
     }
 
     private void AdamStep()
@@ -216,21 +223,30 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
         var g = flatGradients;
         if (o.Kind == OptimizerKind.AdamW)
         {
-            if (o.WeightDecay != 0) flatParameters.mul_(1 - LearningRate * o.WeightDecay);
+            using var decay = (1 - LearningRate * o.WeightDecay).ToScalar();
+            if (o.WeightDecay != 0) flatParameters.mul_(decay);
         }
         else if (o.WeightDecay != 0)
         {
-            g = flatGradients.add(flatParameters, alpha: o.WeightDecay);
+            using var weightDecay = o.WeightDecay.ToScalar();
+            g = flatGradients.add(flatParameters, alpha: weightDecay);
         }
-        m.mul_(o.Beta1).add_(g, alpha: 1 - o.Beta1);
-        v.mul_(o.Beta2).addcmul_(g, g, value: 1 - o.Beta2);
+        using var beta1 = o.Beta1.ToScalar();
+        using var beta2 = o.Beta2.ToScalar();
+        using var oneMinusBeta1 = (1 - o.Beta1).ToScalar();
+        using var oneMinusBeta2 = (1 - o.Beta2).ToScalar();
+        m.mul_(beta1).add_(g, alpha: oneMinusBeta1);
+        v.mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
         var (bias1, bias2) = BiasCorrections();
         double rootBias2 = Math.Sqrt(bias2);
         // m_hat / (sqrt(v_hat [+ epsBar]) + eps) rewritten with the bias corrections folded into scalars, so the
         // elementwise work is one pass fewer: sqrt(bias2) * m / (sqrt(v [+ epsBar * bias2]) + eps * sqrt(bias2)) / bias1.
-        var denominator = o.EpsilonInsideSqrt != 0 ? v.add(o.EpsilonInsideSqrt * bias2).sqrt_() : v.sqrt();
-        denominator.add_(o.Epsilon * rootBias2);
-        flatParameters.addcdiv_(m, denominator, value: -LearningRate * rootBias2 / bias1);
+        using var epsilonInside = (o.EpsilonInsideSqrt * bias2).ToScalar();
+        using var epsilonOutside = (o.Epsilon * rootBias2).ToScalar();
+        using var stepSize = (-LearningRate * rootBias2 / bias1).ToScalar();
+        var denominator = o.EpsilonInsideSqrt != 0 ? v.add(epsilonInside, Scalars.One).sqrt_() : v.sqrt();
+        denominator.add_(epsilonOutside, Scalars.One);
+        flatParameters.addcdiv_(m, denominator, value: stepSize);
     }
 
     /// <inheritdoc />
@@ -262,7 +278,7 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
         foreach (var view in stateViews[i].Values)
         {
             if (index is null) view.zero_();
-            else view.index_fill_(0, index, 0.0);
+            else view.index_fill_(0, index, Scalars.Zero);
         }
     }
 
@@ -282,7 +298,7 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
                 throw new ArgumentOutOfRangeException(nameof(columns), $"Column {c} is outside the parameter's {width} columns.");
         using var noGrad = no_grad();
         using var index = tensor(columns, device: parameter.device);
-        foreach (var view in stateViews[i].Values) view.index_fill_(1, index, 0.0);
+        foreach (var view in stateViews[i].Values) view.index_fill_(1, index, Scalars.Zero);
     }
 
     /// <inheritdoc />

@@ -8,6 +8,11 @@ namespace Plasticity.ML.Optimization;
 /// Wraps TorchSharp's <c>torch.optim</c> Adam, AdamW and SGD behind <see cref="IPlasticOptimizer"/>, as a
 /// reference. Its state can only be reset as a whole (by rebuilding it).
 /// </summary>
+/// <remarks>
+/// Unsafe while other threads allocate: TorchSharp's steps make hidden Scalars (see
+/// <see cref="OptimizerImplementation.TorchSharp"/>). It is the one place where the build's ban on TorchSharp's
+/// optimizers (BannedSymbols.txt, RS0030) is lifted, on purpose, because it exists to compare against them.
+/// </remarks>
 public sealed class TorchSharpOptimizer : IPlasticOptimizer
 {
     private readonly Parameter[] parameters;
@@ -81,6 +86,7 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
     private optim.Optimizer Build(double lr)
     {
         var o = Options;
+#pragma warning disable RS0030 // TorchSharp's optimizers make hidden Scalars; this reference wrapper exists to run them (see the class remarks).
         return o.Kind switch
         {
             OptimizerKind.Sgd => optim.SGD(parameters, lr, momentum: o.Momentum, nesterov: o.Nesterov, weight_decay: o.WeightDecay),
@@ -88,6 +94,7 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
             OptimizerKind.AdamW => optim.AdamW(parameters, lr, beta1: o.Beta1, beta2: o.Beta2, eps: o.Epsilon, weight_decay: o.WeightDecay),
             _ => throw new ArgumentException($"Unknown optimizer {o.Kind}."),
         };
+#pragma warning restore RS0030
     }
 
     /// <inheritdoc />

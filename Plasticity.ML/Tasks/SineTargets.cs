@@ -1,5 +1,6 @@
 using Plasticity.ML.Networks;
 using TorchSharp;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tasks;
@@ -18,7 +19,8 @@ public static class SineTargets
     /// <param name="offset">a: one scalar for every output.</param>
     public static Tensor Compute(PlasticNetwork function, Tensor inputs, double frequency, double offset)
     {
-        using var offsets = full(function.Spec.Head.Outputs, offset, dtype: ScalarType.Float64);
+        using var offsetValue = offset.ToScalar();
+        using var offsets = full(function.Spec.Head.Outputs, offsetValue, dtype: ScalarType.Float64);
         return Compute(function, inputs, frequency, offsets);
     }
 
@@ -31,7 +33,8 @@ public static class SineTargets
         copy.eval();
         using var noGrad = no_grad();
         var z = copy.Predict(inputs.to_type(ScalarType.Float64));
-        var y = (z * frequency).sin() + offsets.to_type(ScalarType.Float64);
+        using var k = frequency.ToScalar();
+        var y = z.mul(k).sin().add(offsets.to_type(ScalarType.Float64), Scalars.One);
         return y.to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 }

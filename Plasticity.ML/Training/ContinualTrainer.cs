@@ -84,18 +84,11 @@ public sealed class ContinualTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tasks);
         checkpointing?.Validate();
-        // libtorch's intra-op thread count is process-wide: set it for the run (the policy picks 1 thread for
-        // networks this small, where per-op overhead dominates) and put the previous value back afterwards.
-        int previousThreads = TorchThreads.Current;
-        TorchThreads.Set(TorchThreads.Choose(Network.ParameterCount, Options.BatchSize, Options.Threads));
-        try
-        {
-            return RunTasks(tasks, checkpointing, progress, cancellationToken);
-        }
-        finally
-        {
-            TorchThreads.Set(previousThreads);
-        }
+        // libtorch's intra-op thread count is process-wide: a scope sets it for the run (the policy picks 1 thread for
+        // networks this small, where per-op overhead dominates) and the last run to finish puts the previous value
+        // back, so runs started side by side do not undo each other's setting (see TorchThreads.Use).
+        using var threads = TorchThreads.Use(TorchThreads.Choose(Network.ParameterCount, Options.BatchSize, Options.Threads));
+        return RunTasks(tasks, checkpointing, progress, cancellationToken);
     }
 
     private ContinualRunResult RunTasks(TaskSequence tasks, RunCheckpointing? checkpointing, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Training.Checkpoints;
@@ -38,8 +39,6 @@ namespace Plasticity.ML.Training;
 /// </example>
 public sealed class TrainingSession
 {
-    // Static, so never finalized while libtorch reads it (see DESIGN.md on implicit Scalars).
-    private static readonly Scalar One = 1.0.ToScalar();
     private readonly TrainingHook[] hooks;
 
     /// <summary>Creates a session.</summary>
@@ -120,7 +119,7 @@ public sealed class TrainingSession
             if (!double.IsFinite(lossValue)) throw NonFinite(lossValue, "training loss");
             var total = value;
             foreach (var hook in hooks)
-                if (hook.AdditionalLoss(context) is { } extra) total = total.add(extra, One);
+                if (hook.AdditionalLoss(context) is { } extra) total = total.add(extra, Scalars.One);
             double totalValue = ReferenceEquals(total, value) ? lossValue : ValueOf(total);
             if (!double.IsFinite(totalValue)) throw NonFinite(totalValue, "training loss with the interventions' terms");
             total.backward();

@@ -5,6 +5,17 @@
 // (GCC 12's libstdc++) glibc then refuses to load it. Marking that version requirement weak
 // (VER_FLG_WEAK in .gnu.version_r) makes glibc accept the library. The task only weakens versions
 // the machine's libstdc++ really lacks, so on newer systems it changes nothing.
+//
+// It weakens a version only when no dynamic symbol binds to it: every undefined .dynsym symbol whose
+// .gnu.version entry names that version (the requirement's vna_other index) must be referenced by no
+// relocation (.rela.dyn, .rela.plt), so the dynamic linker never looks it up (GCC 13's
+// _ZSt21ios_base_library_initv marker is such a symbol). If a relocation does use one, the library really
+// needs the newer libstdc++: the task leaves it unpatched and warns, so that the failure is a clear load
+// error naming the version, not an "undefined symbol" crash later.
+//
+// Limit: it decides from the libstdc++ of the machine that BUILDS (the run machine is not known at build
+// time). An app built on a machine with a newer libstdc++ (say Ubuntu 24.04) is not patched, and fails to
+// load on an older one (Debian 12) it is deployed to; build on (or for) the oldest target, or patch there.
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -17,6 +28,10 @@ public sealed class PlasticityLibStdCxxCompat : Microsoft.Build.Utilities.Task
 {
     private const uint ShtGnuVerdef = 0x6ffffffd;
     private const uint ShtGnuVerneed = 0x6ffffffe;
+    private const uint ShtGnuVersym = 0x6fffffff;
+    private const uint ShtDynsym = 11;
+    private const uint ShtRela = 4;
+    private const uint ShtRel = 9;
     private const ushort VerFlgWeak = 0x2;
 
     /// <summary>Native libraries to check and, where needed, patch in place.</summary>
@@ -66,8 +81,19 @@ public sealed class PlasticityLibStdCxxCompat : Microsoft.Build.Utilities.Task
             if (!need.File.StartsWith("libstdc++.so", StringComparison.Ordinal)) continue;
             if (provided.Contains(need.Version)) continue;
             if ((need.Flags & VerFlgWeak) != 0) continue;
+            var (bound, markers) = SymbolsOfVersion(bytes, need.Index);
+            if (bound.Count > 0)
+            {
+                string symbols = string.Join(", ", bound.Take(5)) + (bound.Count > 5 ? " and " + (bound.Count - 5) + " more" : "");
+                Log.LogWarning(
+                    "Plasticity.ML: " + Path.GetFileName(path) + " really needs " + need.Version + " from a newer libstdc++.so.6 than " +
+                    "this machine's: relocations bind " + symbols + " to it. It is left unpatched, so it will fail to load here with " +
+                    "an error naming that version; install a libstdc++ that defines " + need.Version + " or use a TorchSharp build " +
+                    "for this system. (" + path + ")");
+                continue;
+            }
             WriteUInt16(bytes, need.FlagsOffset, (ushort)(need.Flags | VerFlgWeak));
-            weakened.Add(need.Version);
+            weakened.Add(need.Version + (markers.Count > 0 ? " (named only by " + string.Join(", ", markers) + ", which no relocation uses)" : ""));
         }
         if (weakened.Count == 0) return;
 
@@ -97,14 +123,54 @@ public sealed class PlasticityLibStdCxxCompat : Microsoft.Build.Utilities.Task
     // Plain classes, not records: the task factory compiles against a framework without IsExternalInit.
     private sealed class VersionNeed
     {
-        public VersionNeed(string file, string version, ushort flags, int flagsOffset)
+        public VersionNeed(string file, string version, ushort flags, int flagsOffset, ushort index)
         {
-            File = file; Version = version; Flags = flags; FlagsOffset = flagsOffset;
+            File = file; Version = version; Flags = flags; FlagsOffset = flagsOffset; Index = index;
         }
         public string File { get; }
         public string Version { get; }
         public ushort Flags { get; }
         public int FlagsOffset { get; }
+        /// <summary>vna_other: the index that .gnu.version entries use for this version.</summary>
+        public ushort Index { get; }
+    }
+
+    /// <summary>
+    /// The undefined dynamic symbols whose .gnu.version entry is <paramref name="versionIndex"/>: those a relocation
+    /// refers to (they bind to the version at load time) and those none does (markers the linker never looks up).
+    /// </summary>
+    private static (List<string> Bound, List<string> Markers) SymbolsOfVersion(byte[] b, ushort versionIndex)
+    {
+        var sections = ReadSections(b);
+        var bound = new List<string>();
+        var markers = new List<string>();
+        for (int d = 0; d < sections.Count; d++)
+        {
+            var dynsym = sections[d];
+            if (dynsym.Type != ShtDynsym) continue;
+            var strtab = sections[(int)dynsym.Link];
+            var versym = sections.FirstOrDefault(s => s.Type == ShtGnuVersym && s.Link == (uint)d);
+            if (versym is null) continue;
+            long count = dynsym.Size / 24;
+            var relocated = new HashSet<long>();
+            foreach (var rel in sections.Where(s => (s.Type == ShtRela || s.Type == ShtRel) && s.Link == (uint)d))
+            {
+                int entrySize = rel.Type == ShtRela ? 24 : 16;
+                for (long off = rel.Offset; off + entrySize <= rel.Offset + rel.Size; off += entrySize)
+                    relocated.Add((long)(BitConverter.ToUInt64(b, checked((int)off + 8)) >> 32));
+            }
+            for (long i = 1; i < count; i++)
+            {
+                int sym = checked((int)(dynsym.Offset + i * 24));
+                ushort shndx = BitConverter.ToUInt16(b, sym + 6);
+                if (shndx != 0) continue; // defined here, not looked up elsewhere
+                ushort version = (ushort)(BitConverter.ToUInt16(b, checked((int)(versym.Offset + i * 2))) & 0x7fff);
+                if (version != versionIndex) continue;
+                string name = ReadString(b, strtab, BitConverter.ToUInt32(b, sym));
+                (relocated.Contains(i) ? bound : markers).Add(name);
+            }
+        }
+        return (bound, markers);
     }
 
     private sealed class Section
@@ -187,8 +253,9 @@ public sealed class PlasticityLibStdCxxCompat : Microsoft.Build.Utilities.Task
                 {
                     int aux = checked((int)a);
                     ushort flags = BitConverter.ToUInt16(b, aux + 4);
+                    ushort index = BitConverter.ToUInt16(b, aux + 6);
                     string version = ReadString(b, strtab, BitConverter.ToUInt32(b, aux + 8));
-                    yield return new VersionNeed(file, version, flags, aux + 4);
+                    yield return new VersionNeed(file, version, flags, aux + 4, index);
                     uint nextAux = BitConverter.ToUInt32(b, aux + 12);
                     if (nextAux == 0) break;
                     a += nextAux;

@@ -39,7 +39,11 @@ public sealed class ReferenceLoop : IDisposable
         {
             for (int i = 0; i < ours.Length; i++) theirs[i].copy_(ours[i]);
         }
+        // The reference is the loop a TorchSharp user writes, so it keeps TorchSharp's Adam, whose steps make hidden
+        // Scalars (banned elsewhere, see BannedSymbols.txt); the benchmark runs it on one thread.
+#pragma warning disable RS0030
         optimizer = optim.Adam(model.parameters(), 1e-3);
+#pragma warning restore RS0030
         this.inputs = inputs;
         this.labels = labels;
         indices = new long[batch];

@@ -3,6 +3,7 @@ using Plasticity.ML.Networks;
 using Plasticity.ML.Tasks;
 using Plasticity.ML.Training;
 using TorchSharp;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tests.Diagnostics;
@@ -44,11 +45,11 @@ public sealed class AffineGradientGramTests
             var random = new Generator(11);
             foreach (var layer in net.HiddenLayers.Where(h => h.Norm is not null))
                 foreach (var p in layer.Norm!.parameters())
-                    p.add_(randn(p.shape, dtype: p.dtype, generator: random) * 0.3);
+                    p.add_(randn(p.shape, dtype: p.dtype, generator: random).Times(0.3), Scalars.One);
         }
         // Training-mode passes give BatchNorm non-trivial running statistics.
         net.train();
-        using var x = randn(16, inputSize, dtype: ScalarType.Float64, generator: new Generator(12)) * 2 + 0.5;
+        using var x = randn(16, inputSize, dtype: ScalarType.Float64, generator: new Generator(12)).Times(2).Plus(0.5);
         using (no_grad()) for (int i = 0; i < 3; i++) net.forward(x).Dispose();
     }
 
@@ -142,7 +143,7 @@ public sealed class AffineGradientGramTests
         double[] ys = [0.0, 1.0, -2.0];
         using var x = tensor(new[] { 1, 2, -1, 0.5, 3, 0 }).view(3, 2);
         using var y = tensor(ys).view(3, 1);
-        using var gram = AffineGradientGram.Compute(net, x, raw => [(raw - y).square().sum() * 0.5]);
+        using var gram = AffineGradientGram.Compute(net, x, raw => [(raw - y).Squared().sum().Times(0.5)]);
         var g = gram.data<double>().ToArray();
         for (int i = 0; i < 3; i++)
             for (int j = 0; j < 3; j++)

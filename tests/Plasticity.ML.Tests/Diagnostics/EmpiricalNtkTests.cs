@@ -1,6 +1,7 @@
 using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Networks;
 using TorchSharp;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tests.Diagnostics;
@@ -50,10 +51,10 @@ public sealed class EmpiricalNtkTests
                 {
                     using var noGrad = no_grad();
                     using var flat = parameter.view(-1);
-                    flat[k] = flat[k] + step;
+                    flat[k] = flat[k].Plus(step);
                     using var y = net.Predict(x);
                     var values = y.data<double>().ToArray();
-                    flat[k] = flat[k] - step;
+                    flat[k] = flat[k].Minus(step);
                     return values;
                 }
                 var plus = Output(eps);

@@ -4,6 +4,7 @@ using Plasticity.ML.Tasks;
 using Plasticity.ML.Training;
 using TorchSharp;
 using TorchSharp.Modules;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tests.Diagnostics;
@@ -27,7 +28,7 @@ public sealed class HessianTests
         public Tensor A { get; }
         public Tensor B { get; }
         public Parameter Theta { get; }
-        public Tensor Loss() => 0.5 * Theta.dot(A.matmul(Theta)) + B.dot(Theta);
+        public Tensor Loss() => Theta.dot(A.matmul(Theta)).Times(0.5).Plus(B.dot(Theta));
         public HessianOperator Hessian() => new(Loss, [Theta]);
         public void Dispose() { A.Dispose(); B.Dispose(); Theta.Dispose(); }
     }
@@ -41,7 +42,7 @@ public sealed class HessianTests
         using var hv = h.Apply(v);
         using var expected = q.A.matmul(v);
         Assert.AreEqual(0, (hv - expected).abs().max().item<double>(), 1e-12);
-        using var expectedGradient = q.A.matmul(q.Theta) + q.B;
+        using var expectedGradient = q.A.matmul(q.Theta).Plus(q.B);
         Assert.AreEqual(0, (h.Gradient - expectedGradient).abs().max().item<double>(), 1e-12);
     }
 
@@ -142,7 +143,7 @@ public sealed class HessianTests
             const double eps = 1e-5;
             using var plus = GradientAfterShift(diagnostic, parameters, v, eps);
             using var minus = GradientAfterShift(diagnostic, parameters, v, -eps);
-            using var finiteDifference = (plus - minus) / (2 * eps);
+            using var finiteDifference = (plus - minus).DividedBy(2 * eps);
             double scale = finiteDifference.abs().max().item<double>();
             Assert.AreEqual(0, (hv - finiteDifference).abs().max().item<double>(), 1e-7 * Math.Max(1, scale));
             return scale;
@@ -153,7 +154,9 @@ public sealed class HessianTests
     private static Tensor GradientAfterShift(DiagnosticObjective objective, Tensor[] parameters, Tensor v, double step)
     {
         var pieces = ParameterVector.Split(v, parameters);
-        using (no_grad()) for (int i = 0; i < parameters.Length; i++) parameters[i].add_(pieces[i], alpha: step);
+        using var forward = step.ToScalar();
+        using var back = (-step).ToScalar();
+        using (no_grad()) for (int i = 0; i < parameters.Length; i++) parameters[i].add_(pieces[i], alpha: forward);
         try
         {
             using var h = objective.Hessian();
@@ -161,7 +164,7 @@ public sealed class HessianTests
         }
         finally
         {
-            using (no_grad()) for (int i = 0; i < parameters.Length; i++) parameters[i].add_(pieces[i], alpha: -step);
+            using (no_grad()) for (int i = 0; i < parameters.Length; i++) parameters[i].add_(pieces[i], alpha: back);
         }
     }
 }

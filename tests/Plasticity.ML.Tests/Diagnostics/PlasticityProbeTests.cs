@@ -2,6 +2,8 @@ using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
+using Plasticity.ML.Common;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tests.Diagnostics;
@@ -46,7 +48,7 @@ public sealed class PlasticityProbeTests
         for (int i = 0; i < 3; i++)
         {
             optimizer.ZeroGrad();
-            using var loss = net.forward(x).square().mean();
+            using var loss = net.forward(x).Squared().mean();
             loss.backward();
             optimizer.Step();
         }
@@ -91,7 +93,8 @@ public sealed class PlasticityProbeTests
         using (no_grad())
         {
             net.OutputLayer.weight!.zero_();
-            net.OutputLayer.bias!.fill_(3.0);
+            using var three = 3.0.ToScalar();
+            net.OutputLayer.bias!.fill_(three);
         }
         using var x = Inputs(64, 4);
         var probe = new PlasticityProbe(new ProbeOptions { Targets = 1, Steps = 1, Inputs = 0, CurvePoints = 1 });
@@ -113,14 +116,14 @@ public sealed class PlasticityProbeTests
         var b1 = net.HiddenLayers[0].Bias!.to_type(ScalarType.Float64);
         var w2 = net.OutputLayer.weight!.to_type(ScalarType.Float64);
         var b2 = net.OutputLayer.bias!.to_type(ScalarType.Float64);
-        using var f = nn.functional.relu(x64.matmul(w1.t()) + b1).matmul(w2.t()) + b2;
-        using var expected = (f * 1e5).sin() + 0.25;
+        using var f = nn.functional.relu(x64.matmul(w1.t()).Plus(b1)).matmul(w2.t()).Plus(b2);
+        using var expected = f.Times(1e5).sin().Plus(0.25);
         Assert.IsLessThan(1e-6, (targets.to_type(ScalarType.Float64) - expected).abs().max().item<double>());
 
         // In float32 the rounding of f, multiplied by 1e5, shifts the phase measurably (and grows with the size of
         // the network's outputs): far more than the float64 path's error.
         using var f32 = net.Predict(x);
-        using var naive = (f32 * 1e5f).sin() + 0.25f;
+        using var naive = f32.Times(1e5f).sin().Plus(0.25f);
         Assert.IsGreaterThan(1e-4, (naive - targets).abs().max().item<float>());
     }
 }

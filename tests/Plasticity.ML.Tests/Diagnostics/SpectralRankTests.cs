@@ -58,7 +58,8 @@ public sealed class SpectralRankTests
         Assert.AreEqual(0, r.NumericalRank);
         Assert.AreEqual(0, r.StableRank);
         Assert.AreEqual(0, r.EffectiveRank);
-        using var bad = TorchSharp.torch.full(2, 2, double.NaN);
+        using var nan = TorchSharp.ScalarExtensionMethods.ToScalar(double.NaN);
+        using var bad = TorchSharp.torch.full(2, 2, nan);
         Assert.ThrowsExactly<ArgumentException>(() => SpectralRank.SingularValues(bad));
     }
 }

@@ -3,6 +3,7 @@ using Plasticity.ML.Interventions;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Tasks;
 using Plasticity.ML.Training;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 using static Plasticity.ML.Tests.Interventions.InterventionTestKit;
 
@@ -62,15 +63,15 @@ public sealed class CompositionTests
         // The hidden layer is only shrunk, whatever the order.
         for (int i = 0; i < 2; i++)
         {
-            AssertClose(shrinkThenReset.BeforeBoundary[i] * 0.5, shrinkThenReset.AfterBoundary[i], 0, $"hidden parameter {i}, shrink then reset");
-            AssertClose(resetThenShrink.BeforeBoundary[i] * 0.5, resetThenShrink.AfterBoundary[i], 0, $"hidden parameter {i}, reset then shrink");
+            AssertClose(shrinkThenReset.BeforeBoundary[i].Times(0.5), shrinkThenReset.AfterBoundary[i], 0, $"hidden parameter {i}, shrink then reset");
+            AssertClose(resetThenShrink.BeforeBoundary[i].Times(0.5), resetThenShrink.AfterBoundary[i], 0, $"hidden parameter {i}, reset then shrink");
         }
         // The output layer: shrink then reset leaves the fresh draw R; reset then shrink leaves 0.5 R.
         for (int i = 2; i < 4; i++)
         {
-            AssertClose(shrinkThenReset.AfterBoundary[i] * 0.5, resetThenShrink.AfterBoundary[i], 0, $"output parameter {i}");
+            AssertClose(shrinkThenReset.AfterBoundary[i].Times(0.5), resetThenShrink.AfterBoundary[i], 0, $"output parameter {i}");
             Assert.IsGreaterThan(1e-3, MaxAbsDifference(shrinkThenReset.AfterBoundary[i], resetThenShrink.AfterBoundary[i]), "the order must matter here");
-            Assert.IsGreaterThan(1e-3, MaxAbsDifference(shrinkThenReset.BeforeBoundary[i] * 0.5, shrinkThenReset.AfterBoundary[i]), "the reset must replace the output layer");
+            Assert.IsGreaterThan(1e-3, MaxAbsDifference(shrinkThenReset.BeforeBoundary[i].Times(0.5), shrinkThenReset.AfterBoundary[i]), "the reset must replace the output layer");
         }
     }
 }

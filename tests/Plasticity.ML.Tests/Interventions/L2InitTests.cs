@@ -1,4 +1,6 @@
 using Plasticity.ML.Interventions;
+using Plasticity.ML.Common;
+using TorchSharp;
 using static TorchSharp.torch;
 using static Plasticity.ML.Tests.Interventions.InterventionTestKit;
 
@@ -22,18 +24,22 @@ public sealed class L2InitTests
         using (no_grad())
         {
             int k = 0;
-            foreach (var p in network.parameters()) p.add_(arange(p.numel()).reshape(p.shape).to_type(p.dtype) * 0.01 + 0.1 * ++k);
+            foreach (var p in network.parameters())
+            {
+                using var count = p.numel().ToScalar();
+                p.add_(arange(Scalars.Zero, count, Scalars.One).reshape(p.shape).to_type(p.dtype).Times(0.01).Plus(0.1 * ++k), Scalars.One);
+            }
         }
 
         var loss = hook.AdditionalLoss(context)!;
         double expectedLoss = 0;
-        foreach (var (p, p0) in network.parameters().Zip(initial)) expectedLoss += (p.detach().to_type(ScalarType.Float64) - p0.to_type(ScalarType.Float64)).square().sum().item<double>();
+        foreach (var (p, p0) in network.parameters().Zip(initial)) expectedLoss += (p.detach().to_type(ScalarType.Float64) - p0.to_type(ScalarType.Float64)).Squared().sum().item<double>();
         Assert.AreEqual(lambda * expectedLoss, loss.item<float>(), 1e-5 * lambda * expectedLoss);
 
         optimizer.ZeroGrad();
         loss.backward();
         foreach (var (p, p0) in network.parameters().Zip(initial))
-            AssertClose((p.detach() - p0) * (2 * lambda), p.grad!, 1e-6, "gradient of L2-init");
+            AssertClose((p.detach() - p0).Times(2 * lambda), p.grad!, 1e-6, "gradient of L2-init");
     }
 
     [TestMethod]

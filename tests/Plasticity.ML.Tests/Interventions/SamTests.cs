@@ -1,4 +1,5 @@
 using Plasticity.ML.Interventions;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 using static Plasticity.ML.Tests.Interventions.InterventionTestKit;
 
@@ -27,10 +28,10 @@ public sealed class SamTests
         var gradient = network.parameters().Select(p => p.grad!.clone()).ToArray();
 
         // Independent expectation: the gradient at theta + rho * g / ||g||, computed on a copy.
-        double norm = Math.Sqrt(gradient.Sum(g => g.to_type(ScalarType.Float64).square().sum().item<double>()));
+        double norm = Math.Sqrt(gradient.Sum(g => g.to_type(ScalarType.Float64).Squared().sum().item<double>()));
         using var copy = network.DeepCopy();
         using (no_grad())
-            foreach (var (p, g) in copy.parameters().Zip(gradient)) p.add_(g * (rho / norm));
+            foreach (var (p, g) in copy.parameters().Zip(gradient)) p.add_(g.Times(rho / norm), Scalars.One);
         objective.ComputeLoss(copy.forward(x), y).backward();
         var perturbedGradient = copy.parameters().Select(p => p.grad!.clone()).ToArray();
 

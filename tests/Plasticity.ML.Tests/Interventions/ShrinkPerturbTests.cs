@@ -24,9 +24,9 @@ public sealed class ShrinkPerturbTests
         {
             var (weight, bias) = before[i];
             var (freshWeight, freshBias) = ParameterInitializer.Draw(weight, bias, draws);
-            AssertClose(weight * 0.7 + freshWeight * 0.3, after[i].Weight, 1e-7, $"weight of layer {i}");
-            AssertClose(bias * 0.7 + freshBias! * 0.3, after[i].Bias!, 1e-7, $"bias of layer {i}");
-            Assert.IsGreaterThan(1e-3, MaxAbsDifference(weight * 0.7, after[i].Weight), "the fresh draw must actually be added");
+            AssertClose(weight.Times(0.7).Plus(freshWeight.Times(0.3)), after[i].Weight, 1e-7, $"weight of layer {i}");
+            AssertClose(bias!.Times(0.7).Plus(freshBias!.Times(0.3)), after[i].Bias!, 1e-7, $"bias of layer {i}");
+            Assert.IsGreaterThan(1e-3, MaxAbsDifference(weight.Times(0.7), after[i].Weight), "the fresh draw must actually be added");
         }
     }
 

@@ -1,4 +1,5 @@
 using Plasticity.ML.Interventions;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 using static Plasticity.ML.Tests.Interventions.InterventionTestKit;
 
@@ -36,7 +37,7 @@ public sealed class SpectralNormTests
         // Expected: d/dW_raw of <g, W_raw / (u^T W_raw v)> with u, v and g = dL/dW held fixed, at W_raw = sigma * W.
         double sigma = hook.Sigma;
         var g = weight.grad!.clone();
-        var rawWeight = (weight.detach() * sigma).clone().requires_grad_(true);
+        var rawWeight = weight.detach().Times(sigma).clone().requires_grad_(true);
         var normalized = rawWeight / hook.U!.dot(rawWeight.mv(hook.V!));
         (g * normalized).sum().backward();
         var expectedGradient = rawWeight.grad!.clone();

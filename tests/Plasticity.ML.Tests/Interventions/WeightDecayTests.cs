@@ -1,4 +1,5 @@
 using Plasticity.ML.Interventions;
+using Plasticity.ML.Common;
 using static Plasticity.ML.Tests.Interventions.InterventionTestKit;
 
 namespace Plasticity.ML.Tests.Interventions;
@@ -16,7 +17,7 @@ public sealed class WeightDecayTests
         var loss = hook.AdditionalLoss(context)!;
         optimizer.ZeroGrad();
         loss.backward();
-        foreach (var p in network.parameters()) AssertClose(p.detach() * 0.2, p.grad!, 1e-7, "coupled decay gradient");
+        foreach (var p in network.parameters()) AssertClose(p.detach().Times(0.2), p.grad!, 1e-7, "coupled decay gradient");
         hook.AfterStep(context);
     }
 
@@ -32,6 +33,6 @@ public sealed class WeightDecayTests
         context.GlobalStep = 1;
         hook.AfterStep(context);
         double factor = 1 - 1e-3 * 0.5;
-        foreach (var (p, b) in network.parameters().Zip(before)) AssertClose(b * factor, p, 1e-7, "decoupled decay");
+        foreach (var (p, b) in network.parameters().Zip(before)) AssertClose(b.Times(factor), p, 1e-7, "decoupled decay");
     }
 }

@@ -23,7 +23,7 @@ public sealed class AdamExperimentTests
         string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-adam-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, output) = LabRunner.Run("adam", "--preset", "smoke", "--out", folder, "--parallel", "1");
+            var (exit, output) = LabRunner.Run("adam", "--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit, output);
             int tasks = new AdamExperiment().CreateSpec(LabPreset.Smoke).Tasks.Tasks;
 

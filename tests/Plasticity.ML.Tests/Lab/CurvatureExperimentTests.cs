@@ -13,7 +13,7 @@ public sealed class CurvatureExperimentTests
         string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-curvature-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, output) = LabRunner.Run("curvature", "--preset", "smoke", "--out", folder, "--parallel", "1");
+            var (exit, output) = LabRunner.Run("curvature", "--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit, output);
             var spec = new CurvatureExperiment().CreateSpec(LabPreset.Smoke);
             int lastTask = spec.Tasks.Tasks - 1;
@@ -70,7 +70,7 @@ public sealed class CurvatureExperimentTests
                 AdamExperimentTests.AssertPng(Path.Combine(folder, plot));
 
             // A second invocation reuses both runs: their saved files match the panel settings.
-            var (exit2, output2) = LabRunner.Run("curvature", "--preset", "smoke", "--out", folder, "--parallel", "1");
+            var (exit2, output2) = LabRunner.Run("curvature", "--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit2, output2);
             StringAssert.Contains(output2, "Reused 2 finished run(s)");
         }

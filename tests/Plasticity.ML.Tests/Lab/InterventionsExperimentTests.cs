@@ -31,7 +31,7 @@ public sealed class InterventionsExperimentTests
             string specPath = Path.Combine(folder, "trimmed-spec.json");
             PlasticityJson.WriteFile(specPath, spec);
 
-            var (exit, output) = LabRunner.Run("interventions", "--spec", specPath, "--out", folder, "--parallel", "1");
+            var (exit, output) = LabRunner.Run("interventions", "--spec", specPath, "--out", folder);
             Assert.AreEqual(0, exit, output);
 
             // summary.json: exactly one entry per intervention x architecture x head.

@@ -5,9 +5,7 @@ namespace Plasticity.ML.Tests.Lab;
 
 /// <summary>
 /// Runs the lab's command line in-process with a plain, wide, non-interactive console and captures what it prints.
-/// The tests pass <c>--parallel 1</c>: libtorch 2.10 (TorchSharp 0.107) can fail an internal assert in
-/// c10/core/Scalar.h when runs do autograd on two threads at once (a CI run of the mechanisms smoke test hit it
-/// inside <c>square()</c>); one run at a time keeps the suite deterministic.
+/// The experiments run in their default mode, several runs side by side.
 /// </summary>
 internal static class LabRunner
 {

@@ -14,7 +14,7 @@ public sealed class LabSmokeTests
         string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-smoke-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, output) = LabRunner.Run("--preset", "smoke", "--out", folder, "--parallel", "1");
+            var (exit, output) = LabRunner.Run("--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit, output);
             StringAssert.Contains(output, "plasticity loss");
 
@@ -42,12 +42,12 @@ public sealed class LabSmokeTests
             Assert.AreEqual(1 + 4 * (1 + 3), csv.Length, "header + 4 variants x (initial + 3 tasks)");
 
             // Running again on the same folder reuses every stored run instead of training again.
-            var (exit2, output2) = LabRunner.Run("--preset", "smoke", "--out", folder, "--parallel", "1");
+            var (exit2, output2) = LabRunner.Run("--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit2, output2);
             StringAssert.Contains(output2, "Reused 4 finished run(s)");
 
             // The written spec reproduces the run.
-            var (exit3, output3) = LabRunner.Run("--spec", Path.Combine(folder, "spec.json"), "--out", folder, "--parallel", "1");
+            var (exit3, output3) = LabRunner.Run("--spec", Path.Combine(folder, "spec.json"), "--out", folder);
             Assert.AreEqual(0, exit3, output3);
             StringAssert.Contains(output3, "Reused 4 finished run(s)");
         }

@@ -26,7 +26,7 @@ public sealed class MechanismsLabTests
         string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-mechanisms-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, output) = LabRunner.Run("mechanisms", "--preset", "smoke", "--out", folder, "--parallel", "1");
+            var (exit, output) = LabRunner.Run("mechanisms", "--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit, output);
 
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));

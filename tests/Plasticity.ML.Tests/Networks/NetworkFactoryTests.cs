@@ -1,5 +1,6 @@
 using Plasticity.ML.Networks;
 using TorchSharp.Modules;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tests.Networks;
@@ -115,7 +116,7 @@ public sealed class NetworkFactoryTests
         using var y1 = net.forward(x);
         using var y2 = copy.forward(x);
         Assert.IsTrue(y1.SameValues(y2));
-        using (no_grad()) copy.OutputLayer.weight!.add_(1.0);
+        using (no_grad()) copy.OutputLayer.weight!.add_(Scalars.One, Scalars.One);
         using var y3 = net.forward(x);
         Assert.IsTrue(y1.SameValues(y3), "Changing the copy must not change the original.");
     }

@@ -1,4 +1,5 @@
 using Plasticity.ML.Networks;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tests.Networks;
@@ -23,7 +24,7 @@ public sealed class TwoHotEncodingTests
         using var probs = encoding.Encode(values);
         CollectionAssert.AreEqual(new long[] { 2, 3, 51 }, probs.shape);
         using var sums = probs.sum(-1);
-        Assert.IsLessThan(1e-6, (sums - 1).abs().max().item<float>());
+        Assert.IsLessThan(1e-6, sums.Minus(1).abs().max().item<float>());
         using var decoded = encoding.Decode(probs);
         Assert.IsLessThan(1e-5, (decoded - values).abs().max().item<float>());
     }

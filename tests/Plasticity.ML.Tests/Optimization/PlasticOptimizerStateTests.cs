@@ -1,5 +1,6 @@
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tests.Optimization;
@@ -24,8 +25,8 @@ public sealed class PlasticOptimizerStateTests
             CollectionAssert.AreEquivalent(new[] { "exp_avg", "exp_avg_sq" }, state.Keys.ToArray());
             CollectionAssert.AreEqual(p.shape, state["exp_avg"].shape);
             // Known answer after one step from zero state: m = (1 - beta1) g, v = (1 - beta2) g^2.
-            using var expectedM = p.grad! * 0.1;
-            using var expectedV = p.grad!.square() * 0.001;
+            using var expectedM = p.grad!.Times(0.1);
+            using var expectedV = p.grad!.Squared().Times(0.001);
             Assert.IsTrue(state["exp_avg"].allclose(expectedM, rtol: 1e-5, atol: 1e-12));
             Assert.IsTrue(state["exp_avg_sq"].allclose(expectedV, rtol: 1e-5, atol: 1e-15));
         }
@@ -60,7 +61,7 @@ public sealed class PlasticOptimizerStateTests
         // The views are the live state: the next step of a reset row starts from zero moments, m = (1 - beta1) g.
         TakeStep(network, optimizer, 3);
         using var m = optimizer.StateOf(weight)["exp_avg"];
-        using var expected = weight.grad![1] * 0.1;
+        using var expected = weight.grad![1].Times(0.1);
         Assert.IsTrue(optimizer.StateOf(weight)["exp_avg"][1].allclose(expected, rtol: 1e-5, atol: 1e-12));
     }
 

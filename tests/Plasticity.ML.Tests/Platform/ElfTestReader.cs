@@ -58,4 +58,67 @@ internal static class ElfTestReader
         }
         return count;
     }
+
+    /// <summary>Index in <c>.dynsym</c> of the symbol called <paramref name="name"/>.</summary>
+    public static int DynamicSymbolIndex(byte[] elf, string name)
+    {
+        var (dynsym, size) = Section(elf, ".dynsym");
+        var (dynstr, _) = Section(elf, ".dynstr");
+        for (int i = 1; i < size / 24; i++)
+            if (CString(elf, dynstr + BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)dynsym + i * 24))) == name) return i;
+        throw new InvalidDataException($"no dynamic symbol {name}");
+    }
+
+    /// <summary>
+    /// The undefined <c>.dynsym</c> symbols whose <c>.gnu.version</c> entry names <paramref name="version"/>, and whether
+    /// an entry of <c>.rela.dyn</c> or <c>.rela.plt</c> refers to each.
+    /// </summary>
+    public static List<(string Name, bool Relocated)> UndefinedSymbolsOfVersion(byte[] elf, string version)
+    {
+        var (dynsym, size) = Section(elf, ".dynsym");
+        var (dynstr, _) = Section(elf, ".dynstr");
+        var (versym, _) = Section(elf, ".gnu.version");
+        int index = VersionIndex(elf, version);
+        var relocated = new HashSet<long>();
+        foreach (var name in new[] { ".rela.dyn", ".rela.plt" })
+        {
+            var (rela, relaSize) = Section(elf, name);
+            for (long at = rela; at < rela + relaSize; at += 24)
+                relocated.Add((long)(BinaryPrimitives.ReadUInt64LittleEndian(elf.AsSpan((int)at + 8)) >> 32));
+        }
+        var result = new List<(string, bool)>();
+        for (int i = 1; i < size / 24; i++)
+        {
+            int sym = (int)dynsym + i * 24;
+            bool undefined = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan(sym + 6)) == 0;
+            int v = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)versym + i * 2)) & 0x7fff;
+            if (undefined && v == index)
+                result.Add((CString(elf, dynstr + BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan(sym))), relocated.Contains(i)));
+        }
+        return result;
+    }
+
+    /// <summary>The vna_other index that <c>.gnu.version</c> uses for the needed <paramref name="version"/>.</summary>
+    private static int VersionIndex(byte[] elf, string version)
+    {
+        var (verneed, size) = Section(elf, ".gnu.version_r");
+        var (dynstr, _) = Section(elf, ".dynstr");
+        // Elf64_Verneed: vn_version (2), vn_cnt (2), vn_file (4), vn_aux (4), vn_next (4).
+        // Elf64_Vernaux: vna_hash (4), vna_flags (2), vna_other (2), vna_name (4), vna_next (4).
+        for (long need = verneed; need < verneed + size;)
+        {
+            int count = BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)need + 2));
+            long aux = need + BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)need + 8));
+            for (int k = 0; k < count; k++)
+            {
+                if (CString(elf, dynstr + BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)aux + 8))) == version)
+                    return BinaryPrimitives.ReadUInt16LittleEndian(elf.AsSpan((int)aux + 6));
+                aux += BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)aux + 12));
+            }
+            uint next = BinaryPrimitives.ReadUInt32LittleEndian(elf.AsSpan((int)need + 12));
+            if (next == 0) break;
+            need += next;
+        }
+        throw new InvalidDataException($"no version need {version}");
+    }
 }

@@ -14,6 +14,9 @@ public sealed class LibStdCxxCompatTaskTests
 {
     private const string MissingVersion = "GLIBCXX_3.4.32";
 
+    // GCC 13's iostream-init marker: the one symbol of the bridge versioned GLIBCXX_3.4.32.
+    private const string MarkerSymbol = "_ZSt21ios_base_library_initv";
+
     // A version libstdc++ has defined since GCC 4.4 and that the bridge does not ask for; renaming it in a copy
     // of the system library makes a stand-in for a libstdc++ that provides MissingVersion.
     private const string UnneededVersion = "GLIBCXX_3.4.10";
@@ -55,6 +58,41 @@ public sealed class LibStdCxxCompatTaskTests
         var (dynstr, _) = ElfTestReader.Section(patched, ".dynstr");
         uint name = BinaryPrimitives.ReadUInt32LittleEndian(patched.AsSpan(flags + 4));
         Assert.AreEqual(MissingVersion, ElfTestReader.CString(patched, dynstr + name));
+    }
+
+    [TestMethod]
+    public void TheOnlySymbolOfTheMissingVersionIsAMarkerThatNoRelocationUses()
+    {
+        // What makes the weakening safe for TorchSharp 0.107 (PLATFORM.md): the version is named by one undefined
+        // dynamic symbol, GCC 13's iostream-init marker, and no relocation refers to it.
+        byte[] bridge = File.ReadAllBytes(UnpatchedBridge());
+        var symbols = ElfTestReader.UndefinedSymbolsOfVersion(bridge, MissingVersion);
+        CollectionAssert.AreEqual(new[] { MarkerSymbol }, symbols.Select(s => s.Name).ToArray());
+        Assert.IsFalse(symbols[0].Relocated);
+    }
+
+    [TestMethod]
+    public void DoesNotWeakenAVersionThatARelocationBindsAndSaysWhy()
+    {
+        // A copy of the bridge in which one relocation of .rela.plt is pointed at the marker symbol: now the dynamic
+        // linker would look the symbol up, so GLIBCXX_3.4.32 is really needed and must stay a hard requirement.
+        byte[] bytes = File.ReadAllBytes(UnpatchedBridge());
+        int marker = ElfTestReader.DynamicSymbolIndex(bytes, MarkerSymbol);
+        var (rela, size) = ElfTestReader.Section(bytes, ".rela.plt");
+        Assert.IsGreaterThanOrEqualTo(24L, size);
+        // Elf64_Rela: r_offset (8), r_info (8: type low 32 bits, symbol high 32 bits), r_addend (8).
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan((int)rela + 12), (uint)marker);
+        string library = Path.Combine(workFolder, "bound.so");
+        File.WriteAllBytes(library, bytes);
+        Assert.IsTrue(ElfTestReader.UndefinedSymbolsOfVersion(bytes, MissingVersion).Single().Relocated);
+
+        var engine = RunTask(library, LibStdCxxLacking());
+
+        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(library), "a version a relocation binds to must not be weakened");
+        Assert.HasCount(1, engine.Warnings);
+        StringAssert.Contains(engine.Warnings[0], "really needs " + MissingVersion);
+        StringAssert.Contains(engine.Warnings[0], MarkerSymbol);
+        StringAssert.Contains(engine.Warnings[0], "bound.so");
     }
 
     [TestMethod]

@@ -1,5 +1,6 @@
 using Plasticity.ML.Data;
 using Plasticity.ML.Tasks;
+using Plasticity.ML.Common;
 
 namespace Plasticity.ML.Tests.Tasks;
 
@@ -100,7 +101,7 @@ public sealed class TaskSequenceTests
         using var t0 = s.CreateTask(0);
         using var t2 = s.CreateTask(2);
         using var difference = t2.Targets - t0.Targets;
-        Assert.IsLessThan(1e-5, (difference - 5.0).abs().max().item<float>());
+        Assert.IsLessThan(1e-5, difference.Minus(5.0).abs().max().item<float>());
     }
 
     [TestMethod]

@@ -3,6 +3,7 @@ using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
 using Plasticity.ML.Training;
+using Plasticity.ML.Common;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Tests.Training;
@@ -20,7 +21,7 @@ public sealed class ResetInterventionTests
         var optimizer = OptimizerFactory.Create(options.Optimizer, net.parameters());
         using var x = rand(8, 6);
         optimizer.ZeroGrad();
-        using (var loss = net.forward(x).square().mean()) loss.backward();
+        using (var loss = net.forward(x).Squared().mean()) loss.backward();
         optimizer.Step();
         return (net, optimizer, new TrainingContext(net, optimizer, options.Seed) { TaskIndex = 1 });
     }
