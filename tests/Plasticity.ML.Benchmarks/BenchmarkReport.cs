@@ -32,6 +32,9 @@ public sealed class BenchmarkReport
     /// <summary>IDataView ingestion against memcpy.</summary>
     public IngestionResult? Ingestion { get; set; }
 
+    /// <summary>MinAtar-style games stepped under a random policy, against memcpy of their observations.</summary>
+    public List<EnvironmentResult> Environments { get; } = [];
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -46,6 +49,8 @@ public sealed class BenchmarkReport
         if (Probe is null || Bad(Probe.ProbeSeconds) || Bad(Probe.ReferenceStepSeconds)) yield return "probe";
         if (Panel is null || Bad(Panel.PanelSeconds) || Bad(Panel.ProbeStepSeconds) || Bad(Panel.CovarianceBatchedSeconds) || Bad(Panel.CovarianceLoopSeconds)) yield return "panel";
         if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds) || Bad(Ingestion.CursorSeconds)) yield return "ingestion";
+        if (Environments.Count == 0) yield return "environments";
+        foreach (var e in Environments.Where(e => Bad(e.SingleSeconds) || Bad(e.VectorSeconds) || Bad(e.MemcpySeconds))) yield return "environment " + e.Game;
     }
 
     /// <summary>The report as markdown.</summary>
@@ -124,6 +129,18 @@ public sealed class BenchmarkReport
             s.AppendLine("| rows | MB | ours GB/s | memcpy GB/s | ours / memcpy | bare ML.NET cursor GB/s | ours / bare cursor |");
             s.AppendLine("|---|---|---|---|---|---|---|");
             s.AppendLine(c, $"| {Ingestion.Rows} | {Ingestion.Bytes / 1e6:F1} | {Ingestion.OursGigabytesPerSecond:F2} | {Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.CursorGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.CursorGigabytesPerSecond:F2} |");
+        }
+        if (Environments.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("### MinAtar-style environments (random policy over 6 actions, sticky actions 0.1, one core)");
+            s.AppendLine();
+            s.AppendLine(c, $"Single = one environment (policy draw, step, reset at episode ends); vector = `VectorEnvironment` of {Environments[0].VectorCount} environments on one worker thread, per environment step; memcpy = copying one observation's bytes, the floor of any environment that writes observations. The issue's goal is 1,000,000 steps/s per core.");
+            s.AppendLine();
+            s.AppendLine("| game | observation bytes | single steps/s | single / memcpy | vector steps/s | vector / memcpy | memcpy copies/s |");
+            s.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var e in Environments)
+                s.AppendLine(c, $"| {e.Game} | {e.ObservationBytes} | {e.SingleStepsPerSecond:N0} | {e.SingleToMemcpy:F1} | {e.VectorStepsPerSecond:N0} | {e.VectorToMemcpy:F1} | {1 / e.MemcpySeconds:N0} |");
         }
         return s.ToString();
     }

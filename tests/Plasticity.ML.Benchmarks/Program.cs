@@ -71,7 +71,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "environments"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -120,6 +120,11 @@ public static class Program
         {
             Log("data ingestion");
             report.Ingestion = IngestionBenchmark.Measure(quick ? 1000 : 8000, quick ? 2 : 7);
+        }
+        if (Runs("environments"))
+        {
+            Log("environments");
+            report.Environments.AddRange(EnvironmentBenchmark.MeasureAll(quick ? 20_000 : 1_000_000, quick ? 3 : 9, vectorCount: 16));
         }
         return report;
     }

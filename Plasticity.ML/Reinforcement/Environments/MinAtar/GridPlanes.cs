@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Plasticity.ML.Reinforcement.Environments.MinAtar;
 
@@ -26,15 +27,18 @@ internal static class GridPlanes
     /// <summary>Writes a whole plane (every cell, set or not) from ten row masks.</summary>
     public static void WriteRows(Span<byte> observation, int channel, ReadOnlySpan<ushort> rows)
     {
-        var plane = observation.Slice(channel * Cells, Cells);
-        var spread = Spread;
+        // One bounds check for the plane and the rows, then raw stores: this runs several times per step.
+        ref byte plane = ref MemoryMarshal.GetReference(observation.Slice(channel * Cells, Cells));
+        ref ushort row = ref MemoryMarshal.GetReference(rows[..Size]);
+        ref ulong spread = ref MemoryMarshal.GetArrayDataReference(Spread);
         for (int r = 0; r < Size; r++)
         {
-            int mask = rows[r];
-            var row = plane.Slice(r * Size, Size);
-            BinaryPrimitives.WriteUInt64LittleEndian(row, spread[mask & 0xFF]);
-            row[8] = (byte)((mask >> 8) & 1);
-            row[9] = (byte)((mask >> 9) & 1);
+            int mask = Unsafe.Add(ref row, r);
+            ref byte cells = ref Unsafe.Add(ref plane, r * Size);
+            ulong low = Unsafe.Add(ref spread, mask & 0xFF);
+            Unsafe.WriteUnaligned(ref cells, BitConverter.IsLittleEndian ? low : BinaryPrimitives.ReverseEndianness(low));
+            Unsafe.Add(ref cells, 8) = (byte)((mask >> 8) & 1);
+            Unsafe.Add(ref cells, 9) = (byte)((mask >> 9) & 1);
         }
     }
 

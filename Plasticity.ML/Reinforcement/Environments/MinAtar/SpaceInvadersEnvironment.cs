@@ -152,7 +152,7 @@ public sealed class SpaceInvadersEnvironment : MinAtarEnvironment
             aliens[row] &= (ushort)~hits;
             friendlyBullets[row] &= (ushort)~hits;
         }
-        if (AlienCount() == 0)
+        if (reward > 0 && AlienCount() == 0)
         {
             if (ramping && moveInterval > MinimumMoveInterval) moveInterval--;
             NewWave();
