@@ -169,4 +169,81 @@ public sealed class VectorEnvironmentTests
             new VectorEnvironmentOptions { Count = 2 }));
         StringAssert.Contains(mixed.Message, "Environment 1");
     }
+
+    [TestMethod]
+    public void AnExceptionInAWorkersEnvironmentReachesTheCaller()
+    {
+        using var vector = new VectorEnvironment(i => new FailingEnvironment(failOnStep: i == 5 ? 3 : int.MaxValue), new VectorEnvironmentOptions { Count = 6, Workers = 3 });
+        vector.Reset();
+        vector.Step(new int[6]);
+        vector.Step(new int[6]);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => vector.Step(new int[6]));
+        StringAssert.Contains(e.Message, "step 3 fails");
+    }
+
+    [TestMethod]
+    public void TheClassificationMdpStepsInAVectorToo()
+    {
+        var data = new Plasticity.ML.Data.ImageDataset("tiny", Enumerable.Range(0, 16).Select(v => v / 255f).ToArray(), [0, 1, 1, 2], [1, 2, 2], classCount: 3);
+        using var vector = new VectorEnvironment(_ => new Plasticity.ML.Reinforcement.Environments.Classification.ClassificationMdp(data,
+            new() { EpisodeLength = 4 }), new VectorEnvironmentOptions { Count = 2, Workers = 2 });
+        vector.Reset();
+        for (int step = 1; step <= 8; step++)
+        {
+            vector.Step([0, 1]);
+            CollectionAssert.AreEqual(new[] { step % 4 == 0, step % 4 == 0 }, vector.Truncated.ToArray());
+            Assert.IsFalse(vector.Terminated.Contains(true));
+        }
+        var episodes = new List<EpisodeRecord>();
+        Assert.AreEqual(4, vector.DrainEpisodes(episodes));
+        Assert.IsTrue(episodes.All(e => e.Length == 4 && e.Truncated));
+    }
+
+    [TestMethod]
+    public void OptionsRoundTripThroughJson()
+    {
+        var vector = new VectorEnvironmentOptions { Count = 3, Seed = 9, Workers = 2, EpisodeLogCapacity = 5 };
+        Assert.AreEqual(vector, PlasticityJson.Deserialize<VectorEnvironmentOptions>(PlasticityJson.Serialize(vector)));
+        var game = new MinAtarOptions { Game = MinAtarGame.Seaquest, StickyActionProbability = 0.25, DifficultyRamping = false, MinimalActions = true };
+        string json = PlasticityJson.Serialize(game);
+        StringAssert.Contains(json, "\"game\": \"Seaquest\"");
+        Assert.AreEqual(game, PlasticityJson.Deserialize<MinAtarOptions>(json));
+        var mdp = new Plasticity.ML.Reinforcement.Environments.Classification.ClassificationMdpOptions
+        {
+            Variant = Plasticity.ML.Reinforcement.Environments.Classification.ClassificationMdpVariant.SparseReward,
+            LabelSeed = 4,
+            EpisodeLength = 100,
+            Discount = 0.9,
+        };
+        Assert.AreEqual(mdp, PlasticityJson.Deserialize<Plasticity.ML.Reinforcement.Environments.Classification.ClassificationMdpOptions>(PlasticityJson.Serialize(mdp)));
+    }
+
+    /// <summary>An environment whose n-th step throws.</summary>
+    private sealed class FailingEnvironment(int failOnStep) : IEnvironment
+    {
+        private int steps;
+
+        public EnvironmentSpec Spec { get; } = new()
+        {
+            Name = "failing",
+            ObservationShape = [1, 1, 2],
+            ChannelNames = ["x"],
+            ActionCount = 1,
+            ActionNames = ["noop"],
+        };
+
+        public int? Lives => null;
+
+        public void Reset(long? seed, Span<byte> observation) => observation.Clear();
+
+        public StepResult Step(int action, Span<byte> observation)
+        {
+            if (++steps == failOnStep) throw new InvalidOperationException($"step {steps} fails");
+            return new StepResult(0, false, false);
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 }

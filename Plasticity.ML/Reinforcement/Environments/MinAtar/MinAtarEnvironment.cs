@@ -22,6 +22,7 @@ public abstract class MinAtarEnvironment : IEnvironment
 
     private readonly int[] actionMap;
     private readonly double stickyProbability;
+    private readonly int observationSize;
     private int lastAction;
     private bool running;
     private bool everReset;
@@ -42,6 +43,7 @@ public abstract class MinAtarEnvironment : IEnvironment
             ActionCount = actionMap.Length,
             ActionNames = actionMap.Select(a => MinAtarActions.Names[a]).ToArray(),
         };
+        observationSize = Spec.ObservationSize;
         random = new FastRandom(0);
     }
 
@@ -133,7 +135,7 @@ public abstract class MinAtarEnvironment : IEnvironment
 
     private void CheckBuffer(Span<byte> observation)
     {
-        if (observation.Length != Spec.ObservationSize)
+        if (observation.Length != observationSize)
             throw new ArgumentException($"{Spec.Name} writes observations of {Spec.ObservationSize} bytes ([{string.Join(", ", Spec.ObservationShape)}]); the buffer has {observation.Length}.", nameof(observation));
     }
 
