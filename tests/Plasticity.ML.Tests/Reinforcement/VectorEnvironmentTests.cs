@@ -135,7 +135,12 @@ public sealed class VectorEnvironmentTests
             Run(500);
             long before = GC.GetAllocatedBytesForCurrentThread();
             Run(3000);
-            Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - before, $"{workers} workers: the caller allocated");
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (workers == 1) Assert.AreEqual(0, allocated, "one worker: the caller allocated");
+            // With threads, the barrier lazily creates a lock object the first time a thread has to block, which on a
+            // loaded machine may happen inside the measured window: once, never per step (24 bytes here vs 72 KB if
+            // each step allocated one object).
+            else Assert.IsTrue(allocated < 3000, $"{workers} workers: {allocated} bytes in 3,000 steps");
 
             void Run(int steps)
             {
