@@ -5,8 +5,9 @@ namespace Plasticity.ML.Reinforcement.Environments.Vector;
 
 /// <summary>
 /// Steps N environments together into one preallocated observation buffer of bytes, <c>[N, C, H, W]</c>, with
-/// per-environment rewards and end flags, automatic resets, and statistics of finished episodes. A step allocates
-/// nothing (with any number of workers), so an agent can fill its batches from it in a tight loop.
+/// per-environment rewards and end flags, automatic resets, and statistics of finished episodes. Steps allocate
+/// nothing (with worker threads, the barrier they meet at creates its wait lock once, the first time a thread
+/// blocks), so an agent can fill its batches from it in a tight loop.
 /// </summary>
 /// <remarks>
 /// <para>Auto-reset: when a step ends environment i's episode (terminated or truncated), the same
