@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Plasticity.ML.Common;
 
 /// <summary>
-/// A fast random stream (xoshiro256**, Blackman and Vigna 2018) whose whole state can be saved and restored, so a run
+/// A <see cref="Random"/> over <see cref="FastRandom"/> (xoshiro256**) whose whole state can be saved and restored, so a run
 /// checkpointed in the middle of a task resumes with exactly the draws it would have made. Use it for streams that
 /// live through a run (mini-batch sampling, a random walk, an agent's exploration); it is a <see cref="Random"/>, so
 /// every API that takes one takes it.
@@ -15,64 +15,24 @@ namespace Plasticity.ML.Common;
 /// </remarks>
 public sealed class RandomStream : Random
 {
-    private ulong s0, s1, s2, s3;
+    // The generator itself; this class adds Random's API and nothing else.
+    private FastRandom generator;
 
     /// <summary>Creates a stream from <paramref name="seed"/>; the same seed gives the same draws.</summary>
-    public RandomStream(long seed)
-    {
-        ulong x = unchecked((ulong)seed);
-        s0 = SplitMix(ref x);
-        s1 = SplitMix(ref x);
-        s2 = SplitMix(ref x);
-        s3 = SplitMix(ref x);
-    }
+    public RandomStream(long seed) => generator = new FastRandom(seed);
 
     /// <summary>A stream for a named purpose of a run: <see cref="SeedSequence.Derive"/> of the arguments.</summary>
     public static RandomStream For(long seed, string purpose, long index = 0) => new(SeedSequence.Derive(seed, purpose, index));
 
     /// <summary>The four state words (a copy), for <see cref="SetState"/> later.</summary>
-    public ulong[] GetState() => [s0, s1, s2, s3];
+    public ulong[] GetState() => generator.GetState();
 
     /// <summary>Restores a state from <see cref="GetState"/>.</summary>
     /// <exception cref="ArgumentException">Not four words, or all zero (a state the generator never reaches).</exception>
-    public void SetState(IReadOnlyList<ulong> state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Count != 4) throw new ArgumentException($"A random stream's state has 4 words; got {state.Count}.", nameof(state));
-        if (state.All(w => w == 0)) throw new ArgumentException("A random stream's state cannot be all zero.", nameof(state));
-        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3]);
-    }
+    public void SetState(IReadOnlyList<ulong> state) => generator.SetState(state);
 
     /// <summary>The next 64 random bits.</summary>
-    public ulong NextUInt64()
-    {
-        ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
-        ulong t = s1 << 17;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = BitOperations.RotateLeft(s3, 45);
-        return result;
-    }
-
-    /// <summary>An unbiased integer in [0, <paramref name="bound"/>); <paramref name="bound"/> must be positive.</summary>
-    public uint NextUInt32(uint bound)
-    {
-        ulong product = (ulong)(uint)(NextUInt64() >> 32) * bound;
-        uint low = (uint)product;
-        if (low < bound)
-        {
-            uint threshold = (uint)-bound % bound;
-            while (low < threshold)
-            {
-                product = (ulong)(uint)(NextUInt64() >> 32) * bound;
-                low = (uint)product;
-            }
-        }
-        return (uint)(product >> 32);
-    }
+    public ulong NextUInt64() => generator.NextUInt64();
 
     /// <inheritdoc />
     public override int Next() => (int)(NextUInt64() >> 33);
@@ -81,7 +41,7 @@ public sealed class RandomStream : Random
     public override int Next(int maxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxValue);
-        return maxValue <= 1 ? 0 : (int)NextUInt32((uint)maxValue);
+        return maxValue <= 1 ? 0 : generator.NextInt(maxValue);
     }
 
     /// <inheritdoc />
@@ -89,7 +49,7 @@ public sealed class RandomStream : Random
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minValue, maxValue);
         long range = (long)maxValue - minValue;
-        return range <= 1 ? minValue : (int)(minValue + NextUInt32((uint)range));
+        return range <= 1 ? minValue : range <= int.MaxValue ? minValue + generator.NextInt((int)range) : (int)NextInt64(minValue, maxValue);
     }
 
     /// <inheritdoc />
@@ -113,7 +73,7 @@ public sealed class RandomStream : Random
     }
 
     /// <inheritdoc />
-    public override double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public override double NextDouble() => generator.NextDouble();
 
     /// <inheritdoc />
     public override float NextSingle() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
@@ -133,12 +93,4 @@ public sealed class RandomStream : Random
 
     /// <inheritdoc />
     protected override double Sample() => NextDouble();
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 }

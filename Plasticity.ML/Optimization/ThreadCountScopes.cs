@@ -10,7 +10,9 @@ namespace Plasticity.ML.Optimization;
 /// sets the calling thread's count and the default that threads take on their first operation, and
 /// <c>get_num_threads</c> reads the calling thread's count. So every scope sets the count on its own thread (a
 /// thread-pool thread may still carry a count from earlier work), and puts its thread's previous count back when it
-/// closes; the last scope to close puts back the count from before the first one.
+/// closes; the last scope to close puts back the count from before the first one. Known limit: a thread whose first
+/// libtorch operation falls inside another scope copies that scope's count as its own, so when such a thread opens
+/// the next first scope, "the count from before" is that count.
 /// </remarks>
 internal sealed class ThreadCountScopes(Func<int> get, Action<int> set)
 {

@@ -73,11 +73,8 @@ public sealed class TaskSequence
         switch (Spec.Kind)
         {
             case TaskSequenceKind.RandomLabels:
-            {
-                var random = SeedSequence.CreateRandom(Spec.Seed, "random-labels", index);
-                labels = Data.Labels.Select(_ => random.Next(classes)).ToArray();
+                labels = RandomLabels(Spec.Seed, index, Data.Count, classes);
                 break;
-            }
             case TaskSequenceKind.ClassPermutation:
             {
                 var permutation = ClassPermutation(index);
@@ -94,6 +91,21 @@ public sealed class TaskSequence
                 throw new InvalidOperationException($"Unknown label sequence {Spec.Kind}.");
         }
         labelsByTask[index] = labels;
+        return labels;
+    }
+
+    /// <summary>
+    /// The labels of task <paramref name="task"/> of a random-label sequence with seed <paramref name="seed"/>: each of
+    /// <paramref name="count"/> samples gets a uniformly random class. The classification MDP's random-label variant
+    /// draws its tasks here too, so the same seed labels the same images alike in both.
+    /// </summary>
+    public static int[] RandomLabels(long seed, int task, int count, int classes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
+        var random = SeedSequence.CreateRandom(seed, "random-labels", task);
+        var labels = new int[count];
+        for (int i = 0; i < count; i++) labels[i] = random.Next(classes);
         return labels;
     }
 

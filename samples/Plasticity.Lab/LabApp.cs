@@ -4,7 +4,10 @@ using Spectre.Console.Cli;
 
 namespace Plasticity.Lab;
 
-/// <summary>The lab's entry point: <c>Plasticity.Lab [experiment] [--preset smoke|default|full] [--seeds N] [--out DIR] [--data PATH] [--spec FILE]</c>.</summary>
+/// <summary>
+/// The lab's entry point: <c>Plasticity.Lab [experiment] [--preset smoke|default|full] [--seeds N] [--out DIR] [--data PATH] [--spec FILE]</c>,
+/// <c>Plasticity.Lab list</c>, and <c>Plasticity.Lab env-stats --game GAME [--policy P] [--episodes N] [--seed S] [--json FILE]</c>.
+/// </summary>
 public static class LabApp
 {
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>
@@ -29,6 +32,7 @@ public static class LabApp
                 if (console is not null) config.ConfigureConsole(console);
                 config.AddCommand<RunCommand>("run").WithDescription("Run an experiment (the default command).");
                 config.AddCommand<ListCommand>("list").WithDescription("List the experiments.");
+                config.AddCommand<EnvStatsCommand>("env-stats").WithDescription("Play a game under a fixed policy and report its returns, lengths and channel statistics (JSON with --json).");
                 config.PropagateExceptions();
             });
             return app.Run(args, cancel.Token);
@@ -38,7 +42,7 @@ public static class LabApp
             (console ?? AnsiConsole.Console).MarkupLine("[yellow]Cancelled.[/] Finished runs and each run's last checkpoint are kept; run the same command again to resume.");
             return 130;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CommandParseException or CommandRuntimeException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CommandParseException or CommandRuntimeException or System.Text.Json.JsonException)
         {
             (console ?? AnsiConsole.Console).MarkupLineInterpolated($"[red]Error:[/] {e.Message}");
             return 2;

@@ -38,6 +38,9 @@ public sealed class BenchmarkReport
     /// <summary>Why the ALE figures are missing (the shim or the Tetris ROM is not here); null when measured or not asked for.</summary>
     public string? AleSkipped { get; set; }
 
+    /// <summary>MinAtar-style games stepped under a random policy, against memcpy of their observations.</summary>
+    public List<EnvironmentResult> Environments { get; } = [];
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -54,6 +57,8 @@ public sealed class BenchmarkReport
         if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds) || Bad(Ingestion.CursorSeconds)) yield return "ingestion";
         // ALE is optional: missing is fine (reported as skipped), but measured figures must be valid.
         if (Ale is not null && (Bad(Ale.OursSeconds) || Bad(Ale.RawSeconds))) yield return "ale";
+        if (Environments.Count == 0) yield return "environments";
+        foreach (var e in Environments.Where(e => Bad(e.SingleSeconds) || Bad(e.VectorSeconds) || Bad(e.MemcpySeconds))) yield return "environment " + e.Game;
     }
 
     /// <summary>The report as markdown.</summary>
@@ -148,6 +153,18 @@ public sealed class BenchmarkReport
                 s.AppendLine("|---|---|---|---|");
                 s.AppendLine(c, $"| {Ale.Steps} | {Ale.StepsPerSecond:F0} | {Ale.FramesPerSecond:F0} | {Ale.OursSeconds / Ale.RawSeconds:F2} |");
             }
+        }
+        if (Environments.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("### MinAtar-style environments (random policy over 6 actions, sticky actions 0.1, one core)");
+            s.AppendLine();
+            s.AppendLine(c, $"Single = one environment (policy draw, step, reset at episode ends); vector = `VectorEnvironment` of {Environments[0].VectorCount} environments on one worker thread, per environment step; memcpy = copying one observation's bytes, the floor of any environment that writes observations. The issue's goal is 1,000,000 steps/s per core.");
+            s.AppendLine();
+            s.AppendLine("| game | observation bytes | single steps/s | single / memcpy | vector steps/s | vector / memcpy | memcpy copies/s |");
+            s.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var e in Environments)
+                s.AppendLine(c, $"| {e.Game} | {e.ObservationBytes} | {e.SingleStepsPerSecond:N0} | {e.SingleToMemcpy:F1} | {e.VectorStepsPerSecond:N0} | {e.VectorToMemcpy:F1} | {1 / e.MemcpySeconds:N0} |");
         }
         return s.ToString();
     }

@@ -71,7 +71,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "ale"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "ale", "environments"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -130,6 +130,11 @@ public static class Program
                 report.AleSkipped = skipped;
                 Log("ALE environment skipped: " + skipped);
             }
+        }
+        if (Runs("environments"))
+        {
+            Log("environments");
+            report.Environments.AddRange(EnvironmentBenchmark.MeasureAll(quick ? 20_000 : 1_000_000, quick ? 3 : 9, vectorCount: 16));
         }
         return report;
     }

@@ -105,6 +105,10 @@ public sealed class ThreadCountScopesTests
         var workers = Enumerable.Range(0, 6).Select(w => new Thread(() =>
         {
             var random = new Random(w);
+            // Each worker has used libtorch before the scopes start (as the threads of a pool that trained before):
+            // a thread whose first use falls inside another scope takes that scope's count as its own "previous"
+            // (libtorch copies the default on first use), and the last one out would then restore that instead.
+            _ = setting.Get();
             start.SignalAndWait();
             for (int i = 0; i < 2_000; i++)
             {

@@ -1,0 +1,53 @@
+using Plasticity.ML.Reinforcement.Environments.MinAtar;
+
+namespace Plasticity.ML.Reinforcement.Environments;
+
+/// <summary>
+/// Turns an environment name into an environment: the one place that knows every backend. Names: a MinAtar game
+/// (<c>breakout</c>, <c>asterix</c>, <c>freeway</c>, <c>seaquest</c>, <c>space_invaders</c>, optionally prefixed
+/// <c>minatar:</c>), or <c>ale:&lt;game&gt;</c> for the Arcade Learning Environment.
+/// </summary>
+public static class EnvironmentCatalog
+{
+    /// <summary>The prefix of Arcade Learning Environment games.</summary>
+    public const string AlePrefix = "ale:";
+
+    /// <summary>The prefix of MinAtar-style games (optional).</summary>
+    public const string MinAtarPrefix = "minatar:";
+
+    /// <summary>The MinAtar game names, as MinAtar spells them.</summary>
+    public static IReadOnlyList<string> MinAtarNames { get; } = Enum.GetValues<MinAtarGame>().Select(MinAtarEnvironment.GameName).ToArray();
+
+    /// <summary>The MinAtar game a name denotes, or null if it denotes none.</summary>
+    public static MinAtarGame? ParseMinAtar(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string bare = name.Trim().ToLowerInvariant();
+        if (bare.StartsWith(MinAtarPrefix, StringComparison.Ordinal)) bare = bare[MinAtarPrefix.Length..];
+        foreach (var game in Enum.GetValues<MinAtarGame>())
+            if (MinAtarEnvironment.GameName(game) == bare) return game;
+        return null;
+    }
+
+    /// <summary>Creates the environment <paramref name="name"/> denotes.</summary>
+    /// <exception cref="ArgumentException">The name is unknown, or a ROM was given for a game that takes none.</exception>
+    /// <exception cref="NotSupportedException">An <c>ale:</c> game: the ALE backend is not part of this build.</exception>
+    public static IEnvironment Create(string name, EnvironmentRequest? request = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        request ??= new EnvironmentRequest();
+        if (name.Trim().StartsWith(AlePrefix, StringComparison.OrdinalIgnoreCase))
+            throw new NotSupportedException($"'{name}' is an Arcade Learning Environment game, but the ALE backend is not built in this branch; the MinAtar-style games ({string.Join(", ", MinAtarNames)}) are.");
+        if (ParseMinAtar(name) is not { } game)
+            throw new ArgumentException($"Unknown environment '{name}'. Known: {string.Join(", ", MinAtarNames)} (optionally prefixed '{MinAtarPrefix}'), or '{AlePrefix}<game>'.", nameof(name));
+        if (request.RomPath is not null)
+            throw new ArgumentException($"A ROM ('{request.RomPath}') applies only to '{AlePrefix}' games, not to the MinAtar game '{name}'.", nameof(request));
+        return MinAtarEnvironment.Create(new MinAtarOptions
+        {
+            Game = game,
+            StickyActionProbability = request.StickyActions ? new MinAtarOptions().StickyActionProbability : 0,
+            DifficultyRamping = request.DifficultyRamping,
+            MinimalActions = request.MinimalActions,
+        });
+    }
+}
