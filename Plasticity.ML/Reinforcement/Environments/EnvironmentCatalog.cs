@@ -37,7 +37,7 @@ public static class EnvironmentCatalog
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         request ??= new EnvironmentRequest();
         if (name.Trim().StartsWith(AlePrefix, StringComparison.OrdinalIgnoreCase))
-            throw new NotSupportedException($"'{name}' is an Arcade Learning Environment game, but the ALE backend is not built in this branch; the MinAtar-style games ({string.Join(", ", MinAtarNames)}) are.");
+            return CreateAle(name.Trim(), request);
         if (ParseMinAtar(name) is not { } game)
             throw new ArgumentException($"Unknown environment '{name}'. Known: {string.Join(", ", MinAtarNames)} (optionally prefixed '{MinAtarPrefix}'), or '{AlePrefix}<game>'.", nameof(name));
         if (request.RomPath is not null)
@@ -49,5 +49,30 @@ public static class EnvironmentCatalog
             DifficultyRamping = request.DifficultyRamping,
             MinimalActions = request.MinimalActions,
         });
+    }
+
+    /// <summary>
+    /// An ALE game through our shim: the ROM comes from <see cref="EnvironmentRequest.RomPath"/> (we ship none), and
+    /// the game it holds must be the one named, so that "ale:tetris" never silently runs another ROM.
+    /// </summary>
+    private static IEnvironment CreateAle(string name, EnvironmentRequest request)
+    {
+        string game = name[AlePrefix.Length..].Trim().ToLowerInvariant();
+        if (game.Length == 0) throw new ArgumentException($"'{name}' names no ALE game; use '{AlePrefix}<game>', such as '{AlePrefix}tetris'.", nameof(name));
+        string rom = request.RomPath ?? throw new ArgumentException(
+            $"'{name}' is an Arcade Learning Environment game: give the path of its ROM (--rom PATH). Plasticity.ML ships no ROM; Tetris is freely redistributable.", nameof(request));
+        var options = new Ale.AleOptions
+        {
+            RepeatActionProbability = request.StickyActions ? new Ale.AleOptions().RepeatActionProbability : 0,
+            FullActionSpace = !request.MinimalActions,
+        };
+        var environment = Ale.AleEnvironment.Create(rom, options);
+        if (!environment.Spec.Name.Equals(AlePrefix + game, StringComparison.OrdinalIgnoreCase))
+        {
+            string loaded = environment.Spec.Name;
+            environment.Dispose();
+            throw new ArgumentException($"The ROM '{rom}' holds {loaded}, not {AlePrefix}{game}.", nameof(request));
+        }
+        return environment;
     }
 }

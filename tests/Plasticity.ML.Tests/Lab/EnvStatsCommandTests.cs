@@ -73,9 +73,9 @@ public sealed class EnvStatsCommandTests
     [TestMethod]
     public void BadArgumentsFailWithAClearMessage()
     {
-        var (exit, output) = LabRunner.Run("env-stats", "--game", "ale:tetris", "--rom", "tetris.bin");
+        var (exit, output) = LabRunner.Run("env-stats", "--game", "ale:tetris");
         Assert.AreEqual(2, exit, output);
-        StringAssert.Contains(output, "ALE backend is not built in this branch");
+        StringAssert.Contains(output, "give the path of its ROM (--rom PATH)");
 
         (exit, output) = LabRunner.Run("env-stats", "--game", "freeway", "--policy", "constant:6");
         Assert.AreEqual(2, exit, output);
@@ -96,5 +96,24 @@ public sealed class EnvStatsCommandTests
         (exit, output) = LabRunner.Run("env-stats", "--game", "breakout", "--rom", "x.bin");
         Assert.AreEqual(2, exit, output);
         StringAssert.Contains(output, "applies only to 'ale:' games");
+    }
+
+    [TestMethod]
+    public void AleGamesRunThroughTheSameCommand()
+    {
+        string rom = Reinforcement.Ale.AleTestSupport.RequireTetris();
+        var stats = Run("env-stats", "--game", "ale:tetris", "--rom", rom, "--policy", "random-minimal", "--episodes", "2", "--seed", "3");
+        Assert.AreEqual("ale:tetris", stats.GetProperty("game").GetString());
+        var lengths = stats.GetProperty("lengths").EnumerateArray().Select(l => l.GetInt32()).ToArray();
+        Assert.HasCount(2, lengths);
+        Assert.IsTrue(lengths.All(l => l is > 0 and <= 10_000), string.Join(", ", lengths));
+        var channels = stats.GetProperty("channels").EnumerateObject().Select(c => c.Name).ToArray();
+        CollectionAssert.AreEqual(new[] { "frame-0", "frame-1", "frame-2", "frame-3" }, channels);
+        var again = Run("env-stats", "--game", "ale:tetris", "--rom", rom, "--policy", "random-minimal", "--episodes", "2", "--seed", "3");
+        Assert.AreEqual(stats.GetProperty("returns").GetRawText(), again.GetProperty("returns").GetRawText(), "same seed, same episodes");
+
+        var (exit, output) = LabRunner.Run("env-stats", "--game", "ale:pong", "--rom", rom);
+        Assert.AreEqual(2, exit, output);
+        StringAssert.Contains(output, "not ale:pong");
     }
 }
