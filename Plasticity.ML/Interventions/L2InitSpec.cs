@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Interventions;
 
@@ -16,6 +17,7 @@ public sealed record L2InitSpec : InterventionSpec
     public L2InitSpec() => Timing = InterventionTiming.EveryStep;
 
     /// <summary>Penalty coefficient lambda (Kumar et al. sweep 1e-2 ... 1e-5).</summary>
+    [Range(1e-6, 1e-1, 1e-3, logBase: true)]
     public double Lambda { get; init; } = 1e-3;
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Interventions;
 
@@ -11,9 +12,11 @@ namespace Plasticity.ML.Interventions;
 public sealed record ResetSpec : InterventionSpec
 {
     /// <summary>Number of parameter layers to reset, counted from the output; 0 resets all layers.</summary>
+    [Range(1, 4, 1)]
     public int Layers { get; init; } = 1;
 
     /// <summary>Also zero the optimizer state of the reset parameters (needs a per-parameter resettable optimizer).</summary>
+    [BooleanChoice(true)]
     public bool ResetOptimizerState { get; init; } = true;
 
     /// <inheritdoc />

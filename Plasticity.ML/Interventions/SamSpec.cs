@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Interventions;
 
@@ -23,6 +24,7 @@ public sealed record SamSpec : InterventionSpec
     public SamSpec() => Timing = InterventionTiming.EveryStep;
 
     /// <summary>Radius rho of the perturbation.</summary>
+    [Range(1e-3, 0.5, 0.05, logBase: true)]
     public double Rho { get; init; } = 0.05;
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Interventions;
 
@@ -26,9 +27,11 @@ public sealed record WeightDecaySpec : InterventionSpec
     public WeightDecaySpec() => Timing = InterventionTiming.EveryStep;
 
     /// <summary>Decay coefficient lambda.</summary>
+    [Range(1e-7, 1e-2, 1e-5, logBase: true)]
     public double Coefficient { get; init; } = 1e-5;
 
     /// <summary>Coupled (L2 in the loss) or decoupled (shrink after the step).</summary>
+    [Choice(new object[] { WeightDecayMode.Coupled, WeightDecayMode.Decoupled }, WeightDecayMode.Coupled)]
     public WeightDecayMode Mode { get; init; } = WeightDecayMode.Coupled;
 
     /// <inheritdoc />
