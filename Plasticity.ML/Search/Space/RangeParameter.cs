@@ -71,7 +71,9 @@ public sealed class RangeParameter : SearchParameter
     public override ParameterValue FromUnit(double unit)
     {
         CheckUnit(unit);
-        double v = LogBase ? Math.Exp(Math.Log(low) + unit * (Math.Log(high) - Math.Log(low))) : low + unit * (high - low);
+        // The ends map exactly (exp(log(x)) may miss x by an ulp).
+        double v = unit == 0 ? low : unit == 1 ? high
+            : LogBase ? Math.Exp(Math.Log(low) + unit * (Math.Log(high) - Math.Log(low))) : low + unit * (high - low);
         if (IsInteger) v = Math.Floor(v + 0.5);
         return ParameterValue.FromNumber(Math.Clamp(v, Min, Max));
     }

@@ -10,8 +10,10 @@ namespace Plasticity.ML.Search.Tuners.Asha;
 /// </summary>
 /// <remarks>
 /// <para>Rung k trains to fidelity <c>r·eta^(s+k)</c> (r: <see cref="AshaOptions.MinFidelity"/>, eta:
-/// <see cref="AshaOptions.ReductionFactor"/>, s: <see cref="AshaOptions.MinEarlyStoppingRate"/>); the top rung, the
-/// largest k with <c>r·eta^(s+k) &lt;= R</c>, trains to <see cref="AshaOptions.MaxFidelity"/> R exactly. Each call to
+/// <see cref="AshaOptions.ReductionFactor"/>, s: <see cref="AshaOptions.MinEarlyStoppingRate"/>) for every such
+/// fidelity up to <see cref="AshaOptions.MaxFidelity"/> R, and the top rung trains to R exactly: when R is not a power
+/// of eta times r, it replaces the largest power if it lies less than <c>sqrt(eta)</c> above it (r = 1, R = 10, eta = 3:
+/// rungs 1, 3, 10) and becomes a rung of its own otherwise (r = 2, R = 100, eta = 4: rungs 2, 8, 32, 100). Each call to
 /// <see cref="ITuner.Propose"/> follows the paper's <c>get_job</c>: from the second-highest rung down, it promotes
 /// the best configuration among the top <c>floor(n/eta)</c> of the n results in that rung that has not been promoted
 /// yet, to the next rung, resuming from its trial (<see cref="TrialProposal.ResumeFrom"/>); if no rung has one, it
@@ -33,12 +35,8 @@ public sealed class AshaTuner : Tuner
         options.Validate();
         this.options = options;
         random = new SearchRandom(options.Seed, "asha");
-        int top = AshaOptions.MaxRate(options.MinFidelity, options.MaxFidelity, options.ReductionFactor) - options.MinEarlyStoppingRate;
-        fidelities = new long[top + 1];
-        long f = options.MinFidelity;
-        for (int i = 0; i < options.MinEarlyStoppingRate; i++) f *= options.ReductionFactor;
-        for (int k = 0; k <= top; k++, f *= options.ReductionFactor) fidelities[k] = k == top ? options.MaxFidelity : f;
-        for (int k = 0; k <= top; k++) state.Rungs.Add([]);
+        fidelities = Rungs(options);
+        for (int k = 0; k < fidelities.Length; k++) state.Rungs.Add([]);
     }
 
     /// <summary>The fidelity of each rung, bottom first (the last is <see cref="AshaOptions.MaxFidelity"/>).</summary>
@@ -95,6 +93,21 @@ public sealed class AshaTuner : Tuner
             throw new ArgumentException($"The ASHA state has {restored.Rungs.Count} rungs; these options make {fidelities.Length}.");
         state = restored;
         random.State = restored.Random;
+    }
+
+    /// <summary>The rung fidelities: <c>r·eta^(s+k)</c> up to R, with R on top (see the class remarks).</summary>
+    private static long[] Rungs(AshaOptions options)
+    {
+        int powers = AshaOptions.MaxRate(options.MinFidelity, options.MaxFidelity, options.ReductionFactor) - options.MinEarlyStoppingRate;
+        var rungs = new List<long>();
+        long f = options.MinFidelity;
+        for (int i = 0; i < options.MinEarlyStoppingRate; i++) f *= options.ReductionFactor;
+        for (int k = 0; k <= powers; k++, f *= options.ReductionFactor) rungs.Add(f);
+        // R tops the rungs: it replaces the last power when it lies less than sqrt(eta) above it, else it follows it,
+        // so the last step up is a factor between sqrt(eta) and eta^1.5 (exactly eta when R is a power step).
+        if ((double)options.MaxFidelity / rungs[^1] >= Math.Sqrt(options.ReductionFactor)) rungs.Add(options.MaxFidelity);
+        else rungs[^1] = options.MaxFidelity;
+        return [.. rungs];
     }
 
     private sealed record Job(int Configuration, int Rung);

@@ -17,7 +17,7 @@ namespace Plasticity.ML.Search.Tuners.CostFrugal;
 /// factor, and then again after every further two (ML.NET's <c>Flow2</c>, FLAML's <c>FLOW2</c>). A step below
 /// <see cref="CostFrugalOptions.StepLowerBound"/> means the search has converged: it restarts from a point drawn
 /// uniformly in the box spanned by every configuration evaluated so far (ML.NET's admissible region), or in the whole
-/// cube when that box is a single point.</para>
+/// cube when that box is a single point; a draw that rounds to the converged incumbent is drawn again.</para>
 /// <para>A proposal that rounds back to the incumbent (integer ranges and choices) is not run: before the first
 /// shrink it grows the step instead (FLAML's initial phase), afterwards it counts as a failure at no cost. Up to
 /// <c>2d</c> proposals may run at once; more wait for results. Failed trials count as no improvement. Costs (trial
@@ -27,6 +27,7 @@ namespace Plasticity.ML.Search.Tuners.CostFrugal;
 public sealed class CostFrugalTuner : Tuner
 {
     private const int MaxAttemptsPerProposal = 1000;
+    private const int MaxRestartDraws = 100;
     private readonly CostFrugalOptions options;
     private readonly SearchRandom random;
     private readonly int dimension;
@@ -170,17 +171,20 @@ public sealed class CostFrugalTuner : Tuner
     private void Restart()
     {
         state.Thread++;
-        double[] point;
-        if (state.BoxMin is { } min && state.BoxMax is { } max && Enumerable.Range(0, dimension).Any(i => max[i] > min[i]))
+        var converged = state.IncumbentParameters;
+        bool box = state.BoxMin is { } min && state.BoxMax is { } max && Enumerable.Range(0, dimension).Any(i => max[i] > min[i]);
+        ParameterSet start;
+        int attempt = 0;
+        do
         {
-            point = new double[dimension];
-            for (int i = 0; i < dimension; i++) point[i] = min[i] + (max[i] - min[i]) * random.NextDouble();
+            // Half the attempts in the box, then the whole cube: a small discrete box may hold little but the old incumbent.
+            double[] point = random.NextPoint(dimension);
+            if (box && attempt < MaxRestartDraws / 2)
+                for (int i = 0; i < dimension; i++) point[i] = state.BoxMin![i] + (state.BoxMax![i] - state.BoxMin[i]) * point[i];
+            start = Space.FromUnitCube(point);
         }
-        else
-        {
-            point = random.NextPoint(dimension);
-        }
-        state.StartParameters = Space.FromUnitCube(point);
+        while (start.Equals(converged) && ++attempt < MaxRestartDraws);
+        state.StartParameters = start;
         state.Started = false;
         state.StartTrial = null;
         ResetLocalSearch();
