@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
-using static TorchSharp.torch;
 using Plasticity.ML.Search;
+using static TorchSharp.torch;
 
 namespace Plasticity.ML.Interventions;
 

@@ -12,6 +12,7 @@ namespace Plasticity.ML.Interventions;
 public sealed record ResetSpec : InterventionSpec
 {
     /// <summary>Number of parameter layers to reset, counted from the output; 0 resets all layers.</summary>
+    /// <remarks>Searched over 1 to 4 (partial resets); a full reset (0) is a different intervention and stays out of the range.</remarks>
     [Range(1, 4, 1)]
     public int Layers { get; init; } = 1;
 
