@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Interventions;
 
@@ -20,15 +21,19 @@ public sealed record ContinualBackpropSpec : InterventionSpec
     public ContinualBackpropSpec() => Timing = InterventionTiming.EveryStep;
 
     /// <summary>Replacement rate rho: fraction of the mature units replaced per action (PAPER.md §8.5: 1e-4).</summary>
+    [Range(1e-7, 1e-2, 1e-4, logBase: true)]
     public double ReplacementRate { get; init; } = 1e-4;
 
     /// <summary>Maturity threshold m: units younger than or exactly this many steps are never replaced.</summary>
+    [Range(10, 10_000, 100, logBase: true)]
     public int MaturityThreshold { get; init; } = 100;
 
     /// <summary>Decay eta of the running utility.</summary>
+    [Range(0.9, 0.999, 0.99)]
     public double Decay { get; init; } = 0.99;
 
     /// <summary>Zero the optimizer state of the replaced units' weights.</summary>
+    [BooleanChoice(true)]
     public bool ResetOptimizerState { get; init; } = true;
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Training;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Interventions;
 
@@ -28,6 +29,9 @@ namespace Plasticity.ML.Interventions;
 public abstract record InterventionSpec
 {
     /// <summary>When it acts.</summary>
+    /// <remarks>Its period is a search parameter (<c>Timing.Period</c>); it matters only for the
+    /// <see cref="InterventionTrigger.EveryNSteps"/> trigger, so leave it out of a search otherwise.</remarks>
+    [NestOption]
     public InterventionTiming Timing { get; init; } = InterventionTiming.AtTaskBoundaries;
 
     /// <summary>A short human-readable name, such as "reset-last-1".</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Interventions;
 
@@ -23,6 +24,7 @@ public sealed record InterventionTiming
     public InterventionTrigger Trigger { get; init; } = InterventionTrigger.TaskBoundary;
 
     /// <summary>Period in steps for <see cref="InterventionTrigger.EveryNSteps"/>.</summary>
+    [Range(10, 100_000, 1000, logBase: true)]
     public int Period { get; init; } = 1000;
 
     /// <summary>At each task boundary.</summary>

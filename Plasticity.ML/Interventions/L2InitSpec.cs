@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
-using Plasticity.ML.Training;
-using Plasticity.ML.Training.Checkpoints;
-using TorchSharp.Modules;
 using Plasticity.ML.Common;
+using Plasticity.ML.Search;
+using Plasticity.ML.Training.Checkpoints;
+using Plasticity.ML.Training;
+using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,6 +20,7 @@ public sealed record L2InitSpec : InterventionSpec
     public L2InitSpec() => Timing = InterventionTiming.EveryStep;
 
     /// <summary>Penalty coefficient lambda (Kumar et al. sweep 1e-2 ... 1e-5).</summary>
+    [Range(1e-6, 1e-1, 1e-3, logBase: true)]
     public double Lambda { get; init; } = 1e-3;
 
     /// <inheritdoc />

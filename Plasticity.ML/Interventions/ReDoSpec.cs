@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
+using Plasticity.ML.Search;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Interventions;
@@ -22,12 +23,14 @@ public sealed record ReDoSpec : InterventionSpec
     public ReDoSpec() => Timing = InterventionTiming.Every(1000);
 
     /// <summary>Dormancy threshold tau on the normalized score (PAPER.md §8.5: 0.1).</summary>
+    [Range(0.0, 0.5, 0.1)]
     public double Tau { get; init; } = 0.1;
 
     /// <summary>Observations (drawn with replacement) on which dormancy is measured.</summary>
     public int Samples { get; init; } = 256;
 
     /// <summary>Zero the optimizer state of the recycled weights (ReDo zeroes the Adam moments).</summary>
+    [BooleanChoice(true)]
     public bool ResetOptimizerState { get; init; } = true;
 
     /// <inheritdoc />

@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
-using Plasticity.ML.Training;
+using Plasticity.ML.Search;
 using Plasticity.ML.Training.Checkpoints;
+using Plasticity.ML.Training;
 
 namespace Plasticity.ML.Interventions;
 
@@ -12,9 +13,12 @@ namespace Plasticity.ML.Interventions;
 public sealed record ResetSpec : InterventionSpec
 {
     /// <summary>Number of parameter layers to reset, counted from the output; 0 resets all layers.</summary>
+    /// <remarks>Searched over 1 to 4 (partial resets); a full reset (0) is a different intervention and stays out of the range.</remarks>
+    [Range(1, 4, 1)]
     public int Layers { get; init; } = 1;
 
     /// <summary>Also zero the optimizer state of the reset parameters (needs a per-parameter resettable optimizer).</summary>
+    [BooleanChoice(true)]
     public bool ResetOptimizerState { get; init; } = true;
 
     /// <inheritdoc />

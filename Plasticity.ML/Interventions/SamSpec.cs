@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Plasticity.ML.Search;
 using Plasticity.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,6 +25,7 @@ public sealed record SamSpec : InterventionSpec
     public SamSpec() => Timing = InterventionTiming.EveryStep;
 
     /// <summary>Radius rho of the perturbation.</summary>
+    [Range(1e-3, 0.5, 0.05, logBase: true)]
     public double Rho { get; init; } = 0.05;
 
     /// <inheritdoc />

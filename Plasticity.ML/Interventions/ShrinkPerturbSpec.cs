@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Interventions;
 
@@ -12,9 +13,11 @@ namespace Plasticity.ML.Interventions;
 public sealed record ShrinkPerturbSpec : InterventionSpec
 {
     /// <summary>Shrink factor lambda.</summary>
+    [Range(0.1, 1.0, 0.8)]
     public double Lambda { get; init; } = 0.8;
 
     /// <summary>Scale sigma of the fresh initialization added.</summary>
+    [Range(1e-5, 1e-1, 1e-2, logBase: true)]
     public double Sigma { get; init; } = 0.01;
 
     /// <inheritdoc />

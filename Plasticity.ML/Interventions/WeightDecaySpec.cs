@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
-using Plasticity.ML.Training;
 using Plasticity.ML.Common;
+using Plasticity.ML.Search;
+using Plasticity.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,9 +29,11 @@ public sealed record WeightDecaySpec : InterventionSpec
     public WeightDecaySpec() => Timing = InterventionTiming.EveryStep;
 
     /// <summary>Decay coefficient lambda.</summary>
+    [Range(1e-7, 1e-2, 1e-5, logBase: true)]
     public double Coefficient { get; init; } = 1e-5;
 
     /// <summary>Coupled (L2 in the loss) or decoupled (shrink after the step).</summary>
+    [Choice(new object[] { WeightDecayMode.Coupled, WeightDecayMode.Decoupled }, WeightDecayMode.Coupled)]
     public WeightDecayMode Mode { get; init; } = WeightDecayMode.Coupled;
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Networks;
 
@@ -22,6 +23,9 @@ public enum HeadKind
 public sealed record HeadSpec
 {
     /// <summary>Kind of head.</summary>
+    /// <remarks>Searched between a regression head and a two-hot head (PAPER.md's recipe for regression-like targets); a
+    /// classification network leaves it out of the search (<c>SearchSpace.Without("Network.Head.Kind")</c>).</remarks>
+    [Choice(new object[] { HeadKind.Regression, HeadKind.TwoHot }, HeadKind.Regression)]
     public HeadKind Kind { get; init; } = HeadKind.Regression;
 
     /// <summary>Number of predicted values (regression, two-hot) or classes (classification).</summary>

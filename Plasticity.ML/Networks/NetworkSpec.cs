@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Networks;
 
@@ -61,18 +62,23 @@ public sealed record NetworkSpec
     public int[] InputShape { get; init; } = [784];
 
     /// <summary>Widths of the fully connected hidden layers (for a CNN: those after the convolutions).</summary>
+    /// <remarks>Searched as one width for every hidden layer (the depth stays as given).</remarks>
+    [Range(16, 2048, 256, logBase: true)]
     public int[] HiddenWidths { get; init; } = [256, 256];
 
     /// <summary>Output channels of each convolution block (CNN only). Each block is a 3x3 convolution with stride 2.</summary>
     public int[] ConvChannels { get; init; } = [16, 32];
 
     /// <summary>Hidden activation.</summary>
+    [Choice(new object[] { ActivationKind.ReLU, ActivationKind.LeakyReLU, ActivationKind.Tanh, ActivationKind.Gelu, ActivationKind.Sigmoid }, ActivationKind.ReLU)]
     public ActivationKind Activation { get; init; } = ActivationKind.ReLU;
 
     /// <summary>Normalization in every hidden layer, before the activation (PAPER.md §8.2).</summary>
+    [Choice(new object[] { NormalizationKind.None, NormalizationKind.LayerNorm, NormalizationKind.BatchNorm }, NormalizationKind.None)]
     public NormalizationKind Normalization { get; init; } = NormalizationKind.None;
 
     /// <summary>The output head.</summary>
+    [NestOption]
     public HeadSpec Head { get; init; } = new();
 
     /// <summary>Number of input features after flattening.</summary>

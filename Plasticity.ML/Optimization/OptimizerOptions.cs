@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Optimization;
 
@@ -46,6 +47,7 @@ public sealed record OptimizerOptions
     public OptimizerImplementation Implementation { get; init; } = OptimizerImplementation.Plastic;
 
     /// <summary>Step size.</summary>
+    [Range(1e-5, 1e-1, 1e-3, logBase: true)]
     public double LearningRate { get; init; } = 1e-3;
 
     /// <summary>SGD momentum (0 for none).</summary>
@@ -58,9 +60,11 @@ public sealed record OptimizerOptions
     public double Beta1 { get; init; } = 0.9;
 
     /// <summary>Adam's second-moment decay.</summary>
+    [Range(0.9, 0.9999, 0.999)]
     public double Beta2 { get; init; } = 0.999;
 
     /// <summary>Adam's epsilon, added outside the square root: <c>m / (sqrt(v) + eps)</c>.</summary>
+    [Range(1e-10, 1e-2, 1e-8, logBase: true)]
     public double Epsilon { get; init; } = 1e-8;
 
     /// <summary>Adam's epsilon inside the square root, <c>m / (sqrt(v + epsBar) + eps)</c> (the paper's Eq. 6); 0 for none.</summary>

@@ -2,6 +2,7 @@ using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Interventions;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
+using Plasticity.ML.Search;
 
 namespace Plasticity.ML.Training;
 
@@ -9,9 +10,11 @@ namespace Plasticity.ML.Training;
 public sealed record ContinualTrainingOptions
 {
     /// <summary>The network.</summary>
+    [NestOption]
     public NetworkSpec Network { get; init; } = new();
 
     /// <summary>The optimizer (the probe uses the same settings with fresh state).</summary>
+    [NestOption]
     public OptimizerOptions Optimizer { get; init; } = new();
 
     /// <summary>The loss; <see cref="LossKind.Auto"/> picks the head's natural loss.</summary>
@@ -21,6 +24,7 @@ public sealed record ContinualTrainingOptions
     public double HuberDelta { get; init; } = 1.0;
 
     /// <summary>Mini-batch size.</summary>
+    [Range(8, 512, 64, logBase: true)]
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Optimizer steps per task.</summary>
