@@ -118,6 +118,7 @@ public sealed class TrainingSession
             var value = loss();
             double lossValue = ValueOf(value);
             if (!double.IsFinite(lossValue)) throw NonFinite(lossValue, "training loss");
+            context.StepLoss = lossValue;
             var total = value;
             foreach (var hook in hooks)
                 if (hook.AdditionalLoss(context) is { } extra) total = total.add(extra, One);
@@ -135,6 +136,7 @@ public sealed class TrainingSession
         {
             context.BatchInputs = null;
             context.BatchLoss = null;
+            context.StepLoss = double.NaN;
         }
     }
 
