@@ -15,9 +15,15 @@ namespace Plasticity.ML.Diagnostics;
 /// networks are not favoured. The network and its optimizer are never touched: every target trains its own copy.
 /// </summary>
 /// <remarks>
-/// The probe fits the decoded prediction (<see cref="PlasticNetwork.Predict"/>): raw outputs of regression and
-/// classification heads with MSE, two-hot heads with their own two-hot cross-entropy. The reported number is always
-/// the MSE of the decoded prediction. Plasticity loss is the probe loss now minus the probe loss at initialization.
+/// <para>The probe fits the decoded prediction (<see cref="PlasticNetwork.Predict"/>): raw outputs of regression and
+/// classification heads with MSE, categorical heads (two-hot, HL-Gauss) with their own cross-entropy. The reported
+/// number is always the MSE of the decoded prediction. Plasticity loss is the probe loss now minus the probe loss at
+/// initialization.</para>
+/// <para>Each copy trains through a <see cref="TrainingSession"/> (the step protocol every learner uses). Given the
+/// learner's hooks, the copy also trains with their parameterizations (<see cref="TrainingHook.CreateProbeHook"/>:
+/// spectral normalization, weight clipping, normalize-and-project, Parseval regularization), so the probe measures the
+/// network as it is trained; architectural choices (CReLU, Fourier features, an injected head) travel with the copy.
+/// A copy whose loss becomes NaN or infinite stops there and reports NaN for that target.</para>
 /// </remarks>
 public sealed class PlasticityProbe
 {
@@ -38,7 +44,19 @@ public sealed class PlasticityProbe
     /// <param name="candidateInputs">Inputs to draw the probe inputs from <c>[N, features]</c>.</param>
     /// <param name="seed">Decides the probe inputs, targets and batches.</param>
     /// <param name="cancellationToken">Cancels between steps.</param>
-    public ProbeResult Measure(PlasticNetwork network, OptimizerOptions optimizer, Tensor candidateInputs, long seed, CancellationToken cancellationToken = default)
+    public ProbeResult Measure(PlasticNetwork network, OptimizerOptions optimizer, Tensor candidateInputs, long seed, CancellationToken cancellationToken = default) =>
+        Measure(network, optimizer, candidateInputs, seed, hooks: null, cancellationToken);
+
+    /// <summary>Measures the probe loss of <paramref name="network"/>, training each copy with the parameterizations of <paramref name="hooks"/>.</summary>
+    /// <param name="network">The network; not modified.</param>
+    /// <param name="optimizer">Settings of the optimizer the probe copies train with (fresh state).</param>
+    /// <param name="candidateInputs">Inputs to draw the probe inputs from <c>[N, features]</c>.</param>
+    /// <param name="seed">Decides the probe inputs, targets and batches.</param>
+    /// <param name="hooks">The learner's hooks (e.g. <see cref="TrainingSession.Hooks"/>); each one's
+    /// <see cref="TrainingHook.CreateProbeHook"/> decides whether it acts in the copies. Null for none.</param>
+    /// <param name="cancellationToken">Cancels between steps.</param>
+    public ProbeResult Measure(PlasticNetwork network, OptimizerOptions optimizer, Tensor candidateInputs, long seed, IReadOnlyList<TrainingHook>? hooks,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -62,7 +80,7 @@ public sealed class PlasticityProbe
             using (var function = network.CreateFresh(SeedSequence.Derive(seed, "probe-function", j)))
                 targets = SineTargets.Compute(function, inputs, Options.Frequency, offsets);
             varianceSum += targets.var(0, unbiased: false).mean().item<float>();
-            var (final, curve) = Fit(network, optimizer, inputs, targets, SeedSequence.Derive(seed, "probe-batches", j), curveSteps, cancellationToken);
+            var (final, curve) = Fit(network, optimizer, hooks, inputs, targets, SeedSequence.Derive(seed, "probe-batches", j), curveSteps, cancellationToken);
             finals[j] = final;
             for (int k = 0; k < curve.Length; k++) curveSum[k] += curve[k];
         }
@@ -81,13 +99,18 @@ public sealed class PlasticityProbe
         };
     }
 
-    private (double Final, double[] Curve) Fit(PlasticNetwork network, OptimizerOptions optimizerOptions, Tensor inputs, Tensor targets, long seed, int[] curveSteps, CancellationToken cancellationToken)
+    private (double Final, double[] Curve) Fit(PlasticNetwork network, OptimizerOptions optimizerOptions, IReadOnlyList<TrainingHook>? hooks, Tensor inputs,
+        Tensor targets, long seed, int[] curveSteps, CancellationToken cancellationToken)
     {
         using var copy = network.DeepCopy();
         copy.train();
         using var optimizer = OptimizerFactory.Create(optimizerOptions, copy.parameters());
+        var probeHooks = hooks?.Select(h => h.CreateProbeHook()).OfType<TrainingHook>().ToList() ?? [];
+        var session = new TrainingSession(copy, optimizer, probeHooks, seed);
+        session.Start();
+        session.BeginTask(0, observations: null);
         var head = network.Spec.Head;
-        // Class logits are fitted as plain regression outputs; a two-hot head keeps its own loss.
+        // Class logits are fitted as plain regression outputs; a categorical head keeps its own loss.
         var probeHead = head.Kind == HeadKind.Classification ? head with { Kind = HeadKind.Regression } : head;
         var objective = new TrainingObjective(probeHead, TargetKind.Regression, head.Outputs, LossKind.Auto);
         var random = SeedSequence.CreateRandom(seed, "probe-batches");
@@ -108,10 +131,16 @@ public sealed class PlasticityProbe
             using var index = tensor(indices);
             var x = inputs.index_select(0, index);
             var y = targets.index_select(0, index);
-            optimizer.ZeroGrad();
-            var loss = objective.ComputeLoss(copy.forward(x), y);
-            loss.backward();
-            optimizer.Step();
+            try
+            {
+                session.Step(x, () => objective.ComputeLoss(copy.forward(x), y));
+            }
+            catch (NonFiniteLossException)
+            {
+                // The copy diverged: it fits nothing from here on. Reported as NaN, never as a number.
+                for (; nextPoint < curve.Length; nextPoint++) curve[nextPoint] = double.NaN;
+                return (double.NaN, curve);
+            }
         }
         double final = curveSteps.Length > 0 && curveSteps[^1] == Options.Steps ? curve[^1] : Evaluate(copy, inputs, targets);
         return (final, curve);

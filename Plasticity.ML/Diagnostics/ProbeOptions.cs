@@ -15,7 +15,7 @@ public sealed record ProbeOptions
     /// <summary>Mini-batch size inside the probe (not stated in the paper; the trainer's default).</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Number of probe inputs drawn from the current task's inputs; 0 uses them all.</summary>
+    /// <summary>Number of probe inputs drawn from the candidate inputs (in the continual trainer: the first task's, at every point); 0 uses them all.</summary>
     public int Inputs { get; init; } = 512;
 
     /// <summary>Frequency k of the targets <c>a + sin(k * f(x; w0))</c>.</summary>

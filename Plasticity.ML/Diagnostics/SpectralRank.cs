@@ -77,6 +77,15 @@ public static class SpectralRank
         return Math.Exp(entropy);
     }
 
+    /// <summary>The stable rank <c>sum sigma_i^2 / sigma_max^2</c> (Rudelson and Vershynin 2007); 0 for a zero matrix.</summary>
+    public static double NormStableRank(IReadOnlyList<double> singularValues)
+    {
+        ArgumentNullException.ThrowIfNull(singularValues);
+        if (singularValues.Count == 0) return 0;
+        double top = singularValues.Max(Math.Abs);
+        return top > 0 ? singularValues.Sum(s => s * s) / (top * top) : 0;
+    }
+
     /// <summary>All rank measures of a 2-D tensor.</summary>
     public static RankSummary Summarize(Tensor matrix, double delta = DefaultDelta)
     {
@@ -87,6 +96,7 @@ public static class SpectralRank
             NumericalRank = NumericalRank(s, rows, cols),
             StableRank = StableRank(s, delta),
             EffectiveRank = EffectiveRank(s),
+            NormStableRank = NormStableRank(s),
             LargestSingularValue = s.Length == 0 ? 0 : s[0],
             MaximumRank = Math.Min(rows, cols),
         };

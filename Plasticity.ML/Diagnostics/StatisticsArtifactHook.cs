@@ -2,6 +2,7 @@ using System.Globalization;
 using Plasticity.ML.Common;
 using Plasticity.ML.Training;
 using Plasticity.ML.Training.Checkpoints;
+using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
 
@@ -62,9 +63,16 @@ public sealed class StatisticsArtifactHook : TrainingHook
     /// <inheritdoc />
     public override void OnTrainingStart(TrainingContext context)
     {
+        inner.OnTrainingStart(context);
         Directory.CreateDirectory(Folder);
         AtomicFile.WriteAllText(Path.Combine(Folder, OptionsFileName), PlasticityJson.Serialize(Options));
     }
+
+    /// <inheritdoc />
+    public override Tensor? AdditionalLoss(TrainingContext context) => inner.AdditionalLoss(context);
+
+    /// <inheritdoc />
+    public override void AfterStep(TrainingContext context) => inner.AfterStep(context);
 
     /// <inheritdoc />
     public override void SaveState(StateBag state) => inner.SaveState(state);

@@ -14,16 +14,23 @@ namespace Plasticity.ML.Diagnostics;
 /// <remarks>
 /// Statistic names (layer index l counts hidden layers for units, parameter layers for weights):
 /// <list type="bullet">
-/// <item>units: deadFraction, linearizedFraction, dormantFraction.tau{tau}, and per layer the same with .layer{l}.</item>
+/// <item>units (<see cref="UnitActivity"/>): deadFraction, linearizedFraction, dormantFraction.tau{tau}, activeFraction, and
+/// per layer the same with .layer{l}.</item>
 /// <item>weights: weightNorm, meanAbsWeight, and per layer weightNorm.layer{l}, meanAbsWeight.layer{l},
-/// weightRank.layer{l}, weightSrank.layer{l}, weightEffectiveRank.layer{l}.</item>
-/// <item>features: featureRank, featureSrank, featureEffectiveRank, featureMaxSingularValue.</item>
+/// weightRank.layer{l}, weightSrank.layer{l}, weightStableRank.layer{l}, weightEffectiveRank.layer{l}; given a learning
+/// rate, effectiveLearningRate.layer{l} for each hidden layer with normalization (<see cref="EffectiveLearningRate"/>).</item>
+/// <item>features (<see cref="FeatureStatistics"/>): featureRank, featureSrank, featureStableRank, featureEffectiveRank,
+/// featureMaxSingularValue, featureNorm, featureVariance.</item>
+/// <item>distance (given the initial parameters; <see cref="ParameterDistance"/>): distanceFromInit,
+/// relativeDistanceFromInit, distanceFromInit.layer{l}.</item>
 /// <item>loss (whenever a gradient statistic runs): diagnosticLoss, the value of the <see cref="DiagnosticObjective"/>.</item>
 /// <item>gradientNorm; hessianTopEigenvalue; hessianTrace; hessianDensityMin, hessianDensityMax (extreme Ritz values).</item>
 /// <item>gradientCovarianceMeanOffDiagonal, gradientCovarianceFractionNegative, gradientCovarianceEffectiveRank.</item>
 /// <item>ntkTopEigenvalueFraction, ntkEffectiveRank, ntkMeanDiagonal, ntkMeanOffDiagonalCosine.</item>
 /// </list>
-/// Seconds are recorded per group: units, weights, features, gradientNorm, hessianSetup (building the double-backward
+/// Srank is srank_delta (Kumar et al. 2021), what Dohare et al. and Plasticine call the stable rank; StableRank is
+/// <c>||A||_F^2 / ||A||_2^2</c> (Rudelson and Vershynin). The <see cref="StatisticsPanelHook"/> adds churn between points.
+/// Seconds are recorded per group: units, weights, features, distance, gradientNorm, hessianSetup (building the double-backward
 /// graph, shared by the three Hessian statistics), hessianTopEigenvalue, hessianDensity, hessianTrace,
 /// gradientCovariance, ntk, and panel (everything).
 /// </remarks>
@@ -46,7 +53,11 @@ public sealed class StatisticsPanel
     /// <param name="objective">The training objective; needed when <see cref="StatisticsPanelOptions.Loss"/> is Training.</param>
     /// <param name="preparedTargets">Targets prepared by <paramref name="objective"/>, one row per input.</param>
     /// <param name="seed">Decides the subsets and every random vector; keep it fixed along a run for comparable points.</param>
-    public StatisticsPanelResult Measure(PlasticNetwork network, Tensor inputs, TrainingObjective? objective, Tensor? preparedTargets, long seed)
+    /// <param name="initialParameters">The network's parameters when training started (one tensor per parameter), for the
+    /// distance from initialization; null skips it.</param>
+    /// <param name="learningRate">The optimizer's learning rate, for the effective learning rates; NaN skips them.</param>
+    public StatisticsPanelResult Measure(PlasticNetwork network, Tensor inputs, TrainingObjective? objective, Tensor? preparedTargets, long seed,
+        IReadOnlyList<Tensor>? initialParameters = null, double learningRate = double.NaN)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -73,9 +84,27 @@ public sealed class StatisticsPanel
             {
                 using var sample = Subset(inputs, Options.ActivationSamples, seed, "activations", out _);
                 if (Options.Units) Time(seconds, "units", () => AddUnits(values, UnitActivity.Measure(network, sample, Options.Taus)));
-                if (Options.Features) Time(seconds, "features", () => AddRank(values, "feature", FeatureRank.Measure(network, sample, Options.SrankDelta)));
+                if (Options.Features) Time(seconds, "features", () => AddFeatures(values, FeatureStatistics.Measure(network, sample, Options.SrankDelta)));
             }
-            if (Options.Weights) Time(seconds, "weights", () => AddWeights(values, WeightStatistics.Measure(network, Options.SrankDelta)));
+            if (Options.Weights)
+                Time(seconds, "weights", () =>
+                {
+                    AddWeights(values, WeightStatistics.Measure(network, Options.SrankDelta));
+                    if (double.IsFinite(learningRate) && learningRate > 0)
+                    {
+                        var rates = EffectiveLearningRate.PerLayer(network, learningRate);
+                        for (int l = 0; l < rates.Length; l++)
+                            if (double.IsFinite(rates[l])) values[$"effectiveLearningRate.layer{l}"] = rates[l];
+                    }
+                });
+            if (Options.DistanceFromInitialization && initialParameters is not null)
+                Time(seconds, "distance", () =>
+                {
+                    var distance = ParameterDistance.Measure(network, initialParameters);
+                    values["distanceFromInit"] = distance.Global;
+                    values["relativeDistanceFromInit"] = distance.Relative;
+                    for (int l = 0; l < distance.Layers.Length; l++) values[$"distanceFromInit.layer{l}"] = distance.Layers[l];
+                });
 
             if (Options.NeedsLoss)
             {
@@ -172,21 +201,31 @@ public sealed class StatisticsPanel
     {
         values["deadFraction"] = report.DeadFraction;
         values["linearizedFraction"] = report.LinearizedFraction;
+        values["activeFraction"] = report.ActiveFraction;
         for (int t = 0; t < report.Taus.Length; t++) values[$"dormantFraction.tau{Tau(report.Taus[t])}"] = report.DormantFraction(t);
         foreach (var layer in report.Layers)
         {
             double units = Math.Max(1, layer.Units);
             values[$"deadFraction.layer{layer.Layer}"] = layer.Dead / units;
             values[$"linearizedFraction.layer{layer.Layer}"] = layer.Linearized / units;
+            values[$"activeFraction.layer{layer.Layer}"] = layer.ActiveFraction;
             for (int t = 0; t < report.Taus.Length; t++)
                 values[$"dormantFraction.tau{Tau(report.Taus[t])}.layer{layer.Layer}"] = layer.Dormant[t] / units;
         }
+    }
+
+    private static void AddFeatures(Dictionary<string, double> values, FeatureReport features)
+    {
+        AddRank(values, "feature", features.Rank);
+        values["featureNorm"] = features.MeanNorm;
+        values["featureVariance"] = features.MeanVariance;
     }
 
     private static void AddRank(Dictionary<string, double> values, string prefix, RankSummary rank)
     {
         values[prefix + "Rank"] = rank.NumericalRank;
         values[prefix + "Srank"] = rank.StableRank;
+        values[prefix + "StableRank"] = rank.NormStableRank;
         values[prefix + "EffectiveRank"] = rank.EffectiveRank;
         values[prefix + "MaxSingularValue"] = rank.LargestSingularValue;
     }
@@ -201,6 +240,7 @@ public sealed class StatisticsPanel
             values[$"meanAbsWeight.layer{layer.Layer}"] = layer.MeanAbsolute;
             values[$"weightRank.layer{layer.Layer}"] = layer.WeightRank.NumericalRank;
             values[$"weightSrank.layer{layer.Layer}"] = layer.WeightRank.StableRank;
+            values[$"weightStableRank.layer{layer.Layer}"] = layer.WeightRank.NormStableRank;
             values[$"weightEffectiveRank.layer{layer.Layer}"] = layer.WeightRank.EffectiveRank;
         }
     }

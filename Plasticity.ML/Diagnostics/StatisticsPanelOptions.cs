@@ -18,11 +18,33 @@ public sealed record StatisticsPanelOptions
     /// <summary>Samples for the unit and feature statistics (PAPER.md §7.2 uses 2,000).</summary>
     public int ActivationSamples { get; init; } = 2000;
 
-    /// <summary>Global and per-layer L2 norm, mean |w|, and per-layer weight-matrix ranks.</summary>
+    /// <summary>
+    /// Global and per-layer L2 norm, mean |w|, per-layer weight-matrix ranks (srank, stable rank, effective rank,
+    /// numerical rank) and, given the learning rate, the effective learning rate of each normalized layer.
+    /// </summary>
     public bool Weights { get; init; } = true;
 
-    /// <summary>srank, effective rank and numerical rank of the penultimate features.</summary>
+    /// <summary>srank, stable rank, effective rank and numerical rank of the penultimate features, their mean norm and variance.</summary>
     public bool Features { get; init; } = true;
+
+    /// <summary>
+    /// Distance of the parameters from their initial values, global, relative and per layer (the
+    /// <see cref="StatisticsPanelHook"/> keeps the initial parameters from the start of training).
+    /// </summary>
+    public bool DistanceFromInitialization { get; init; } = true;
+
+    /// <summary>
+    /// Churn: the mean absolute change of the predictions that one update makes on a reference batch it did not train on,
+    /// measured by the <see cref="StatisticsPanelHook"/> every <see cref="ChurnEvery"/> steps between probe points and
+    /// reported at each point (not at the initial one) as <c>churn</c>; see <see cref="ChurnMeter"/>.
+    /// </summary>
+    public bool Churn { get; init; } = true;
+
+    /// <summary>Steps between two churn measurements (each costs two forward passes of <see cref="ChurnSamples"/> inputs).</summary>
+    public int ChurnEvery { get; init; } = 10;
+
+    /// <summary>Reference observations per churn measurement.</summary>
+    public int ChurnSamples { get; init; } = 256;
 
     /// <summary>delta of srank (weights and features).</summary>
     public double SrankDelta { get; init; } = SpectralRank.DefaultDelta;
@@ -94,6 +116,8 @@ public sealed record StatisticsPanelOptions
         Positive(TraceProbes, nameof(TraceProbes));
         Positive(CovarianceSamples, nameof(CovarianceSamples));
         Positive(NtkSamples, nameof(NtkSamples));
+        Positive(ChurnEvery, nameof(ChurnEvery));
+        Positive(ChurnSamples, nameof(ChurnSamples));
         if (DensityGridPoints < 2) throw new ArgumentException($"Statistics {nameof(DensityGridPoints)} must be at least 2; got {DensityGridPoints}.");
         if (!(SrankDelta >= 0 && SrankDelta < 1)) throw new ArgumentException($"Statistics {nameof(SrankDelta)} must be in [0, 1); got {SrankDelta}.");
         if (!(PowerTolerance >= 0)) throw new ArgumentException($"Statistics {nameof(PowerTolerance)} must be >= 0; got {PowerTolerance}.");

@@ -20,6 +20,12 @@ public sealed record LayerUnitActivity
 
     /// <summary>The ReDo score of each unit: E|h_i| divided by the layer's mean of E|h_k|.</summary>
     public required double[] DormancyScores { get; init; }
+
+    /// <summary>Number of outputs: <see cref="Units"/> times the outputs per unit of the activation (2 for CReLU and Fourier features).</summary>
+    public int Outputs { get; init; }
+
+    /// <summary>The fraction of samples (and positions) on which an output is non-zero, averaged over the layer's outputs.</summary>
+    public double ActiveFraction { get; init; }
 }
 
 /// <summary>Dead, tau-dormant and linearized units per hidden layer and in total (PAPER.md §7.1-7.3).</summary>
@@ -42,6 +48,16 @@ public sealed record UnitActivityReport
 
     /// <summary>Fraction of all hidden units that are linearized.</summary>
     public double LinearizedFraction => Fraction(Layers.Sum(l => l.Linearized));
+
+    /// <summary>The active fraction averaged over all hidden outputs of all layers (each output counts once).</summary>
+    public double ActiveFraction
+    {
+        get
+        {
+            int outputs = Layers.Sum(l => l.Outputs);
+            return outputs == 0 ? 0 : Layers.Sum(l => l.ActiveFraction * l.Outputs) / outputs;
+        }
+    }
 
     /// <summary>Fraction of all hidden units that are dormant at the tau with index <paramref name="tauIndex"/>.</summary>
     public double DormantFraction(int tauIndex) => Fraction(Layers.Sum(l => l.Dormant[tauIndex]));

@@ -1,4 +1,5 @@
 using Plasticity.ML.Common;
+using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
@@ -8,9 +9,11 @@ namespace Plasticity.ML.Interventions;
 
 /// <summary>
 /// Carries out <see cref="ContinualBackpropSpec"/>. After each optimizer step it <see cref="Observe"/>s the
-/// mini-batch (ages and utilities), then, when the timing acts, <see cref="Replace"/>s units. Utilities use the
-/// weights after the step and activations recomputed on the batch without side effects (one extra forward pass).
-/// The reference's bias correction of the next layer is not applied.
+/// mini-batch (ages and utilities), then, when the timing acts, <see cref="Replace"/>s units: among the mature units,
+/// those of lowest bias-corrected utility <c>u / (1 - eta^age)</c>, as in Dohare et al.'s reference code (GnT), so a
+/// unit that has just matured is not replaced first merely because its running average started from 0. Utilities use
+/// the weights after the step and activations recomputed on the batch by <see cref="UnitActivity.MeanAbsolute"/>
+/// (evaluation mode, one extra forward pass). The reference's bias correction of the next layer is not applied.
 /// </summary>
 public sealed class ContinualBackpropHook : TrainingHook
 {
@@ -31,6 +34,13 @@ public sealed class ContinualBackpropHook : TrainingHook
 
     /// <summary>The running utility of each unit of hidden layer <paramref name="layer"/> (a copy).</summary>
     public double[] Utilities(int layer) => (double[])utility[layer].Clone();
+
+    /// <summary>
+    /// The bias-corrected utility <c>u / (1 - eta^age)</c> of each unit of hidden layer <paramref name="layer"/>, by which
+    /// mature units are ranked for replacement (0 for a unit of age 0).
+    /// </summary>
+    public double[] CorrectedUtilities(int layer) =>
+        utility[layer].Select((u, i) => age[layer][i] == 0 ? 0 : u / (1 - Math.Pow(spec.Decay, age[layer][i]))).ToArray();
 
     /// <summary>The age in steps of each unit of hidden layer <paramref name="layer"/> (a copy).</summary>
     public long[] Ages(int layer) => (long[])age[layer].Clone();
@@ -66,11 +76,11 @@ public sealed class ContinualBackpropHook : TrainingHook
     {
         ArgumentNullException.ThrowIfNull(network);
         if (utility.Length != network.HiddenLayers.Count) throw new InvalidOperationException("Call Start (or OnTrainingStart) before Observe.");
-        var (means, p) = UnitActivity.Measure(network, inputs);
+        var (means, p) = UnitActivity.MeanAbsolute(network, inputs);
         positions = p;
         for (int l = 0; l < means.Length; l++)
         {
-            var outgoing = OutgoingMagnitude(network, l, p[l]);
+            var outgoing = OutgoingMagnitude(network, l);
             for (int i = 0; i < means[l].Length; i++)
             {
                 utility[l][i] = spec.Decay * utility[l][i] + (1 - spec.Decay) * means[l][i] * outgoing[i];
@@ -81,7 +91,8 @@ public sealed class ContinualBackpropHook : TrainingHook
 
     /// <summary>
     /// In every hidden layer, adds <c>rho * (number of mature units)</c> to the pending count and replaces its whole
-    /// part: the mature units with the lowest utility (ties by index). Returns the replaced units per layer.
+    /// part: the mature units with the lowest bias-corrected utility (<see cref="CorrectedUtilities"/>; ties by index).
+    /// Returns the replaced units per layer.
     /// </summary>
     public long[][] Replace(TrainingContext context)
     {
@@ -99,7 +110,8 @@ public sealed class ContinualBackpropHook : TrainingHook
                 continue;
             }
             pending[l] -= count;
-            var chosen = mature.OrderBy(i => utility[l][i]).ThenBy(i => i).Take(count).Select(i => (long)i).OrderBy(i => i).ToArray();
+            var corrected = CorrectedUtilities(l);
+            var chosen = mature.OrderBy(i => corrected[i]).ThenBy(i => i).Take(count).Select(i => (long)i).OrderBy(i => i).ToArray();
             UnitRecycling.Recycle(network, spec.ResetOptimizerState ? context.Optimizer : null, l, chosen, positions[l],
                 SeedSequence.CreateRandom(context.Seed, "continual-backprop", replacements++));
             foreach (var i in chosen)
@@ -144,15 +156,16 @@ public sealed class ContinualBackpropHook : TrainingHook
         replacements = checked((int)state.GetInt64("replacements"));
     }
 
-    private static double[] OutgoingMagnitude(PlasticNetwork network, int layer, long positionsPerUnit)
+    private static double[] OutgoingMagnitude(PlasticNetwork network, int layer)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var weight = UnitRecycling.OutgoingWeight(network, layer).abs();
-        int units = network.HiddenLayers[layer].Units;
-        // Columns (dimension 1) are the units read; a linear layer reading a convolution sees each channel as a block of positions.
-        if (weight.dim() == 2 && weight.shape[1] != units) weight = weight.view(weight.shape[0], units, positionsPerUnit);
-        var dims = Enumerable.Range(0, (int)weight.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
-        return weight.sum(dims).to_type(ScalarType.Float64).data<double>().ToArray();
+        var hidden = network.HiddenLayers[layer];
+        // Columns (dimension 1) are the outputs read, laid out as [output of the unit, unit, positions]: an activation with
+        // two outputs per unit puts unit u at u and u + units, and a linear layer reading a convolution sees each
+        // channel as a block of positions. Summing all but the unit axis gives each unit's sum |w_out|.
+        var grouped = weight.reshape(weight.shape[0], hidden.OutputsPerUnit, hidden.Units, -1);
+        return grouped.sum([0L, 1L, 3L]).to_type(ScalarType.Float64).data<double>().ToArray();
     }
 }

@@ -8,9 +8,11 @@ namespace Plasticity.ML.Interventions;
 /// Continual backprop (Dohare et al. 2024): every step each hidden unit's contribution utility is updated as
 /// <c>u &lt;- eta * u + (1 - eta) * mean|h| * sum|w_out|</c> and its age grows by one; when the
 /// <see cref="InterventionSpec.Timing"/> acts (every step by default), a fraction <see cref="ReplacementRate"/>
-/// of the mature units (age &gt; <see cref="MaturityThreshold"/>) with the lowest utility are replaced: fresh
-/// incoming weights, zero outgoing weights, zero optimizer state, age and utility 0. Fractional counts accumulate
-/// across steps as in the reference code. See <see cref="ContinualBackpropHook"/>.
+/// of the mature units (age &gt; <see cref="MaturityThreshold"/>) with the lowest bias-corrected utility
+/// <c>u / (1 - eta^age)</c> (as the reference code ranks them) are replaced: fresh incoming weights, zero outgoing
+/// weights, zero optimizer state, age and utility 0. Fractional counts accumulate across steps as in the reference code.
+/// See <see cref="ContinualBackpropHook"/>. With an activation of two outputs per unit (CReLU, Fourier features) mean|h|
+/// sums the unit's two outputs and sum|w_out| the columns of both.
 /// </summary>
 /// <remarks>Known limit: a recycled unit keeps its normalization parameters (the LayerNorm or BatchNorm gain and
 /// bias of its channel); only its incoming weights, bias, outgoing weights and their optimizer state are renewed

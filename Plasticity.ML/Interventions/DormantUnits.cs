@@ -1,3 +1,4 @@
+using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using static TorchSharp.torch;
@@ -7,7 +8,9 @@ namespace Plasticity.ML.Interventions;
 /// <summary>
 /// Dormant units and their recycling (ReDo, Sokar et al. 2023). The dormancy score of unit i of a hidden layer
 /// is <c>s_i = E|h_i| / (mean_k E|h_k| + 1e-9)</c> over a sample of inputs (and positions, for channels); the unit
-/// is tau-dormant when <c>s_i &lt;= tau</c>. With tau = 0 only units that never fire count (dead ReLUs).
+/// is tau-dormant when <c>s_i &lt;= tau</c>. With tau = 0 only units that never fire count (dead ReLUs). Activity is
+/// measured exactly as the statistics panel reports it (<see cref="UnitActivity"/>: evaluation mode), so the units
+/// ReDo recycles are the ones the panel counts as dormant.
 /// </summary>
 public static class DormantUnits
 {
@@ -32,15 +35,8 @@ public static class DormantUnits
     private static long[][] Find(PlasticNetwork network, Tensor inputs, double tau, out long[] positions)
     {
         if (!(tau >= 0) || double.IsInfinity(tau)) throw new ArgumentOutOfRangeException(nameof(tau), $"tau must be finite and non-negative; got {tau}.");
-        var (means, p) = UnitActivity.Measure(network, inputs);
+        var (means, p) = UnitActivity.MeanAbsolute(network, inputs);
         positions = p;
-        var result = new long[means.Length][];
-        for (int l = 0; l < means.Length; l++)
-        {
-            double layerMean = means[l].Average();
-            var scores = means[l].Select(m => m / (layerMean + 1e-9)).ToArray();
-            result[l] = Enumerable.Range(0, scores.Length).Where(i => scores[i] <= tau).Select(i => (long)i).ToArray();
-        }
-        return result;
+        return means.Select(m => UnitActivity.Dormant(UnitActivity.DormancyScores(m), tau)).ToArray();
     }
 }

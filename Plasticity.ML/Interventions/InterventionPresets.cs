@@ -1,3 +1,5 @@
+using Plasticity.ML.Interventions.Parameterization;
+using Plasticity.ML.Interventions.Resets;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 
@@ -26,5 +28,17 @@ public static class InterventionPresets
         spec.Validate();
         return new InterventionRecipe("lyle-2024", spec, optimizer ?? new OptimizerOptions(),
             [new WeightDecaySpec { Coefficient = Lyle2024WeightDecay, Mode = WeightDecayMode.Coupled }]);
+    }
+
+    /// <summary>
+    /// Normalize-and-project (Lyle et al. 2024, NeurIPS; <see cref="NormalizeAndProjectSpec"/>): LayerNorm in every hidden
+    /// layer, and every weight projected back onto its initial norm after each step.
+    /// </summary>
+    public static InterventionRecipe NormalizeAndProject(NetworkSpec network, OptimizerOptions? optimizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var spec = network with { Normalization = NormalizationKind.LayerNorm };
+        spec.Validate();
+        return new InterventionRecipe("normalize-and-project", spec, optimizer ?? new OptimizerOptions(), [new NormalizeAndProjectSpec()]);
     }
 }

@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using Plasticity.ML.Interventions.Churn;
+using Plasticity.ML.Interventions.Parameterization;
+using Plasticity.ML.Interventions.Resets;
 using Plasticity.ML.Training;
 using Plasticity.ML.Search;
 
@@ -14,6 +17,10 @@ namespace Plasticity.ML.Interventions;
 /// <c>[shrink-perturb, reset-last-1]</c> leaves a freshly drawn output layer, while <c>[reset-last-1,
 /// shrink-perturb]</c> also shrinks it. Interventions that act at the same moment see each other's effects in
 /// that order; parameterizations (spectral normalization) belong after interventions that rewrite their layer.
+/// The catalogue lives in this namespace and, by idea, in <c>Parameterization</c> (weight clipping, normalize-and-project,
+/// Parseval regularization), <c>Resets</c> (plasticity injection, layer-reset schedules, Hare and Tortoise) and
+/// <c>Churn</c> (C-CHAIN); activations (CReLU, Fourier features) and heads (HL-Gauss) are part of the
+/// <see cref="Networks.NetworkSpec"/>, and TRAC of the <see cref="Optimization.OptimizerOptions"/>.
 /// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(ResetSpec), "reset")]
@@ -26,6 +33,13 @@ namespace Plasticity.ML.Interventions;
 [JsonDerivedType(typeof(SamSpec), "sam")]
 [JsonDerivedType(typeof(SpectralNormSpec), "spectral-norm")]
 [JsonDerivedType(typeof(RandomWalkSpec), "random-walk")]
+[JsonDerivedType(typeof(WeightClippingSpec), "weight-clipping")]
+[JsonDerivedType(typeof(NormalizeAndProjectSpec), "normalize-and-project")]
+[JsonDerivedType(typeof(ParsevalRegularizationSpec), "parseval")]
+[JsonDerivedType(typeof(PlasticityInjectionSpec), "plasticity-injection")]
+[JsonDerivedType(typeof(LayerResetSpec), "layer-reset")]
+[JsonDerivedType(typeof(HareTortoiseSpec), "hare-tortoise")]
+[JsonDerivedType(typeof(ChurnReductionSpec), "c-chain")]
 public abstract record InterventionSpec
 {
     /// <summary>When it acts.</summary>

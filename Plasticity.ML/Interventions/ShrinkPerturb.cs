@@ -17,19 +17,29 @@ public static class ShrinkPerturb
     /// <see cref="PlasticNetwork.ParameterLayers"/> order, weight then bias, exactly as
     /// <see cref="ParameterInitializer.Draw"/> makes them.
     /// </summary>
-    public static void Apply(PlasticNetwork network, double lambda, double sigma, Random random)
+    public static void Apply(PlasticNetwork network, double lambda, double sigma, Random random) =>
+        Apply(network, lambda, sigma, random, layers: null);
+
+    /// <summary>
+    /// Applies shrink &amp; perturb to the parameter layers whose indices (in <see cref="PlasticNetwork.ParameterLayers"/>)
+    /// are in <paramref name="layers"/> (all when null), drawing only for those, in layer order. With
+    /// <c>sigma = 1 - lambda</c> it is the interpolation toward a fresh initialization of SR-SPR and BBF.
+    /// </summary>
+    public static void Apply(PlasticNetwork network, double lambda, double sigma, Random random, IReadOnlyCollection<int>? layers)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(random);
         using var shrink = lambda.ToScalar();
         using var perturb = sigma.ToScalar();
+        int index = 0;
         foreach (var (weight, bias) in AffineParameters(network))
         {
+            if (layers is not null && !layers.Contains(index++)) continue;
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var (freshWeight, freshBias) = ParameterInitializer.Draw(weight, bias, random);
-            weight.mul_(shrink).add_(freshWeight, alpha: perturb);
-            if (bias is not null && freshBias is not null) bias.mul_(shrink).add_(freshBias, alpha: perturb);
+            weight.mul_(shrink).add_(freshWeight, perturb);
+            if (bias is not null && freshBias is not null) bias.mul_(shrink).add_(freshBias, perturb);
         }
     }
 

@@ -23,7 +23,8 @@ namespace Plasticity.ML.Interventions;
 /// </list>
 /// A convolution weight is treated as the matrix <c>[out, in * k * k]</c>. An intervention that rewrites this layer
 /// between steps (a reset, shrink &amp; perturb) writes the normalized weight; list spectral normalization after it.
-/// A copy of the network (e.g. the plasticity probe's) trains without the hook, i.e. without the normalization.
+/// The plasticity probe trains its copies with <see cref="CreateProbeHook"/>: the same normalization, continuing from
+/// this hook's u, v and sigma (so the copy's raw weight is this run's, not a renormalized one).
 /// </remarks>
 public sealed class SpectralNormHook : TrainingHook
 {
@@ -32,6 +33,7 @@ public sealed class SpectralNormHook : TrainingHook
     private Parameter? weight;
     private Tensor? u;
     private Tensor? v;
+    private SpectralNormHook? continues;
 
     /// <summary>Creates the hook for <paramref name="spec"/>.</summary>
     public SpectralNormHook(SpectralNormSpec spec)
@@ -54,7 +56,30 @@ public sealed class SpectralNormHook : TrainingHook
     internal Tensor? V => v;
 
     /// <inheritdoc />
-    public override void OnTrainingStart(TrainingContext context) => Start(context.Network, context.Seed);
+    public override void OnTrainingStart(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (continues is null)
+        {
+            Start(context.Network, context.Seed);
+            return;
+        }
+        // A copy of a normalized network: its weight already holds W = W_raw / sigma; continue with the original's
+        // vectors and sigma rather than renormalizing (which would rescale the raw weight the optimizer sees).
+        weight = ChooseWeight(context.Network);
+        u?.Dispose();
+        v?.Dispose();
+        u = continues.u!.detach().clone().DetachFromDisposeScope();
+        v = continues.v!.detach().clone().DetachFromDisposeScope();
+        Sigma = continues.Sigma;
+    }
+
+    /// <inheritdoc />
+    public override TrainingHook? CreateProbeHook()
+    {
+        if (u is null || v is null) throw new InvalidOperationException("Spectral normalization was not started.");
+        return new SpectralNormHook(spec) { continues = this };
+    }
 
     /// <summary>Chooses the layer, runs the initial power iterations and normalizes the weight.</summary>
     public void Start(PlasticNetwork network, long seed)

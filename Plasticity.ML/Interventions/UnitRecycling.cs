@@ -1,3 +1,4 @@
+using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using TorchSharp.Modules;
@@ -31,17 +32,21 @@ public static class UnitRecycling
     /// <param name="network">The network.</param>
     /// <param name="hiddenIndex">The hidden layer whose units these are.</param>
     /// <param name="units">Unit (channel) indices.</param>
-    /// <param name="positions">Positions per channel of that layer's output (see <see cref="UnitActivity.Measure"/>).</param>
+    /// <param name="positions">Positions per channel of that layer's output (see <see cref="UnitActivity.MeanAbsolute"/>).</param>
+    /// <remarks>An activation with several outputs per unit (CReLU, Fourier features) gives unit u the outputs
+    /// <c>u + j * Units</c>; all of them are read by the next layer.</remarks>
     public static long[] OutgoingColumns(PlasticNetwork network, int hiddenIndex, IReadOnlyList<long> units, long positions)
     {
         ArgumentNullException.ThrowIfNull(units);
         CheckLayer(network, hiddenIndex);
-        bool flattensChannels = network.HiddenLayers[hiddenIndex].IsConvolution
+        var layer = network.HiddenLayers[hiddenIndex];
+        var outputs = Enumerable.Range(0, layer.OutputsPerUnit).SelectMany(j => units.Select(u => u + (long)j * layer.Units)).ToArray();
+        bool flattensChannels = layer.IsConvolution
             && (hiddenIndex + 1 == network.HiddenLayers.Count || !network.HiddenLayers[hiddenIndex + 1].IsConvolution);
-        if (!flattensChannels) return units.ToArray();
-        var columns = new long[units.Count * positions];
-        for (int i = 0; i < units.Count; i++)
-            for (long k = 0; k < positions; k++) columns[i * positions + k] = units[i] * positions + k;
+        if (!flattensChannels) return outputs;
+        var columns = new long[outputs.Length * positions];
+        for (int i = 0; i < outputs.Length; i++)
+            for (long k = 0; k < positions; k++) columns[i * positions + k] = outputs[i] * positions + k;
         return columns;
     }
 

@@ -8,7 +8,9 @@ namespace Plasticity.ML.Networks;
 /// <summary>
 /// One hidden layer: an affine map (linear or 3x3/stride-2 convolution), optional normalization, then the
 /// activation. The pre-activation (after normalization) is exposed because dead, dormant and linearized units
-/// are defined on it.
+/// are defined on it. An activation may emit several outputs per unit (<see cref="ActivationKind.CReLU"/>,
+/// <see cref="ActivationKind.Fourier"/>): the layer then has <see cref="Outputs"/> = <see cref="Units"/> x
+/// <see cref="OutputsPerUnit"/> outputs, and the next layer reads all of them.
 /// </summary>
 public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
 {
@@ -25,6 +27,7 @@ public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
         this.activation = activation;
         IsConvolution = isConvolution;
         Units = units;
+        OutputsPerUnit = activation.OutputsPerUnit();
         register_module("affine", affine);
         if (norm is not null) register_module("norm", norm);
     }
@@ -38,8 +41,17 @@ public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
     /// <summary>True for a convolution layer (units are channels).</summary>
     public bool IsConvolution { get; }
 
-    /// <summary>Number of units: output features, or output channels of a convolution.</summary>
+    /// <summary>Number of units: features (or channels of a convolution) of the affine map, i.e. of the pre-activation.</summary>
     public int Units { get; }
+
+    /// <summary>The activation of this layer.</summary>
+    public ActivationKind Activation => activation;
+
+    /// <summary>Outputs each unit emits (2 for CReLU and Fourier features, else 1); see <see cref="ActivationKindExtensions.OutputsPerUnit"/>.</summary>
+    public int OutputsPerUnit { get; }
+
+    /// <summary>Outputs of the layer (features, or channels of a convolution): <see cref="Units"/> x <see cref="OutputsPerUnit"/>.</summary>
+    public int Outputs => Units * OutputsPerUnit;
 
     /// <summary>The weight: [units, inputs] for a linear layer, [units, in, k, k] for a convolution.</summary>
     public Parameter Weight => Affine switch
@@ -104,8 +116,27 @@ public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
         ActivationKind.Tanh => preActivation.tanh(),
         ActivationKind.Gelu => nn.functional.gelu(preActivation),
         ActivationKind.Sigmoid => preActivation.sigmoid(),
+        ActivationKind.CReLU => ConcatenatedReLU(preActivation),
+        ActivationKind.Fourier => FourierFeatures(preActivation),
         _ => throw new InvalidOperationException($"Unknown activation {activation}."),
     };
+
+    /// <summary><c>[relu(x), relu(-x)]</c> along the unit dimension (dimension 1, features or channels).</summary>
+    private static Tensor ConcatenatedReLU(Tensor x)
+    {
+        using var positive = nn.functional.relu(x);
+        using var negated = x.neg();
+        using var negative = nn.functional.relu(negated);
+        return cat([positive, negative], 1);
+    }
+
+    /// <summary><c>[sin(x), cos(x)]</c> along the unit dimension (dimension 1, features or channels).</summary>
+    private static Tensor FourierFeatures(Tensor x)
+    {
+        using var sine = x.sin();
+        using var cosine = x.cos();
+        return cat([sine, cosine], 1);
+    }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

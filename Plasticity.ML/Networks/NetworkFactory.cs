@@ -38,7 +38,8 @@ public static class NetworkFactory
                     _ => null,
                 };
                 layers.Add(new HiddenLayer($"conv{convolutions}", conv, norm, spec.Activation, isConvolution: true, outChannels));
-                channels = outChannels;
+                // CReLU and Fourier features emit two channels per unit: the next layer's fan-in follows.
+                channels = outChannels * spec.Activation.OutputsPerUnit();
                 convolutions++;
             }
             features = channels * height * width;
@@ -60,7 +61,7 @@ public static class NetworkFactory
                 _ => null,
             };
             layers.Add(new HiddenLayer($"fc{layers.Count - convolutions}", linear, norm, spec.Activation, isConvolution: false, widthOut));
-            features = widthOut;
+            features = widthOut * spec.Activation.OutputsPerUnit();
         }
 
         var output = nn.Linear(features, spec.Head.OutputLayerWidth);

@@ -32,6 +32,22 @@ public enum ActivationKind
 
     /// <summary>Logistic sigmoid.</summary>
     Sigmoid,
+
+    /// <summary>
+    /// Concatenated ReLU, <c>[relu(x), relu(-x)]</c> (Shang et al. 2016; proposed against plasticity loss by Abbas et
+    /// al. 2023, "Loss of plasticity in continual deep reinforcement learning", CoLLAs): every unit emits two outputs,
+    /// so a layer's output width doubles and the next layer's fan-in with it. A unit cannot die: one of its two outputs
+    /// is non-zero unless its pre-activation is exactly 0.
+    /// </summary>
+    CReLU,
+
+    /// <summary>
+    /// Deep Fourier features, <c>[sin(x), cos(x)]</c> (Lewandowski, Schuurmans and Machado 2024, "Plastic learning with
+    /// deep Fourier features", arXiv 2410.20634): every unit emits a sine and a cosine of its pre-activation, so, as
+    /// with <see cref="CReLU"/>, a layer's output width doubles and the next layer's fan-in with it. The pair keeps a
+    /// linear-like regime around every point, which is what the paper credits for the kept trainability.
+    /// </summary>
+    Fourier,
 }
 
 /// <summary>Normalization placed in every hidden layer, between the affine map and the activation.</summary>

@@ -47,10 +47,17 @@ public static class ParameterInitializer
     /// <summary>The fan-in of a weight tensor: inputs times kernel area.</summary>
     public static long FanIn(Tensor weight) => weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
 
+    /// <summary>The bound b of the initial distribution U(-b, b) of a weight (and its bias): <c>1 / sqrt(fan_in)</c>.</summary>
+    public static double Bound(Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        return 1.0 / Math.Sqrt(FanIn(weight));
+    }
+
     /// <summary>Draws values for <paramref name="weight"/> (and <paramref name="bias"/>) into new tensors without touching them.</summary>
     public static (Tensor Weight, Tensor? Bias) Draw(Tensor weight, Tensor? bias, Random random)
     {
-        double bound = 1.0 / Math.Sqrt(FanIn(weight));
+        double bound = Bound(weight);
         var w = UniformTensor(weight.shape, bound, random, weight.dtype, weight.device);
         var b = bias is null ? null : UniformTensor(bias.shape, bound, random, bias.dtype, bias.device);
         return (w, b);

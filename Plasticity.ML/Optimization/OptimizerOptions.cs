@@ -73,6 +73,13 @@ public sealed record OptimizerOptions
     /// <summary>Weight decay: coupled (L2 on the gradient) for SGD and Adam, decoupled for AdamW.</summary>
     public double WeightDecay { get; init; }
 
+    /// <summary>
+    /// TRAC (<see cref="TracOptimizer"/>): when set, the optimizer above becomes TRAC's base optimizer and TRAC tunes the
+    /// distance from the initial parameters; null (the default) for the plain optimizer. The plasticity probe's copies,
+    /// built from the same options, use TRAC too.
+    /// </summary>
+    public TracOptions? Trac { get; init; }
+
     /// <summary>Checks the options and throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public void Validate()
     {
@@ -84,6 +91,7 @@ public sealed record OptimizerOptions
         if (EpsilonInsideSqrt < 0) throw new ArgumentException($"{nameof(EpsilonInsideSqrt)} must be non-negative; got {EpsilonInsideSqrt}.");
         if (WeightDecay < 0) throw new ArgumentException($"{nameof(WeightDecay)} must be non-negative; got {WeightDecay}.");
         if (Nesterov && Momentum == 0) throw new ArgumentException("Nesterov momentum needs Momentum > 0.");
+        Trac?.Validate();
         if (Implementation == OptimizerImplementation.TorchSharp && EpsilonInsideSqrt != 0)
             throw new ArgumentException($"TorchSharp's Adam has no epsilon inside the square root; use {nameof(OptimizerImplementation.Plastic)} for {nameof(EpsilonInsideSqrt)}.");
     }

@@ -23,6 +23,12 @@ public sealed record OptimizerState
     /// <summary>Per parameter, in the optimizer's parameter order: state buffer name to its values.</summary>
     public List<Dictionary<string, float[]>> Parameters { get; init; } = [];
 
+    /// <summary>
+    /// State that belongs to no single parameter, by name, in float64 (TRAC's tuners: <c>trac_s</c>,
+    /// <c>trac_variance</c>, <c>trac_sigma</c>); empty for the plain optimizers.
+    /// </summary>
+    public Dictionary<string, double[]> Extra { get; init; } = new(StringComparer.Ordinal);
+
     /// <summary>The names of the state buffers an optimizer with <paramref name="options"/> keeps per parameter.</summary>
     public static IReadOnlyList<string> BufferNamesFor(OptimizerOptions options)
     {

@@ -100,6 +100,10 @@ public sealed class ContinualTrainer : IDisposable
         if (StatisticsPanel is not null) hooks.Add(StatisticsPanel);
         var session = new TrainingSession(Network, Optimizer, hooks, Options.Seed);
         var probe = Options.Probe is null ? null : new PlasticityProbe(Options.Probe);
+        // The probe fits the same inputs at every point of a run: those of the first task, which are the data set's own
+        // (a permuted-inputs sequence permutes them for later tasks; probing each point on its own task's inputs would
+        // mix the input shift into plasticity loss).
+        using var probeInputs = probe is null ? null : tasks.Data.InputsTensor();
         var run = new ContinualRunState(Fingerprint(tasks, hooks), RandomStream.For(Options.Seed, "batches"), checkpointing);
 
         session.Start();
@@ -116,7 +120,7 @@ public sealed class ContinualTrainer : IDisposable
             {
                 session.UseObservations(observations);
                 progress?.Report(new TrainingProgress(0, tasks.TaskCount, 0, Options.StepsPerTask, "probe", double.NaN));
-                run.Initial = ProbePoint(-1, session, task, probe, cancellationToken);
+                run.Initial = ProbePoint(-1, session, probeInputs!, probe, cancellationToken);
             }
 
             if (run.TaskStarted) session.UseObservations(observations); // resuming inside the task: its start already happened
@@ -132,7 +136,7 @@ public sealed class ContinualTrainer : IDisposable
             if (probeNow)
             {
                 progress?.Report(new TrainingProgress(t, tasks.TaskCount, Options.StepsPerTask, Options.StepsPerTask, "probe", finalLoss));
-                point = ProbePoint(t, session, task, probe!, cancellationToken);
+                point = ProbePoint(t, session, probeInputs!, probe!, cancellationToken);
             }
             run.Tasks.Add(new TaskMetrics
             {
@@ -247,12 +251,12 @@ public sealed class ContinualTrainer : IDisposable
         }
     }
 
-    private ProbePointRecord ProbePoint(int taskIndex, TrainingSession session, SupervisedTask task, PlasticityProbe probe, CancellationToken cancellationToken)
+    private ProbePointRecord ProbePoint(int taskIndex, TrainingSession session, Tensor probeInputs, PlasticityProbe probe, CancellationToken cancellationToken)
     {
         var record = new ProbePointRecord { TaskIndex = taskIndex, GlobalStep = session.Context.GlobalStep };
-        // The probe uses the same inputs at every point of a run (task inputs are shared unless inputs are permuted),
-        // chosen by a seed fixed for the run, so probe losses along the run are comparable.
-        record.Probe = probe.Measure(Network, Options.Optimizer, task.Inputs, SeedSequence.Derive(Options.Seed, "probe"), cancellationToken);
+        // The same inputs (the first task's) and targets at every point of a run, chosen by a seed fixed for the run, so
+        // probe losses along the run are comparable; the copies train with the run's parameterizations.
+        record.Probe = probe.Measure(Network, Options.Optimizer, probeInputs, SeedSequence.Derive(Options.Seed, "probe"), session.Hooks, cancellationToken);
         session.RecordProbePoint(record);
         return record;
     }

@@ -6,7 +6,8 @@ namespace Plasticity.ML.Training;
 [JsonConverter(typeof(JsonStringEnumConverter<LossKind>))]
 public enum LossKind
 {
-    /// <summary>The head's natural loss: MSE for regression, cross-entropy for classification, two-hot cross-entropy for two-hot.</summary>
+    /// <summary>The head's natural loss: MSE for regression, cross-entropy for classification, two-hot cross-entropy for
+    /// two-hot, HL-Gauss cross-entropy for HL-Gauss.</summary>
     Auto,
 
     /// <summary>Mean squared error.</summary>
@@ -20,4 +21,7 @@ public enum LossKind
 
     /// <summary>Cross-entropy of each two-hot distribution against the two-hot encoding of its target.</summary>
     TwoHotCrossEntropy,
+
+    /// <summary>Cross-entropy of each HL-Gauss distribution against the HL-Gauss encoding of its target (<see cref="Networks.HlGaussEncoding"/>).</summary>
+    HlGaussCrossEntropy,
 }

@@ -53,6 +53,13 @@ public sealed class TrainingContext
     /// <summary>Inputs of the current mini-batch (valid during a step).</summary>
     public Tensor? BatchInputs { get; internal set; }
 
+    /// <summary>
+    /// The value of the learner's loss in the current step, without the hooks' extra terms (valid from
+    /// <see cref="TrainingHook.AdditionalLoss"/> to <see cref="TrainingHook.AfterStep"/>; NaN outside a step). Hooks that
+    /// scale their terms relative to the task loss read it (C-CHAIN's adaptive coefficient).
+    /// </summary>
+    public double StepLoss { get; internal set; } = double.NaN;
+
     /// <summary>The current step's loss function (valid during a step).</summary>
     internal Func<Tensor>? BatchLoss { get; set; }
 

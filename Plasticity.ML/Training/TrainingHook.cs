@@ -37,6 +37,16 @@ public abstract class TrainingHook
     public virtual void OnProbePoint(TrainingContext context, ProbePointRecord record) { }
 
     /// <summary>
+    /// For parameterizations (spectral normalization, weight clipping, normalize-and-project, Parseval regularization): a
+    /// new hook that applies the same parameterization, continuing from this hook's current state, to a copy of the
+    /// network that trains on its own (each target of the plasticity probe trains such a copy through a
+    /// <see cref="TrainingSession"/> with these hooks), so the probe measures the network as it is actually trained.
+    /// Null, the default, for everything else: schedules (resets, recycling), regularizers of the learning problem
+    /// (L2-init, weight decay, SAM, churn reduction) and recorders do not act in the probe.
+    /// </summary>
+    public virtual TrainingHook? CreateProbeHook() => null;
+
+    /// <summary>
     /// Writes what the hook has accumulated since <see cref="OnTrainingStart"/> (counters, anchors, utilities, random
     /// streams, recorded results) into <paramref name="state"/>, so that a run checkpointed now resumes exactly. The
     /// default writes nothing: right for hooks that keep no state between calls.

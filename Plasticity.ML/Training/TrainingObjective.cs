@@ -21,7 +21,7 @@ public sealed class TrainingObjective
         Targets = targets;
         Loss = loss == LossKind.Auto ? DefaultLoss(head.Kind) : loss;
         HuberDelta = huberDelta;
-        TwoHot = head.Kind == HeadKind.TwoHot ? TwoHotEncoding.For(head) : null;
+        Categorical = CategoricalEncoding.ForHead(head);
 
         if (head.Outputs != targetCount)
             throw new ArgumentException($"The head has {head.Outputs} outputs but the task has {targetCount} {(targets == TargetKind.ClassLabels ? "classes" : "regression outputs")}.");
@@ -31,8 +31,10 @@ public sealed class TrainingObjective
             throw new ArgumentException($"Cross-entropy needs a classification head; the head is {head.Kind}.");
         if (Loss == LossKind.TwoHotCrossEntropy && head.Kind != HeadKind.TwoHot)
             throw new ArgumentException($"Two-hot cross-entropy needs a two-hot head; the head is {head.Kind}.");
-        if (head.Kind == HeadKind.TwoHot && Loss != LossKind.TwoHotCrossEntropy)
-            throw new ArgumentException($"A two-hot head trains with two-hot cross-entropy; got {Loss}.");
+        if (Loss == LossKind.HlGaussCrossEntropy && head.Kind != HeadKind.HlGauss)
+            throw new ArgumentException($"HL-Gauss cross-entropy needs an HL-Gauss head; the head is {head.Kind}.");
+        if (head.IsCategorical && Loss != DefaultLoss(head.Kind))
+            throw new ArgumentException($"A {head.Kind} head trains with {DefaultLoss(head.Kind)}; got {Loss}.");
     }
 
     /// <summary>The head.</summary>
@@ -47,8 +49,11 @@ public sealed class TrainingObjective
     /// <summary>Delta of the Huber loss.</summary>
     public double HuberDelta { get; }
 
-    /// <summary>The two-hot encoding of a two-hot head.</summary>
-    public TwoHotEncoding? TwoHot { get; }
+    /// <summary>The encoding of a categorical head (two-hot or HL-Gauss), else null.</summary>
+    public CategoricalEncoding? Categorical { get; }
+
+    /// <summary>The two-hot encoding of a two-hot head, else null.</summary>
+    public TwoHotEncoding? TwoHot => Categorical as TwoHotEncoding;
 
     /// <summary>True when predictions can be scored as correct or not (label tasks).</summary>
     public bool HasAccuracy => Targets == TargetKind.ClassLabels;
@@ -58,6 +63,7 @@ public sealed class TrainingObjective
     {
         HeadKind.Classification => LossKind.CrossEntropy,
         HeadKind.TwoHot => LossKind.TwoHotCrossEntropy,
+        HeadKind.HlGauss => LossKind.HlGaussCrossEntropy,
         _ => LossKind.Mse,
     };
 
@@ -80,11 +86,11 @@ public sealed class TrainingObjective
                 return nn.functional.mse_loss(rawOutput, preparedTargets);
             case LossKind.Huber:
                 return nn.functional.huber_loss(rawOutput, preparedTargets, delta: HuberDelta);
-            case LossKind.TwoHotCrossEntropy:
+            case LossKind.TwoHotCrossEntropy or LossKind.HlGaussCrossEntropy:
             {
                 using var scope = NewDisposeScope();
                 var logits = rawOutput.view(rawOutput.shape[0], Head.Outputs, Head.Bins);
-                var target = TwoHot!.Encode(preparedTargets);
+                var target = Categorical!.Encode(preparedTargets);
                 var perValue = -(target * logits.log_softmax(-1)).sum(-1);
                 return perValue.mean().MoveToOuterDisposeScope();
             }
@@ -96,10 +102,10 @@ public sealed class TrainingObjective
     /// <summary>The decoded prediction <c>[N, outputs]</c> of a raw output (class logits, values, or two-hot expectations).</summary>
     public Tensor Decode(Tensor rawOutput)
     {
-        if (TwoHot is null) return rawOutput.alias();
+        if (Categorical is null) return rawOutput.alias();
         using var scope = NewDisposeScope();
         var logits = rawOutput.view(rawOutput.shape[0], Head.Outputs, Head.Bins);
-        return TwoHot.DecodeLogits(logits).MoveToOuterDisposeScope();
+        return Categorical.DecodeLogits(logits).MoveToOuterDisposeScope();
     }
 
     /// <summary>The number of correct predictions (argmax = label) as a scalar int64 tensor; label tasks only.</summary>

@@ -117,6 +117,7 @@ public sealed class TrainingSession
             var value = loss();
             double lossValue = ValueOf(value);
             if (!double.IsFinite(lossValue)) throw NonFinite(lossValue, "training loss");
+            context.StepLoss = lossValue;
             var total = value;
             foreach (var hook in hooks)
                 if (hook.AdditionalLoss(context) is { } extra) total = total.add(extra, Scalars.One);
@@ -134,6 +135,7 @@ public sealed class TrainingSession
         {
             context.BatchInputs = null;
             context.BatchLoss = null;
+            context.StepLoss = double.NaN;
         }
     }
 

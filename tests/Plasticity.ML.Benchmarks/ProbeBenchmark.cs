@@ -21,7 +21,7 @@ public sealed record ProbeResult(int Targets, int Steps, double ProbeSeconds, do
     public double DefaultProbeSeconds => ProbeSeconds / (Targets * Steps) * 10 * 2000;
 }
 
-/// <summary>Times <see cref="PlasticityProbe.Measure"/> against plain training steps at the probe's batch size.</summary>
+/// <summary>Times <see cref="PlasticityProbe.Measure(PlasticNetwork, OptimizerOptions, TorchSharp.torch.Tensor, long, CancellationToken)"/> against plain training steps at the probe's batch size.</summary>
 public static class ProbeBenchmark
 {
     /// <summary>Measures a probe of <paramref name="targets"/> x <paramref name="steps"/> on the benchmark MLP.</summary>

@@ -1,7 +1,7 @@
 namespace Plasticity.ML.Experiments.Falsification;
 
 /// <summary>
-/// Pearson and Spearman correlation of paired samples, in float64.
+/// Pearson, Spearman and Kendall correlation of paired samples, in float64.
 /// </summary>
 /// <remarks>
 /// Both are NaN ("undefined") when fewer than two pairs are given or when either variable is constant: a statistic
@@ -36,6 +36,33 @@ public static class Correlation
         CheckPairs(x, y);
         if (x.Any(v => !double.IsFinite(v)) || y.Any(v => !double.IsFinite(v))) return double.NaN;
         return Pearson(Ranks(x), Ranks(y));
+    }
+
+    /// <summary>
+    /// Kendall's tau-b: <c>(C - D) / sqrt((n0 - n1)(n0 - n2))</c> over all pairs, with C concordant and D discordant pairs,
+    /// <c>n0 = n(n-1)/2</c>, and n1, n2 the pairs tied in x and in y (Kendall 1945; what scipy.stats.kendalltau computes
+    /// by default). Equals the plain tau <c>(C - D) / n0</c> without ties. NaN when undefined (fewer than two pairs, a
+    /// constant variable, or a non-finite value).
+    /// </summary>
+    public static double Kendall(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        CheckPairs(x, y);
+        int n = x.Count;
+        if (n < 2 || x.Any(v => !double.IsFinite(v)) || y.Any(v => !double.IsFinite(v))) return double.NaN;
+        long concordant = 0, discordant = 0, tiedX = 0, tiedY = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+            {
+                int sx = Math.Sign(x[i] - x[j]), sy = Math.Sign(y[i] - y[j]);
+                if (sx == 0) tiedX++;
+                if (sy == 0) tiedY++;
+                if (sx == 0 || sy == 0) continue;
+                if (sx == sy) concordant++;
+                else discordant++;
+            }
+        long pairs = (long)n * (n - 1) / 2;
+        double denominator = Math.Sqrt((double)(pairs - tiedX) * (pairs - tiedY));
+        return denominator > 0 ? (concordant - discordant) / denominator : double.NaN;
     }
 
     /// <summary>Ranks 1..n in ascending order; tied values get the mean of the ranks they span.</summary>

@@ -19,6 +19,9 @@ public static class OptimizerStateBag
             bag.Set($"p{i}.buffers", string.Join(',', names));
             foreach (var name in names) bag.Set($"p{i}.{name}", state.Parameters[i][name]);
         }
+        var extra = state.Extra.Keys.Order(StringComparer.Ordinal).ToArray();
+        bag.Set("extra", string.Join(',', extra));
+        foreach (var name in extra) bag.Set($"extra.{name}", state.Extra[name]);
     }
 
     /// <summary>Reads the state <see cref="Write"/> wrote; throws <see cref="InvalidDataException"/> naming a bad entry.</summary>
@@ -37,6 +40,10 @@ public static class OptimizerStateBag
                 buffers[name] = bag.GetSingleArray($"p{i}.{name}");
             parameters.Add(buffers);
         }
-        return new OptimizerState { Kind = kind, StepCount = bag.GetInt64("steps"), Parameters = parameters };
+        var extra = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        if (bag.Contains("extra"))
+            foreach (var name in bag.GetText("extra").Split(',', StringSplitOptions.RemoveEmptyEntries))
+                extra[name] = bag.GetDoubleArray($"extra.{name}");
+        return new OptimizerState { Kind = kind, StepCount = bag.GetInt64("steps"), Parameters = parameters, Extra = extra };
     }
 }

@@ -17,6 +17,12 @@ public abstract class LabExperiment
     /// <summary>The experiment's spec at a preset.</summary>
     public abstract ExperimentSpec CreateSpec(LabPreset preset);
 
+    /// <summary>
+    /// True when the experiment defines <paramref name="preset"/>: every experiment has smoke, default and full; only those
+    /// that override this have <see cref="LabPreset.Paper"/>.
+    /// </summary>
+    public virtual bool SupportsPreset(LabPreset preset) => preset != LabPreset.Paper;
+
     /// <summary>Runs the experiment; the default trains every variant and seed with <see cref="ExperimentRunner"/>.</summary>
     public virtual ExperimentResult Execute(LabRunContext context) => context.RunStandard();
 

@@ -11,4 +11,10 @@ public enum LabPreset
 
     /// <summary>Closer to the paper's settings (10 probe targets x 2,000 steps, wider networks); takes hours.</summary>
     Full,
+
+    /// <summary>
+    /// As close to one figure of the paper as 2 cores allow in about an hour (the paper's probe, longer tasks, several
+    /// seeds), for the experiments that define it (<see cref="LabExperiment.SupportsPreset"/>): `interventions` (Fig. 6).
+    /// </summary>
+    Paper,
 }

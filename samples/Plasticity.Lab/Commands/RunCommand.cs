@@ -25,6 +25,12 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         else
         {
             experiment = settings.Experiment is null ? ExperimentCatalog.Default : ExperimentCatalog.Find(settings.Experiment);
+            if (!experiment.SupportsPreset(settings.Preset))
+            {
+                var presets = Enum.GetValues<LabPreset>().Where(experiment.SupportsPreset).Select(p => p.ToString().ToLowerInvariant());
+                console.MarkupLineInterpolated($"[red]The experiment '{experiment.Name}' has no preset '{settings.Preset.ToString().ToLowerInvariant()}'; its presets: {string.Join(", ", presets)}.[/]");
+                return 2;
+            }
             baseSpec = experiment.CreateSpec(settings.Preset);
         }
 

@@ -15,7 +15,7 @@ public sealed class RunSettings : CommandSettings
 
     /// <summary>Preset size.</summary>
     [CommandOption("--preset <PRESET>")]
-    [Description("smoke (under a minute), default (at most ~10 minutes on 2 cores) or full (paper-scale, hours).")]
+    [Description("smoke (under a minute), default (minutes to tens of minutes on 2 cores), full (paper-scale, hours) or paper (one figure of the paper in about an hour; interventions only).")]
     [DefaultValue(LabPreset.Default)]
     public LabPreset Preset { get; init; } = LabPreset.Default;
 

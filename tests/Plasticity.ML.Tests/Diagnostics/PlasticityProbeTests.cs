@@ -1,10 +1,14 @@
+using Plasticity.ML.Common;
+using Plasticity.ML.Data;
 using Plasticity.ML.Diagnostics;
+using Plasticity.ML.Interventions;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
-using Plasticity.ML.Common;
+using Plasticity.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Plasticity.ML.Tests.Interventions.InterventionTestKit;
 
 namespace Plasticity.ML.Tests.Diagnostics;
 
@@ -125,5 +129,109 @@ public sealed class PlasticityProbeTests
         using var f32 = net.Predict(x);
         using var naive = f32.Times(1e5f).sin().Plus(0.25f);
         Assert.IsGreaterThan(1e-4, (naive - targets).abs().max().item<float>());
+    }
+
+    /// <summary>Its probe copy records the largest singular value of the copy's first layer after every step.</summary>
+    private sealed class SpectrumRecorder : TrainingHook
+    {
+        public List<double> Sigmas { get; } = [];
+
+        public override TrainingHook CreateProbeHook() => new Copy(Sigmas);
+
+        private sealed class Copy(List<double> sigmas) : TrainingHook
+        {
+            public override void AfterStep(TrainingContext context) => sigmas.Add(LargestSingularValue(context.Network.HiddenLayers[0].Weight));
+        }
+    }
+
+    [TestMethod]
+    public void TheProbeOfASpectrallyNormalizedNetworkTrainsANormalizedCopy()
+    {
+        var spec = Spec with { HiddenWidths = [16] };
+        using var net = NetworkFactory.Create(spec, seed: 2);
+        using var optimizer = OptimizerFactory.Create(new OptimizerOptions(), net.parameters());
+        var spectral = new Plasticity.ML.Interventions.SpectralNormHook(new SpectralNormSpec { Layer = 0, PowerIterations = 20 });
+        var session = new TrainingSession(net, optimizer, [spectral], seed: 3);
+        session.Start();
+        using var x = Inputs(32, 6);
+        var probe = new PlasticityProbe(new ProbeOptions { Targets = 1, Steps = 40, BatchSize = 16, Inputs = 0, CurvePoints = 0 });
+        var probeOptimizer = new OptimizerOptions { LearningRate = 0.05 };
+
+        var normalized = new SpectrumRecorder();
+        var withHooks = probe.Measure(net, probeOptimizer, x, seed: 4, [.. session.Hooks, normalized]);
+        Assert.HasCount(40, normalized.Sigmas);
+        foreach (double sigma in normalized.Sigmas) Assert.AreEqual(1.0, sigma, 3e-2, "every step of the copy keeps sigma_max(W) = 1");
+
+        var free = new SpectrumRecorder();
+        var without = probe.Measure(net, probeOptimizer, x, seed: 4, [free]);
+        Assert.IsGreaterThan(1.1, free.Sigmas.Max(), "without the parameterization the copy's weight leaves the unit sphere at this learning rate");
+        Assert.AreNotEqual(without.MeanLoss, withHooks.MeanLoss);
+        Assert.AreEqual(1.0, LargestSingularValue(net.HiddenLayers[0].Weight), 1e-2, "the network itself is untouched");
+    }
+
+    [TestMethod]
+    public void TheProbeRanksADamagedNetworkAboveAFreshOne()
+    {
+        using var x = Inputs(32, 7);
+        var probe = new PlasticityProbe(new ProbeOptions { Targets = 1, Steps = 200, BatchSize = 32, Inputs = 0, CurvePoints = 0 });
+        var adam = new OptimizerOptions { LearningRate = 1e-2 };
+        var spec = Spec with { HiddenWidths = [32, 32] };
+        using var fresh = NetworkFactory.Create(spec, seed: 1);
+        double freshLoss = probe.Measure(fresh, adam, x, seed: 5).MeanLoss;
+
+        // Dead units: every hidden ReLU but two per layer gets a bias far below any pre-activation these inputs reach.
+        using var dead = NetworkFactory.Create(spec, seed: 1);
+        using (no_grad())
+        {
+            using var deep = (-50.0).ToScalar();
+            foreach (var layer in dead.HiddenLayers) layer.Bias!.narrow(0, 2, layer.Units - 2).fill_(deep);
+        }
+        Assert.IsGreaterThanOrEqualTo(60.0 / 64, UnitActivity.Measure(dead, x).DeadFraction, "at most two live units per layer");
+        double deadLoss = probe.Measure(dead, adam, x, seed: 5).MeanLoss;
+
+        // Saturated units: the last tanh layer's biases of 20 put every unit at tanh = 1 in float32 (slope exactly 0) on
+        // every input, whatever the first layer sends (|w . h| <= 32 / sqrt(32) < 6 here).
+        var tanhSpec = spec with { Activation = ActivationKind.Tanh };
+        using var freshTanh = NetworkFactory.Create(tanhSpec, seed: 1);
+        double freshTanhLoss = probe.Measure(freshTanh, adam, x, seed: 5).MeanLoss;
+        using var saturated = NetworkFactory.Create(tanhSpec, seed: 1);
+        using (no_grad())
+        {
+            using var twenty = 20.0.ToScalar();
+            saturated.HiddenLayers[^1].Bias!.fill_(twenty);
+        }
+        double saturatedLoss = probe.Measure(saturated, adam, x, seed: 5).MeanLoss;
+
+        Assert.IsLessThan(0.1, freshLoss, "a fresh network fits the probe");
+        Assert.IsGreaterThan(freshLoss + 0.1, deadLoss, $"dead units: {deadLoss} vs fresh {freshLoss}");
+        Assert.IsGreaterThan(freshTanhLoss + 0.1, saturatedLoss, $"saturated units: {saturatedLoss} vs fresh {freshTanhLoss}");
+    }
+
+    [TestMethod]
+    public void WithPermutedInputsEveryProbePointUsesTheFirstTasksInputs()
+    {
+        var random = new Random(4);
+        var pixels = Enumerable.Range(0, 40 * 16).Select(_ => (float)random.NextDouble()).ToArray();
+        var data = new ImageDataset("synthetic", pixels, Enumerable.Range(0, 40).Select(i => i % 4).ToArray(), [4, 4], 4);
+        var tasks = TaskSequence.Create(new TaskSequenceSpec { Kind = TaskSequenceKind.PermutedInputs, Tasks = 3, Seed = 1 }, data);
+        var options = new ContinualTrainingOptions
+        {
+            Network = new NetworkSpec { InputShape = [16], HiddenWidths = [8], Head = new HeadSpec { Kind = HeadKind.Classification, Outputs = 4 } },
+            BatchSize = 8,
+            StepsPerTask = 5,
+            Seed = 9,
+            Probe = new ProbeOptions { Targets = 1, Steps = 10, BatchSize = 8, Inputs = 20, CurvePoints = 0 },
+        };
+        using var trainer = new ContinualTrainer(options);
+        var result = trainer.Run(tasks);
+
+        var probe = new PlasticityProbe(options.Probe);
+        using var firstTask = data.InputsTensor();
+        using var lastTask = tasks.CreateTask(2);
+        long seed = SeedSequence.Derive(options.Seed, "probe");
+        double onFirst = probe.Measure(trainer.Network, options.Optimizer, firstTask, seed).MeanLoss;
+        double onLast = probe.Measure(trainer.Network, options.Optimizer, lastTask.Inputs, seed).MeanLoss;
+        Assert.AreEqual(onFirst, result.Tasks[^1].ProbePoint!.Probe!.MeanLoss, 0.0, "the final point probes the first task's inputs");
+        Assert.AreNotEqual(onLast, onFirst, "the last task's permuted inputs would give another number");
     }
 }

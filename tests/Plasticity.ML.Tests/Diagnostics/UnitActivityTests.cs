@@ -80,4 +80,76 @@ public sealed class UnitActivityTests
             for (int u = 0; u < 8; u++) Assert.AreEqual(whole.Layers[l].DormancyScores[u], chunked.Layers[l].DormancyScores[u], 1e-6);
         }
     }
+
+    [TestMethod]
+    public void TheActiveFractionIsTheShareOfSamplesOnWhichEachOutputFiresAveragedOverOutputs()
+    {
+        using var net = DiagnosticTestNetworks.Mlp(3, [4], 1);
+        var layer = net.HiddenLayers[0];
+        DiagnosticTestNetworks.Set(layer.Weight, [0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+        DiagnosticTestNetworks.Set(layer.Bias!, [-1, 1, 0, 0]);
+        using var x = Inputs();
+        var report = UnitActivity.Measure(net, x);
+        // Unit 0 never fires, unit 1 always, unit 2 (pre = x0) on 2 of 4 samples, unit 3 never: (0 + 1 + 0.5 + 0) / 4.
+        Assert.AreEqual(0.375, report.Layers[0].ActiveFraction, 1e-12);
+        Assert.AreEqual(0.375, report.ActiveFraction, 1e-12);
+        Assert.AreEqual(4, report.Layers[0].Outputs);
+    }
+
+    [TestMethod]
+    public void CReluUnitsSumTheirTwoOutputsAndDieOnlyWhenThePreActivationIsZero()
+    {
+        using var net = DiagnosticTestNetworks.Mlp(3, [3], 1, ActivationKind.CReLU);
+        var layer = net.HiddenLayers[0];
+        // unit 0: pre = -1 (a ReLU would be dead; CReLU's negative half fires); unit 1: pre = x0; unit 2: pre = 0.
+        DiagnosticTestNetworks.Set(layer.Weight, [0, 0, 0, 1, 0, 0, 0, 0, 0]);
+        DiagnosticTestNetworks.Set(layer.Bias!, [-1, 0, 0]);
+        using var x = Inputs();
+        var report = UnitActivity.Measure(net, x, [0.0]);
+        var l = report.Layers[0];
+        Assert.AreEqual(1, l.Dead, "only the unit whose pre-activation is exactly 0");
+        Assert.AreEqual(6, l.Outputs);
+        var (means, _) = UnitActivity.MeanAbsolute(net, x);
+        // E|h_u| = E(|relu(z)| + |relu(-z)|) = E|z|: [1, mean |x0| = 1.5, 0].
+        CollectionAssert.AreEqual(new[] { 1.0, 1.5, 0.0 }, means[0]);
+        // Outputs: relu(z) of units 0-2 fire on 0, 2, 0 of 4 samples, relu(-z) on 4, 2, 0.
+        Assert.AreEqual((0 + 0.5 + 0 + 1 + 0.5 + 0) / 6, l.ActiveFraction, 1e-12);
+    }
+
+    [TestMethod]
+    public void ReDoRecyclesExactlyTheUnitsThePanelCountsAsDormantInOneModeForBatchNorm()
+    {
+        // With BatchNorm, training mode normalizes with the sample's own statistics and evaluation mode with the running
+        // ones; the running mean below makes unit 0 silent in evaluation mode only. One definition: evaluation mode.
+        using var net = NetworkFactory.Create(new NetworkSpec
+        {
+            InputShape = [3],
+            HiddenWidths = [3],
+            Normalization = NormalizationKind.BatchNorm,
+            Head = new HeadSpec { Kind = HeadKind.Regression, Outputs = 1 },
+        }, seed: 4);
+        var layer = net.HiddenLayers[0];
+        DiagnosticTestNetworks.Set(layer.Weight, [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+        DiagnosticTestNetworks.Set(layer.Bias!, [0, 0, 0]);
+        var norm = (TorchSharp.Modules.BatchNorm1d)layer.Norm!;
+        DiagnosticTestNetworks.Set(norm.running_mean!, [10, 0, 0]);
+        using var x = tensor(new float[] { 1, 2, -1, 2, -1, 1, -1, 1, 2, -2, -2, -2 }).view(4, 3);
+        net.train();
+        var buffers = net.named_buffers().Select(b => b.buffer.clone()).ToArray();
+
+        var report = UnitActivity.Measure(net, x, [0.1]);
+        var redo = Plasticity.ML.Interventions.DormantUnits.Find(net, x, 0.1);
+
+        CollectionAssert.AreEqual(new long[] { 0 }, redo[0], "ReDo's dormant units");
+        Assert.AreEqual(1, report.Layers[0].Dormant[0], "the panel's count");
+        Assert.AreEqual(1, report.Layers[0].Dead);
+        Assert.IsTrue(net.training, "the network's mode is restored");
+        foreach (var (before, (_, after)) in buffers.Zip(net.named_buffers()))
+            Assert.IsTrue(before.SameValues(after), "BatchNorm statistics are untouched");
+
+        // In training mode unit 0 would be normalized to zero mean and fire on some samples: the modes really differ here.
+        using (no_grad())
+        using (var trace = net.Trace(x))
+            Assert.IsGreaterThan(0f, trace.Activations[0].select(1, 0).max().item<float>());
+    }
 }

@@ -104,4 +104,19 @@ public sealed class CorrelationTests
         StringAssert.Contains(e.Message, "2 and 1");
         Assert.ThrowsExactly<ArgumentException>(() => LinearFit.LeastSquares([1, 2], [1, 2, 3]));
     }
+
+    [TestMethod]
+    public void KendallsTauCountsConcordantAndDiscordantPairs()
+    {
+        // x = 1..5, y = (3, 4, 1, 2, 5): of the 10 pairs, (1,2) (3,4) and the four with the fifth are concordant, (1,3)
+        // (1,4) (2,3) (2,4) discordant: tau = (6 - 4) / 10.
+        Assert.AreEqual(0.2, Correlation.Kendall([1, 2, 3, 4, 5], [3, 4, 1, 2, 5]), 1e-15);
+        Assert.AreEqual(1.0, Correlation.Kendall([1, 2, 3], [10, 20, 30]), 1e-15);
+        Assert.AreEqual(-1.0, Correlation.Kendall([1, 2, 3], [3, 2, 1]), 1e-15);
+        // With ties, tau-b: scipy.stats.kendalltau's documented example gives -0.47140452079103173.
+        Assert.AreEqual(-0.47140452079103173, Correlation.Kendall([12, 2, 1, 12, 2], [1, 4, 7, 1, 0]), 1e-15);
+        Assert.IsTrue(double.IsNaN(Correlation.Kendall([1, 1, 1], [1, 2, 3])), "a constant variable has no ordering");
+        Assert.IsTrue(double.IsNaN(Correlation.Kendall([1], [1])));
+        Assert.ThrowsExactly<ArgumentException>(() => Correlation.Kendall([1, 2], [1]));
+    }
 }

@@ -47,9 +47,10 @@ public sealed class ContinualBackpropTests
             Assert.IsTrue(none.All(r => r.Length == 0), $"step {step}: no unit is mature yet");
         }
 
-        // Age 4: all 8 units per layer are mature; 0.25 * 8 = 2 are replaced, those of lowest utility.
+        // Age 4: all 8 units per layer are mature; 0.25 * 8 = 2 are replaced, those of lowest bias-corrected utility
+        // (all ages are equal here, so that is also the lowest raw utility).
         hook.Observe(network, inputs);
-        var utilities = new[] { hook.Utilities(0), hook.Utilities(1) };
+        var utilities = new[] { hook.CorrectedUtilities(0), hook.CorrectedUtilities(1) };
         var before = Snapshot(network);
         var replaced = hook.Replace(context);
         for (int l = 0; l < 2; l++)
@@ -76,7 +77,7 @@ public sealed class ContinualBackpropTests
         // Next step: the 2 replaced units are immature (age 1, utility restarted from 0); 0.25 * 6 = 1.5 mature units are due,
         // so one is replaced, the lowest-utility mature one, and 0.5 carries over.
         hook.Observe(network, inputs);
-        utilities = [hook.Utilities(0), hook.Utilities(1)];
+        utilities = [hook.CorrectedUtilities(0), hook.CorrectedUtilities(1)];
         var afterFirst = Snapshot(network);
         var second = hook.Replace(context);
         for (int l = 0; l < 2; l++)
@@ -88,5 +89,30 @@ public sealed class ContinualBackpropTests
         }
         foreach (var i in replaced[0])
             Assert.AreEqual(0.0, MaxAbsDifference(afterFirst[0][i], network.HiddenLayers[0].Weight[i]), $"immature unit {i} is left alone");
+    }
+
+    [TestMethod]
+    public void MatureUnitsAreRankedByTheBiasCorrectedUtilityAsInTheReferenceCode()
+    {
+        // Dohare et al.'s GnT ranks by u / (1 - eta^age): a unit that has just matured has a running average that started
+        // from 0 and still reads low. Here unit 0 (age 2) has the lower raw utility, unit 1 (age 100) the lower corrected one.
+        using var network = Mlp(4, [2], 1, seed: 10);
+        using var optimizer = Adam(network);
+        var spec = new ContinualBackpropSpec { ReplacementRate = 0.5, MaturityThreshold = 1, Decay = 0.9 };
+        var hook = new ContinualBackpropHook(spec);
+        hook.Start(network);
+        var state = new Plasticity.ML.Training.Checkpoints.StateBag();
+        hook.SaveState(state);
+        state.Set("utility.0", new[] { 0.5, 0.9 });
+        state.Set("age.0", new long[] { 2, 100 });
+        hook.LoadState(state);
+
+        var corrected = hook.CorrectedUtilities(0);
+        Assert.AreEqual(0.5 / (1 - 0.81), corrected[0], 1e-12);
+        Assert.AreEqual(0.9 / (1 - Math.Pow(0.9, 100)), corrected[1], 1e-12);
+        Assert.IsLessThan(hook.Utilities(0)[1], hook.Utilities(0)[0], "by raw utility unit 0 would go");
+
+        var replaced = hook.Replace(Context(network, optimizer));
+        CollectionAssert.AreEqual(new long[] { 1 }, replaced[0], "0.5 x 2 mature units = 1 replacement: the lower corrected utility");
     }
 }

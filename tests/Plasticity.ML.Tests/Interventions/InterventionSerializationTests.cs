@@ -1,5 +1,8 @@
 using Plasticity.ML.Common;
 using Plasticity.ML.Interventions;
+using Plasticity.ML.Interventions.Churn;
+using Plasticity.ML.Interventions.Parameterization;
+using Plasticity.ML.Interventions.Resets;
 using Plasticity.ML.Training;
 
 namespace Plasticity.ML.Tests.Interventions;
@@ -20,6 +23,13 @@ public sealed class InterventionSerializationTests
         new SamSpec { Rho = 0.1 },
         new SpectralNormSpec { Layer = 1, PowerIterations = 2 },
         new RandomWalkSpec(),
+        new WeightClippingSpec { Kappa = 3, ClipOutputLayer = false },
+        new NormalizeAndProjectSpec { ProjectNormalization = false, Timing = InterventionTiming.Every(5) },
+        new ParsevalRegularizationSpec { Lambda = 1e-2, Scale = 2 },
+        new PlasticityInjectionSpec { HeadLayers = 3, MaxInjections = 2, ResetOptimizerState = false, Timing = InterventionTiming.Every(100) },
+        LayerResetSpec.SrSpr(headLayers: 1, timing: InterventionTiming.Every(40)),
+        new HareTortoiseSpec { Momentum = 0.99, ResetOptimizerState = true },
+        new ChurnReductionSpec { ReferenceBatch = 16, InitialCoefficient = 10, TargetRelativeScale = 0.02, AdaptAfterSteps = 100, Window = 500 },
     ];
 
     [TestMethod]
@@ -70,6 +80,15 @@ public sealed class InterventionSerializationTests
             (new SamSpec { Rho = 0 }, "Rho"),
             (new SpectralNormSpec { Timing = InterventionTiming.Every(3) }, "Timing"),
             (new WeightDecaySpec { Coefficient = -1 }, "Coefficient"),
+            (new WeightClippingSpec { Kappa = 0 }, "Kappa"),
+            (new NormalizeAndProjectSpec { Timing = InterventionTiming.AtTaskBoundaries }, "Timing"),
+            (new ParsevalRegularizationSpec { Scale = -1 }, "Scale"),
+            (new PlasticityInjectionSpec { HeadLayers = 0 }, "HeadLayers"),
+            (new LayerResetSpec { Reset = [] }, "Reset"),
+            (new LayerResetSpec { ShrinkFactor = 1.5 }, "ShrinkFactor"),
+            (new HareTortoiseSpec { Momentum = 1 }, "Momentum"),
+            (new ChurnReductionSpec { Window = 0 }, "Window"),
+            (new ChurnReductionSpec { Timing = InterventionTiming.Every(2) }, "Timing"),
         };
         foreach (var (spec, field) in bad)
         {

@@ -2,6 +2,9 @@ using Plasticity.ML.Common;
 using Plasticity.ML.Data;
 using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Interventions;
+using Plasticity.ML.Interventions.Churn;
+using Plasticity.ML.Interventions.Parameterization;
+using Plasticity.ML.Interventions.Resets;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
@@ -68,10 +71,10 @@ public sealed class TrainingSessionTests
         return new ImageDataset("synthetic", pixels, Enumerable.Range(0, 48).Select(i => i % 4).ToArray(), [4, 4], 4);
     }
 
-    private static ContinualTrainingOptions Options(InterventionSpec? intervention) => new()
+    private static ContinualTrainingOptions Options(InterventionSpec? intervention, OptimizerOptions? optimizer = null) => new()
     {
         Network = new NetworkSpec { InputShape = [16], HiddenWidths = [6, 5], Head = new HeadSpec { Kind = HeadKind.Regression, Outputs = 4 } },
-        Optimizer = new OptimizerOptions { LearningRate = 1e-2 },
+        Optimizer = optimizer ?? new OptimizerOptions { LearningRate = 1e-2 },
         BatchSize = 8,
         StepsPerTask = 6,
         Seed = 21,
@@ -134,6 +137,13 @@ public sealed class TrainingSessionTests
         [new SamSpec { Rho = 0.5 }],
         [new SpectralNormSpec { Layer = 0 }],
         [new RandomWalkSpec()],
+        [new WeightClippingSpec { Kappa = 0.5 }],
+        [new NormalizeAndProjectSpec()],
+        [new ParsevalRegularizationSpec { Lambda = 0.5 }],
+        [new PlasticityInjectionSpec { HeadLayers = 2 }],
+        [LayerResetSpec.Bbf(headLayers: 2)],
+        [new HareTortoiseSpec { Momentum = 0.5 }],
+        [new ChurnReductionSpec { ReferenceBatch = 8 }],
     ];
 
     [TestMethod]
@@ -151,6 +161,23 @@ public sealed class TrainingSessionTests
             effect = Math.Max(effect, MaxAbsDifference(without[i], handWritten[i]));
         }
         Assert.IsGreaterThan(1e-4, effect, $"{intervention.DisplayName} must change the weights in the hand-written loop for the comparison to mean anything.");
+    }
+
+    [TestMethod]
+    public void TracActsInAHandWrittenLoopExactlyAsInTheContinualTrainer()
+    {
+        var trac = new OptimizerOptions { LearningRate = 1e-2, Trac = new TracOptions() };
+        var options = Options(null, trac);
+        var handWritten = HandWrittenLoop(options);
+        var trainer = TrainerRun(options);
+        var without = HandWrittenLoop(Options(null));
+        double effect = 0;
+        for (int i = 0; i < handWritten.Length; i++)
+        {
+            AssertClose(trainer[i], handWritten[i], 0, $"TRAC: parameter {i}");
+            effect = Math.Max(effect, MaxAbsDifference(without[i], handWritten[i]));
+        }
+        Assert.IsGreaterThan(1e-4, effect, "TRAC must change the weights for the comparison to mean anything.");
     }
 
     [TestMethod]

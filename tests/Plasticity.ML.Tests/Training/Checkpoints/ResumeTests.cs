@@ -3,6 +3,9 @@ using Plasticity.ML.Common;
 using Plasticity.ML.Data;
 using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Interventions;
+using Plasticity.ML.Interventions.Churn;
+using Plasticity.ML.Interventions.Parameterization;
+using Plasticity.ML.Interventions.Resets;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
@@ -65,6 +68,26 @@ public sealed class ResumeTests
         ],
     };
 
+    /// <summary>
+    /// The catalogue's stateful methods at once: injected heads (frozen networks), the tortoise, C-CHAIN's previous network,
+    /// random stream and loss windows, normalize-and-project's initial norms, a layer-reset counter, TRAC's reference,
+    /// Delta and tuners, and the panel's initial parameters and churn meter.
+    /// </summary>
+    private static ContinualTrainingOptions CatalogueOptions() => Options() with
+    {
+        Optimizer = new OptimizerOptions { LearningRate = 1e-2, Trac = new TracOptions() },
+        Interventions =
+        [
+            new PlasticityInjectionSpec { HeadLayers = 2, MaxInjections = 2, Timing = InterventionTiming.Every(13) },
+            new HareTortoiseSpec { Momentum = 0.9, Timing = InterventionTiming.Every(11) },
+            new ChurnReductionSpec { ReferenceBatch = 8, AdaptAfterSteps = 5 },
+            LayerResetSpec.Bbf(headLayers: 1, timing: InterventionTiming.Every(17)),
+            new NormalizeAndProjectSpec(),
+            new WeightClippingSpec { Kappa = 3 },
+            new ParsevalRegularizationSpec(),
+        ],
+    };
+
     private static TaskSequence Tasks() =>
         TaskSequence.Create(new TaskSequenceSpec { Kind = TaskSequenceKind.RandomLabels, Tasks = 3, Seed = 2 }, Data);
 
@@ -123,6 +146,33 @@ public sealed class ResumeTests
             Assert.AreEqual(Numbers(uninterrupted.Result), Numbers(resumed.Result));
             Assert.AreEqual(Numbers(uninterrupted.Artifacts), Numbers(resumed.Artifacts), "the statistics artifacts of the points before the crash are kept");
             Assert.IsFalse(File.Exists(path), "a finished run removes its checkpoint");
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    [DataRow(4, DisplayName = "catalogue: killed in the first task")]
+    [DataRow(14, DisplayName = "catalogue: killed after the first injection")]
+    [DataRow(27, DisplayName = "catalogue: killed after the second injection")]
+    public void ARunWithTheCataloguesStatefulMethodsResumesBitForBit(int crashAtReport)
+    {
+        var options = CatalogueOptions();
+        var uninterrupted = Run(null, options: options);
+        string path = TempPath();
+        try
+        {
+            var checkpointing = new RunCheckpointing { Path = path, EverySteps = 3 };
+            Assert.ThrowsExactly<SimulatedCrash>(() => Run(checkpointing, new Reports(crashAtReport), options));
+            var reports = new Reports();
+            var resumed = Run(checkpointing, reports, options);
+            Assert.AreEqual(1, reports.All.Count(r => r.Phase == "resumed"));
+            Assert.AreEqual(Numbers(uninterrupted.Result), Numbers(resumed.Result));
+            Assert.AreEqual(Numbers(uninterrupted.Artifacts), Numbers(resumed.Artifacts));
+            Assert.IsTrue(uninterrupted.Result.ProbePoints.Skip(1).All(p => p.Statistics.ContainsKey("churn") && p.Statistics.ContainsKey("distanceFromInit")),
+                "the panel's churn and distance are part of what resumes");
         }
         finally
         {
