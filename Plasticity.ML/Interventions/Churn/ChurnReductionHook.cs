@@ -114,7 +114,8 @@ public sealed class ChurnReductionHook : TrainingHook
     {
         ArgumentNullException.ThrowIfNull(record);
         record.Statistics["churnReductionCoefficient"] = Coefficient;
-        record.Statistics["churnReductionLoss"] = churnLosses.Count > 0 ? churnLosses.Mean : double.NaN;
+        // Undefined before the first update (no churn term yet): left out, not recorded as NaN, which reads as a failure.
+        if (churnLosses.Count > 0) record.Statistics["churnReductionLoss"] = churnLosses.Mean;
     }
 
     /// <inheritdoc />
