@@ -6,7 +6,8 @@ namespace Plasticity.ML.Networks;
 /// <summary>
 /// Two-hot encoding of scalars over fixed, evenly spaced bins: a value between two neighbouring bins
 /// puts its mass on both in proportion to closeness, so the expectation of the encoding is the value
-/// itself (exact for values inside the support; values outside are clamped).
+/// itself (exact for values inside the support; values outside are clamped). It is the
+/// <see cref="CategoricalProjection"/> of a single value, the routine C51's target distribution also uses.
 /// </summary>
 public sealed class TwoHotEncoding
 {
@@ -39,19 +40,15 @@ public sealed class TwoHotEncoding
     public Tensor Support(ScalarType dtype = ScalarType.Float32, Device? device = null) =>
         linspace(Min, Max, Bins, dtype: dtype, device: device);
 
-    /// <summary>Encodes values of any shape into probabilities with one extra trailing dimension of size <see cref="Bins"/>.</summary>
+    /// <summary>
+    /// Encodes values of any shape into probabilities with one extra trailing dimension of size <see cref="Bins"/>: the
+    /// <see cref="CategoricalProjection"/> of mass 1 at each value.
+    /// </summary>
     public Tensor Encode(Tensor values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         using var scope = NewDisposeScope();
-        var position = (values.clamp(Min, Max) - Min) / BinWidth;
-        var lower = position.floor().clamp(0, Bins - 2);
-        var upperWeight = (position - lower).unsqueeze(-1);
-        var lowerIndex = lower.to_type(ScalarType.Int64).unsqueeze(-1);
-        var shape = values.shape.Append(Bins).ToArray();
-        var probs = zeros(shape, dtype: values.dtype, device: values.device);
-        probs.scatter_(-1, lowerIndex, 1 - upperWeight);
-        probs.scatter_add_(-1, lowerIndex + 1, upperWeight);
-        return probs.MoveToOuterDisposeScope();
+        return CategoricalProjection.Project(values.unsqueeze(-1), null, Bins, Min, Max).MoveToOuterDisposeScope();
     }
 
     /// <summary>Decodes probabilities (trailing dimension <see cref="Bins"/>) into their expected value.</summary>
