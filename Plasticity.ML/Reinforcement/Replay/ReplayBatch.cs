@@ -23,6 +23,7 @@ public sealed class ReplayBatch : IDisposable
         Observations = empty(shape, ScalarType.Float32).DetachFromDisposeScope();
         NextObservations = empty(shape, ScalarType.Float32).DetachFromDisposeScope();
         Actions = empty([size], ScalarType.Int64).DetachFromDisposeScope();
+        ActionColumn = Actions.view(size, 1).DetachFromDisposeScope();
         Returns = empty([size], ScalarType.Float32).DetachFromDisposeScope();
         Discounts = empty([size], ScalarType.Float32).DetachFromDisposeScope();
         Weights = ones([size], ScalarType.Float32).DetachFromDisposeScope();
@@ -41,6 +42,9 @@ public sealed class ReplayBatch : IDisposable
 
     /// <summary>Actions taken in <see cref="Observations"/> <c>[B]</c> (int64).</summary>
     public Tensor Actions { get; }
+
+    /// <summary><see cref="Actions"/> as a column <c>[B, 1]</c> (a view), the index <c>gather</c> takes.</summary>
+    public Tensor ActionColumn { get; }
 
     /// <summary>Discounted sums of the rewards up to <see cref="NextObservations"/> <c>[B]</c>.</summary>
     public Tensor Returns { get; }
@@ -74,6 +78,7 @@ public sealed class ReplayBatch : IDisposable
     {
         Observations.Dispose();
         NextObservations.Dispose();
+        ActionColumn.Dispose();
         Actions.Dispose();
         Returns.Dispose();
         Discounts.Dispose();
