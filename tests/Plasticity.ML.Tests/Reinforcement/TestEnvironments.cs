@@ -105,3 +105,67 @@ internal sealed class BanditEnvironment(double[,] rewards) : IEnvironment
     {
     }
 }
+
+/// <summary>
+/// Catch on a 5 x 5 grid with two boolean channels (ball, paddle), random in its own stream: the ball starts in a
+/// random column of the top row and falls one row per step, drifting a column left or right with probability 0.2 each;
+/// the paddle on the bottom row stays (action 0) or moves left (1) or right (2). When the ball reaches the bottom row
+/// the episode terminates with +1 if the paddle is under it, else -1. Deterministic given the reset seed and actions.
+/// </summary>
+internal sealed class CatchEnvironment : IEnvironment
+{
+    private const int Size = 5;
+    private RandomStream random = new(0);
+    private int ballRow, ballColumn, paddle;
+    private bool running;
+
+    public EnvironmentSpec Spec { get; } = new()
+    {
+        Name = "catch",
+        ObservationShape = [2, Size, Size],
+        ChannelNames = ["ball", "paddle"],
+        ObservationMaximum = 1,
+        ActionCount = 3,
+        ActionNames = ["stay", "left", "right"],
+    };
+
+    public int? Lives => null;
+
+    public int Resets { get; private set; }
+
+    public void Reset(long? seed, Span<byte> observation)
+    {
+        if (seed is long s) random = new RandomStream(s);
+        ballRow = 0;
+        ballColumn = random.Next(Size);
+        paddle = Size / 2;
+        running = true;
+        Resets++;
+        Draw(observation);
+    }
+
+    public StepResult Step(int action, Span<byte> observation)
+    {
+        if (!running) throw new InvalidOperationException("Reset first.");
+        if (action is < 0 or > 2) throw new ArgumentOutOfRangeException(nameof(action));
+        paddle = Math.Clamp(paddle + (action == 1 ? -1 : action == 2 ? 1 : 0), 0, Size - 1);
+        double u = random.NextDouble();
+        ballColumn = Math.Clamp(ballColumn + (u < 0.2 ? -1 : u < 0.4 ? 1 : 0), 0, Size - 1);
+        ballRow++;
+        Draw(observation);
+        if (ballRow < Size - 1) return new StepResult(0, false, false);
+        running = false;
+        return new StepResult(ballColumn == paddle ? 1 : -1, true, false);
+    }
+
+    private void Draw(Span<byte> observation)
+    {
+        observation.Clear();
+        observation[ballRow * Size + ballColumn] = 1;
+        observation[Size * Size + (Size - 1) * Size + paddle] = 1;
+    }
+
+    public void Dispose()
+    {
+    }
+}
