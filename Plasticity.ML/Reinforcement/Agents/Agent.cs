@@ -306,7 +306,8 @@ public abstract class Agent : IDisposable
         if (probing && state.Step >= o.LearningStarts && (state.ProbePoints.Count == 0 || state.ProbePoints[^1].GlobalStep != state.Step))
             RecordProbePoint(probe, progress, cancellationToken);
         Session.EndTask();
-        state.ClosePeriod(Session.Context.TaskIndex);
+        // The last target period, unless the run ended on a target update (an empty period).
+        if (state.PeriodUpdates > 0 || state.Losses.Count == 0) state.ClosePeriod(Session.Context.TaskIndex);
         if (checkpointing is not null && !checkpointing.KeepWhenFinished) Checkpoint.Delete(checkpointing.Path);
         Report(progress, "done", Epsilon(state.Step));
         return new AgentRunResult
