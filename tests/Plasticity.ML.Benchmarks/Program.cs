@@ -71,7 +71,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "agents"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -120,6 +120,15 @@ public static class Program
         {
             Log("data ingestion");
             report.Ingestion = IngestionBenchmark.Measure(quick ? 1000 : 8000, quick ? 2 : 7);
+        }
+        if (Runs("agents"))
+        {
+            Log("DQN train step");
+            report.DqnStep = AgentBenchmark.MeasureTrainStep(quick ? 20 : 200, quick ? 3 : 9);
+            Log("agent throughput");
+            report.AgentThroughput = AgentBenchmark.MeasureThroughput(quick ? 600 : 10_000, quick ? 1 : 3);
+            Log("replay memory");
+            report.ReplayMemory = AgentBenchmark.MeasureReplayMemory();
         }
         return report;
     }

@@ -325,6 +325,13 @@ public abstract class Agent : IDisposable
         };
     }
 
+    /// <summary>One update outside <see cref="Train"/> (benchmarks): the agent's replay must hold a complete transition.</summary>
+    internal StepOutcome UpdateOnce()
+    {
+        EnsureStarted();
+        return Learn();
+    }
+
     /// <summary>One update: a batch from replay, its TD targets without gradients, then the step protocol on the loss.</summary>
     private StepOutcome Learn()
     {

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Plasticity.ML.Reinforcement.Replay;
 
 /// <summary>
@@ -77,7 +80,12 @@ internal sealed class ObservationStore
             return;
         }
         int full = ObservationSize / 8;
-        for (int k = 0; k < full; k++) BitTable.AsSpan(source[k] * 8, 8).CopyTo(destination.Slice(8 * k, 8));
+        if (destination.Length < ObservationSize) throw new ArgumentException($"The destination holds {destination.Length} floats; an observation has {ObservationSize}.", nameof(destination));
+        // Each packed byte becomes the 8 floats of its table row: one 32-byte load and store.
+        ref float table = ref MemoryMarshal.GetArrayDataReference(BitTable);
+        ref float target = ref MemoryMarshal.GetReference(destination);
+        for (int k = 0; k < full; k++)
+            Vector256.LoadUnsafe(ref table, (nuint)(source[k] * 8)).StoreUnsafe(ref target, (nuint)(8 * k));
         int rest = ObservationSize - 8 * full;
         if (rest > 0) BitTable.AsSpan(source[full] * 8, rest).CopyTo(destination.Slice(8 * full, rest));
     }
