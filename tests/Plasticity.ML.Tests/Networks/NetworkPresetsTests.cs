@@ -73,7 +73,9 @@ public sealed class NetworkPresetsTests
         using var q = net.Predict(x);
         using var support = linspace(-10, 10, 51);
         using var expected = (raw.view(2, 6, 51).softmax(-1) * support).sum(-1);
-        Assert.IsLessThan(1e-5, (q - expected).abs().max().item<float>());
+        var actual = q.data<float>().ToArray();
+        var wanted = expected.data<float>().ToArray();
+        for (int i = 0; i < actual.Length; i++) Assert.AreEqual(wanted[i], actual[i], 1e-5, $"Q-value {i}");
     }
 
     [TestMethod]

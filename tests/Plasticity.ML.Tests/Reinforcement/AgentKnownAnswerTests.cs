@@ -80,6 +80,44 @@ public sealed class AgentKnownAnswerTests
         }
     }
 
+    [TestMethod]
+    public void ATruncatedEpisodeBootstrapsFromItsLastObservation()
+    {
+        // A 3-state chain cut after 2 steps: state 1 is only ever reached at step 1, so every (1, left) transition is
+        // cut by the time limit. Bootstrapping from where it lands gives Q(1, left) = gamma Q*(0, right) = 0.81; treating
+        // the cut as an ending would give 0.
+        using var chain = new ChainEnvironment(3);
+        var options = Options(AgentKind.Dqn, 3, 2, 0, 1) with { Gamma = 0.9, TotalSteps = 3000, MaxEpisodeSteps = 2, EpsilonEnd = 0.5 };
+        using var agent = Agent.Create(options, chain.Spec);
+        var result = agent.Train(chain);
+        Assert.IsTrue(result.Episodes.All(e => e.Length <= 2 && e.Truncated == (e.Return == 0)), "only the right-right episodes reach the end");
+        Assert.IsTrue(result.Episodes.Any(e => e.Truncated) && result.Episodes.Any(e => !e.Truncated));
+        var q0 = agent.QValues(new byte[] { 1, 0, 0 });
+        var q1 = agent.QValues(new byte[] { 0, 1, 0 });
+        Assert.AreEqual(0.9, q0[1], 0.01, "Q(0, right)");
+        Assert.AreEqual(0.81, q0[0], 0.01, "Q(0, left)");
+        Assert.AreEqual(1.0, q1[1], 0.01, "Q(1, right)");
+        Assert.AreEqual(0.81, q1[0], 0.01, "Q(1, left), always truncated");
+    }
+
+    [TestMethod]
+    public void ClippedRewardsAreLearnedClippedAndReportedUnclipped()
+    {
+        // Squared-error loss this time; rewards clipped to [-1, 1] before they are stored.
+        var rewards = new double[,] { { 5.0, -3.0 }, { 0.5, 2.0 } };
+        using var bandit = new BanditEnvironment(rewards);
+        var options = Options(AgentKind.Dqn, 2, 2, 0, 1) with { TotalSteps = 1500, EpsilonEnd = 1.0, ClipRewards = true, Loss = Plasticity.ML.Training.LossKind.Mse };
+        using var agent = Agent.Create(options, bandit.Spec);
+        var result = agent.Train(bandit);
+        CollectionAssert.IsSubsetOf(new[] { 5.0, -3.0, 0.5, 2.0 }, result.Episodes.Select(e => e.Return).Distinct().ToArray(), "returns are reported unclipped");
+        var expected = new double[,] { { 1.0, -1.0 }, { 0.5, 1.0 } };
+        for (int c = 0; c < 2; c++)
+        {
+            var q = agent.QValues(c == 0 ? new byte[] { 1, 0 } : new byte[] { 0, 1 });
+            for (int a = 0; a < 2; a++) Assert.AreEqual(expected[c, a], q[a], 0.02, $"Q({c}, {a})");
+        }
+    }
+
     /// <summary>A network without hidden layers on one-hot inputs: Q(s, .) is column s of the output weight.</summary>
     private static NetworkSpec Linear(int states, HeadSpec head) => new() { InputShape = [states, 1, 1], HiddenWidths = [], Head = head };
 
