@@ -244,7 +244,6 @@ public abstract class Agent : IDisposable
         {
             Session.BeginTask(0, Replay);
             StartEpisode(environment);
-            state.Started = true;
         }
 
         while (state.Step < o.TotalSteps)

@@ -47,9 +47,6 @@ internal sealed class AgentRunState
     /// <summary>Steps of the episode so far.</summary>
     public int EpisodeLength { get; set; }
 
-    /// <summary>True once the first episode has started (the run has begun).</summary>
-    public bool Started { get; set; }
-
     /// <summary>The current observation.</summary>
     public byte[] Observation { get; private set; }
 
@@ -126,7 +123,6 @@ internal sealed class AgentRunState
         bag.Set("episodeActions", EpisodeActions.ToArray());
         bag.Set("episodeReturn", EpisodeReturn);
         bag.Set("episodeLength", EpisodeLength);
-        bag.Set("started", Started ? 1 : 0);
         bag.Set("observation", Observation);
         bag.Set("exploration", Exploration.GetState().Select(w => (long)w).ToArray());
         bag.Set("replaySampling", ReplaySampling.GetState().Select(w => (long)w).ToArray());
@@ -148,7 +144,6 @@ internal sealed class AgentRunState
         EpisodeActions.AddRange(bag.GetBytes("episodeActions"));
         EpisodeReturn = bag.GetDouble("episodeReturn");
         EpisodeLength = checked((int)bag.GetInt64("episodeLength"));
-        Started = bag.GetInt64("started") != 0;
         var observation = bag.GetBytes("observation");
         if (observation.Length != Observation.Length)
             throw new InvalidDataException($"{bag.Name}: the saved observation has {observation.Length} bytes; this agent's environment has {Observation.Length}.");

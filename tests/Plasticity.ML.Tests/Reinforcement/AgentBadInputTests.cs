@@ -81,6 +81,24 @@ public sealed class AgentBadInputTests
     }
 
     [TestMethod]
+    public void OptionsRoundTripThroughJson()
+    {
+        var options = AgentOptions.MinAtarPaper(AgentKind.C51, seed: 3) with
+        {
+            Network = NetworkPresets.MinAtar(4, 6) with { Normalization = NormalizationKind.LayerNorm, Head = NetworkPresets.Categorical(6) },
+            Interventions = [new Plasticity.ML.Interventions.ResetSpec { Layers = 2 }, new Plasticity.ML.Interventions.ReDoSpec()],
+            Probe = new ProbeOptions { Targets = 3 },
+            Replay = new ReplayOptions { Capacity = 1000, Prioritized = true },
+        };
+        string json = Plasticity.ML.Common.PlasticityJson.Serialize(options);
+        var back = Plasticity.ML.Common.PlasticityJson.Deserialize<AgentOptions>(json);
+        Assert.AreEqual(json, Plasticity.ML.Common.PlasticityJson.Serialize(back));
+        Assert.AreEqual(Plasticity.ML.Optimization.OptimizerKind.RmsProp, back.Optimizer.Kind);
+        Assert.IsTrue(back.Optimizer.Centered);
+        Assert.IsInstanceOfType<Plasticity.ML.Interventions.ReDoSpec>(back.Interventions[1]);
+    }
+
+    [TestMethod]
     public void CancellationStopsTheRun()
     {
         using var chain = new ChainEnvironment(5);
