@@ -48,9 +48,9 @@ public static class CategoricalProjection
         var position = values.detach().clamp(low, high).sub(low).div(width);
         var lower = position.floor().clamp(Zero, lastLower);
         var upperWeight = position.sub(lower);
-        var lowerWeight = upperWeight.neg().add(One);
+        var lowerWeight = upperWeight.neg().add(One, One);
         var lowerIndex = lower.to_type(ScalarType.Int64);
-        var upperIndex = lower.add(One).to_type(ScalarType.Int64);
+        var upperIndex = lower.add(One, One).to_type(ScalarType.Int64);
         if (probabilities is not null)
         {
             lowerWeight = lowerWeight.mul(probabilities);

@@ -278,8 +278,8 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
         {
             average = squareAverage.clone();
         }
-        if (o.EpsilonInsideSqrt != 0) average.add_(epsilonInside);
-        average.sqrt_().add_(epsilon);
+        if (o.EpsilonInsideSqrt != 0) average.add_(epsilonInside, One);
+        average.sqrt_().add_(epsilon, One);
         if (StateBuffer("momentum_buffer") is { } momentumBuffer)
         {
             using var momentum = o.Momentum.ToScalar();
