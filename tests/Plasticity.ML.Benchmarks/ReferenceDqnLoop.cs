@@ -19,8 +19,9 @@ public sealed class ReferenceDqnLoop : IDisposable
     private readonly Tensor observations, nextObservations, actions, rewards, dones;
     private readonly long[] indices;
     private readonly Random random = new(12345);
-    private readonly Scalar one = 1.0.ToScalar();
-    private readonly Scalar gamma = 0.99.ToScalar();
+    // Static, so never finalized while libtorch reads them.
+    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar Gamma = 0.99.ToScalar();
 
     /// <summary>Builds the loop over <paramref name="transitions"/> random transitions with the weights of <paramref name="source"/>.</summary>
     public ReferenceDqnLoop(PlasticNetwork source, int transitions, int batch, optim.Optimizer? optimizer = null)
@@ -76,7 +77,7 @@ public sealed class ReferenceDqnLoop : IDisposable
         using (no_grad())
         {
             var next = target.forward(s2).amax([1L]);
-            y = d.neg().add(one, one).mul(gamma).mul(next).add(r, one);
+            y = d.neg().add(One, One).mul(Gamma).mul(next).add(r, One);
         }
         var q = online.forward(s).gather(1, a.unsqueeze(1)).squeeze(1);
         var loss = nn.functional.huber_loss(q, y);
@@ -96,7 +97,5 @@ public sealed class ReferenceDqnLoop : IDisposable
         actions.Dispose();
         rewards.Dispose();
         dones.Dispose();
-        one.Dispose();
-        gamma.Dispose();
     }
 }
