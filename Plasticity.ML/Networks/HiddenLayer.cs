@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Plasticity.ML.Networks;
 
 /// <summary>
-/// One hidden layer: an affine map (linear or 3x3/stride-2 convolution), optional normalization, then the
+/// One hidden layer: an affine map (linear, or a convolution as the spec sets it), optional normalization, then the
 /// activation. The pre-activation (after normalization) is exposed because dead, dormant and linearized units
 /// are defined on it. An activation may emit several outputs per unit (<see cref="ActivationKind.CReLU"/>,
 /// <see cref="ActivationKind.Fourier"/>): the layer then has <see cref="Outputs"/> = <see cref="Units"/> x

@@ -24,11 +24,12 @@ public static class NetworkFactory
         if (spec.Architecture == NetworkArchitecture.Cnn)
         {
             int channels = spec.InputShape[0], height = spec.InputShape[1], width = spec.InputShape[2];
+            var shapes = spec.ConvOutputShapes();
             foreach (int outChannels in spec.ConvChannels)
             {
-                height = (height + 2 - 3) / 2 + 1;
-                width = (width + 2 - 3) / 2 + 1;
-                var conv = nn.Conv2d(channels, outChannels, 3, stride: 2, padding: 1);
+                var (kernel, stride, padding) = spec.Convolution(convolutions);
+                (height, width) = (shapes[convolutions][1], shapes[convolutions][2]);
+                var conv = nn.Conv2d(channels, outChannels, kernel, stride: stride, padding: padding);
                 nn.Module<Tensor, Tensor>? norm = spec.Normalization switch
                 {
                     NormalizationKind.LayerNorm => nn.LayerNorm([outChannels, height, width]),

@@ -10,7 +10,9 @@ public enum NetworkArchitecture
     /// <summary>Fully connected layers over the flattened input.</summary>
     Mlp,
 
-    /// <summary>Convolution blocks (3x3, stride 2) followed by fully connected layers.</summary>
+    /// <summary>Convolution blocks (3x3, stride 2, padding 1 unless <see cref="NetworkSpec.ConvKernels"/>,
+    /// <see cref="NetworkSpec.ConvStrides"/> and <see cref="NetworkSpec.ConvPaddings"/> say otherwise) followed by fully
+    /// connected layers.</summary>
     Cnn,
 }
 
@@ -82,8 +84,30 @@ public sealed record NetworkSpec
     [Range(16, 2048, 256, logBase: true)]
     public int[] HiddenWidths { get; init; } = [256, 256];
 
-    /// <summary>Output channels of each convolution block (CNN only). Each block is a 3x3 convolution with stride 2.</summary>
+    /// <summary>Output channels of each convolution block (CNN only). Kernel, stride and padding of each block come from
+    /// <see cref="ConvKernels"/>, <see cref="ConvStrides"/> and <see cref="ConvPaddings"/> (3x3, stride 2, padding 1 by default).</summary>
     public int[] ConvChannels { get; init; } = [16, 32];
+
+    /// <summary>Square kernel size of each convolution block, one per entry of <see cref="ConvChannels"/>; null for
+    /// <see cref="DefaultConvKernel"/> in every block.</summary>
+    public int[]? ConvKernels { get; init; }
+
+    /// <summary>Stride of each convolution block, one per entry of <see cref="ConvChannels"/>; null for
+    /// <see cref="DefaultConvStride"/> in every block.</summary>
+    public int[]? ConvStrides { get; init; }
+
+    /// <summary>Zero padding on each side of each convolution block, one per entry of <see cref="ConvChannels"/>; null
+    /// for <see cref="DefaultConvPadding"/> in every block.</summary>
+    public int[]? ConvPaddings { get; init; }
+
+    /// <summary>The kernel size of a block when <see cref="ConvKernels"/> is null.</summary>
+    public const int DefaultConvKernel = 3;
+
+    /// <summary>The stride of a block when <see cref="ConvStrides"/> is null.</summary>
+    public const int DefaultConvStride = 2;
+
+    /// <summary>The padding of a block when <see cref="ConvPaddings"/> is null.</summary>
+    public const int DefaultConvPadding = 1;
 
     /// <summary>Hidden activation.</summary>
     [Choice(new object[] { ActivationKind.ReLU, ActivationKind.LeakyReLU, ActivationKind.Tanh, ActivationKind.Gelu, ActivationKind.Sigmoid }, ActivationKind.ReLU)]
@@ -101,6 +125,29 @@ public sealed record NetworkSpec
     [JsonIgnore]
     public int InputSize => InputShape.Aggregate(1, (a, b) => a * b);
 
+    /// <summary>Kernel size, stride and padding of convolution block <paramref name="block"/> (counted from 0).</summary>
+    public (int Kernel, int Stride, int Padding) Convolution(int block) =>
+        (ConvKernels?[block] ?? DefaultConvKernel, ConvStrides?[block] ?? DefaultConvStride, ConvPaddings?[block] ?? DefaultConvPadding);
+
+    /// <summary>
+    /// The output shape <c>[channels, height, width]</c> of each convolution block, in order (empty for an MLP):
+    /// <c>out = (in + 2 * padding - kernel) / stride + 1</c> per spatial dimension.
+    /// </summary>
+    public IReadOnlyList<int[]> ConvOutputShapes()
+    {
+        if (Architecture != NetworkArchitecture.Cnn) return [];
+        var shapes = new List<int[]>(ConvChannels.Length);
+        int height = InputShape[1], width = InputShape[2];
+        for (int i = 0; i < ConvChannels.Length; i++)
+        {
+            var (kernel, stride, padding) = Convolution(i);
+            height = (height + 2 * padding - kernel) / stride + 1;
+            width = (width + 2 * padding - kernel) / stride + 1;
+            shapes.Add([ConvChannels[i], height, width]);
+        }
+        return shapes;
+    }
+
     /// <summary>Checks the spec and throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public void Validate()
     {
@@ -114,7 +161,30 @@ public sealed record NetworkSpec
                 throw new ArgumentException($"A CNN needs {nameof(InputShape)} = [channels, height, width]; got [{string.Join(", ", InputShape)}].");
             if (ConvChannels is null || ConvChannels.Length == 0 || ConvChannels.Any(c => c <= 0))
                 throw new ArgumentException($"{nameof(ConvChannels)} must hold at least one positive channel count for a CNN.");
+            CheckPerBlock(ConvKernels, nameof(ConvKernels), 1);
+            CheckPerBlock(ConvStrides, nameof(ConvStrides), 1);
+            CheckPerBlock(ConvPaddings, nameof(ConvPaddings), 0);
+            int height = InputShape[1], width = InputShape[2];
+            for (int i = 0; i < ConvChannels.Length; i++)
+            {
+                var (kernel, stride, padding) = Convolution(i);
+                if (kernel > height + 2 * padding || kernel > width + 2 * padding)
+                    throw new ArgumentException(
+                        $"Convolution {i} has a {kernel}x{kernel} kernel (padding {padding}) but its input is only {height}x{width}; " +
+                        $"shrink {nameof(ConvKernels)} or grow {nameof(InputShape)} [{string.Join(", ", InputShape)}].");
+                height = (height + 2 * padding - kernel) / stride + 1;
+                width = (width + 2 * padding - kernel) / stride + 1;
+            }
         }
         Head.Validate();
+    }
+
+    private void CheckPerBlock(int[]? values, string name, int minimum)
+    {
+        if (values is null) return;
+        if (values.Length != ConvChannels.Length)
+            throw new ArgumentException($"{name} must hold one value per convolution ({ConvChannels.Length}, as {nameof(ConvChannels)}); got [{string.Join(", ", values)}].");
+        if (values.Any(v => v < minimum))
+            throw new ArgumentException($"{name} must hold values of at least {minimum}; got [{string.Join(", ", values)}].");
     }
 }

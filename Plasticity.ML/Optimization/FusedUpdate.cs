@@ -20,6 +20,15 @@ internal readonly record struct AdamScalars(
 /// <param name="WeightDecay">Coupled L2 coefficient.</param>
 internal readonly record struct SgdScalars(double LearningRate, double Momentum, bool Nesterov, double WeightDecay);
 
+/// <summary>Scalars of one RMSProp step.</summary>
+/// <param name="LearningRate">Step size.</param>
+/// <param name="Alpha">Decay of the running averages.</param>
+/// <param name="Momentum">Momentum (0 for none).</param>
+/// <param name="WeightDecay">Coupled L2 coefficient.</param>
+/// <param name="EpsilonInside">Epsilon under the square root.</param>
+/// <param name="EpsilonOutside">Epsilon added to the square root.</param>
+internal readonly record struct RmsPropScalars(double LearningRate, double Alpha, double Momentum, double WeightDecay, double EpsilonInside, double EpsilonOutside);
+
 /// <summary>
 /// Optimizer updates as one fused, vectorized pass over contiguous CPU buffers.
 /// </summary>
@@ -63,6 +72,24 @@ internal static unsafe class FusedUpdate
         nint pa = (nint)p, ga = (nint)g, ba = (nint)buffer;
         Partition(length, threads, (start, count) =>
             SgdRange((T*)pa + start, (T*)ga + start, ba == 0 ? null : (T*)ba + start, count, scalars));
+    }
+
+    /// <summary>
+    /// RMSProp over <paramref name="length"/> elements: the square average, the gradient average (centered; null
+    /// otherwise), the momentum buffer (null without momentum) and p updated in place.
+    /// </summary>
+    public static void RmsProp<T>(T* p, T* g, T* square, T* gradientAverage, T* buffer, long length, in RmsPropScalars s, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var scalars = s;
+        if (threads <= 1 || length < 2 * MinimumElementsPerWorker)
+        {
+            RmsPropRange(p, g, square, gradientAverage, buffer, length, scalars);
+            return;
+        }
+        nint pa = (nint)p, ga = (nint)g, sa = (nint)square, aa = (nint)gradientAverage, ba = (nint)buffer;
+        Partition(length, threads, (start, count) =>
+            RmsPropRange((T*)pa + start, (T*)ga + start, (T*)sa + start, aa == 0 ? null : (T*)aa + start, ba == 0 ? null : (T*)ba + start, count, scalars));
     }
 
     private static void Partition(long length, int threads, Action<long, long> body)
@@ -125,6 +152,75 @@ internal static unsafe class FusedUpdate
             p[i] = pi - step * mi / (T.Sqrt(vi + epsIn) + epsOut);
             m[i] = mi;
             v[i] = vi;
+        }
+    }
+
+    private static void RmsPropRange<T>(T* p, T* g, T* square, T* gradientAverage, T* buffer, long n, RmsPropScalars s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T lr = T.CreateTruncating(s.LearningRate), wd = T.CreateTruncating(s.WeightDecay), mu = T.CreateTruncating(s.Momentum);
+        T alpha = T.CreateTruncating(s.Alpha), oneMinusAlpha = T.CreateTruncating(1 - s.Alpha);
+        T epsIn = T.CreateTruncating(s.EpsilonInside), epsOut = T.CreateTruncating(s.EpsilonOutside);
+        bool coupled = s.WeightDecay != 0, centered = gradientAverage != null, momentum = buffer != null;
+        long i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            int width = Vector<T>.Count;
+            var vlr = new Vector<T>(lr); var vwd = new Vector<T>(wd); var vmu = new Vector<T>(mu);
+            var valpha = new Vector<T>(alpha); var vc = new Vector<T>(oneMinusAlpha);
+            var vepsIn = new Vector<T>(epsIn); var vepsOut = new Vector<T>(epsOut);
+            for (; i <= n - width; i += width)
+            {
+                var pi = Vector.Load(p + i);
+                var gi = Vector.Load(g + i);
+                if (coupled) gi += vwd * pi;
+                var si = Vector.Load(square + i) * valpha + vc * gi * gi;
+                si.Store(square + i);
+                var spread = si;
+                if (centered)
+                {
+                    var ai = Vector.Load(gradientAverage + i) * valpha + vc * gi;
+                    ai.Store(gradientAverage + i);
+                    // E[g^2] - E[g]^2 is never negative in exact arithmetic; clamping at 0 keeps rounding from making NaN.
+                    spread = Vector.Max(si - ai * ai, Vector<T>.Zero);
+                }
+                var denominator = Vector.SquareRoot(spread + vepsIn) + vepsOut;
+                if (momentum)
+                {
+                    var bi = Vector.Load(buffer + i) * vmu + gi / denominator;
+                    bi.Store(buffer + i);
+                    (pi - vlr * bi).Store(p + i);
+                }
+                else
+                {
+                    (pi - vlr * (gi / denominator)).Store(p + i);
+                }
+            }
+        }
+        for (; i < n; i++)
+        {
+            T pi = p[i], gi = g[i];
+            if (coupled) gi += wd * pi;
+            T si = square[i] * alpha + oneMinusAlpha * gi * gi;
+            square[i] = si;
+            T spread = si;
+            if (centered)
+            {
+                T ai = gradientAverage[i] * alpha + oneMinusAlpha * gi;
+                gradientAverage[i] = ai;
+                spread = T.Max(si - ai * ai, T.Zero);
+            }
+            T denominator = T.Sqrt(spread + epsIn) + epsOut;
+            if (momentum)
+            {
+                T bi = buffer[i] * mu + gi / denominator;
+                buffer[i] = bi;
+                p[i] = pi - lr * bi;
+            }
+            else
+            {
+                p[i] = pi - lr * (gi / denominator);
+            }
         }
     }
 

@@ -15,6 +15,13 @@ public enum OptimizerKind
 
     /// <summary>AdamW: Adam with decoupled weight decay.</summary>
     AdamW,
+
+    /// <summary>
+    /// RMSProp (Hinton; <c>torch.optim.RMSprop</c>'s rule), optionally centered (Graves 2013: the gradient is divided by
+    /// an estimate of its standard deviation rather than its root mean square), with momentum and coupled weight decay.
+    /// MinAtar's reference DQN uses it centered with lr 2.5e-4, alpha 0.95, epsilon 0.01.
+    /// </summary>
+    RmsProp,
 }
 
 /// <summary>Which code runs the optimizer step.</summary>
@@ -50,7 +57,7 @@ public sealed record OptimizerOptions
     [Range(1e-5, 1e-1, 1e-3, logBase: true)]
     public double LearningRate { get; init; } = 1e-3;
 
-    /// <summary>SGD momentum (0 for none).</summary>
+    /// <summary>SGD and RMSProp momentum (0 for none).</summary>
     public double Momentum { get; init; }
 
     /// <summary>Use Nesterov momentum (SGD).</summary>
@@ -63,14 +70,15 @@ public sealed record OptimizerOptions
     [Range(0.9, 0.9999, 0.999)]
     public double Beta2 { get; init; } = 0.999;
 
-    /// <summary>Adam's epsilon, added outside the square root: <c>m / (sqrt(v) + eps)</c>.</summary>
+    /// <summary>Adam's and RMSProp's epsilon, added outside the square root: <c>m / (sqrt(v) + eps)</c>.</summary>
     [Range(1e-10, 1e-2, 1e-8, logBase: true)]
     public double Epsilon { get; init; } = 1e-8;
 
-    /// <summary>Adam's epsilon inside the square root, <c>m / (sqrt(v + epsBar) + eps)</c> (the paper's Eq. 6); 0 for none.</summary>
+    /// <summary>Adam's epsilon inside the square root, <c>m / (sqrt(v + epsBar) + eps)</c> (the paper's Eq. 6); 0 for none.
+    /// RMSProp adds it under its square root too (TensorFlow's and optax's RMSProp put their epsilon there).</summary>
     public double EpsilonInsideSqrt { get; init; }
 
-    /// <summary>Weight decay: coupled (L2 on the gradient) for SGD and Adam, decoupled for AdamW.</summary>
+    /// <summary>Weight decay: coupled (L2 on the gradient) for SGD, Adam and RMSProp, decoupled for AdamW.</summary>
     public double WeightDecay { get; init; }
 
     /// <summary>
@@ -79,6 +87,12 @@ public sealed record OptimizerOptions
     /// built from the same options, use TRAC too.
     /// </summary>
     public TracOptions? Trac { get; init; }
+
+    /// <summary>RMSProp's decay of its running averages (<c>torch.optim.RMSprop</c>'s alpha; MinAtar's DQN uses 0.95).</summary>
+    public double Alpha { get; init; } = 0.99;
+
+    /// <summary>Centered RMSProp: divide by <c>sqrt(E[g^2] - E[g]^2)</c> instead of <c>sqrt(E[g^2])</c>.</summary>
+    public bool Centered { get; init; }
 
     /// <summary>Checks the options and throws <see cref="ArgumentException"/> naming the bad field.</summary>
     public void Validate()
@@ -92,7 +106,10 @@ public sealed record OptimizerOptions
         if (WeightDecay < 0) throw new ArgumentException($"{nameof(WeightDecay)} must be non-negative; got {WeightDecay}.");
         if (Nesterov && Momentum == 0) throw new ArgumentException("Nesterov momentum needs Momentum > 0.");
         Trac?.Validate();
+        if (Alpha is < 0 or >= 1) throw new ArgumentException($"{nameof(Alpha)} must lie in [0, 1); got {Alpha}.");
+        if (Centered && Kind != OptimizerKind.RmsProp) throw new ArgumentException($"{nameof(Centered)} applies to {nameof(OptimizerKind.RmsProp)} only; the optimizer is {Kind}.");
+        if (Nesterov && Kind == OptimizerKind.RmsProp) throw new ArgumentException($"{nameof(OptimizerKind.RmsProp)} has no Nesterov momentum; set {nameof(Nesterov)} to false.");
         if (Implementation == OptimizerImplementation.TorchSharp && EpsilonInsideSqrt != 0)
-            throw new ArgumentException($"TorchSharp's Adam has no epsilon inside the square root; use {nameof(OptimizerImplementation.Plastic)} for {nameof(EpsilonInsideSqrt)}.");
+            throw new ArgumentException($"TorchSharp's {Kind} has no epsilon inside the square root; use {nameof(OptimizerImplementation.Plastic)} for {nameof(EpsilonInsideSqrt)}.");
     }
 }

@@ -3,7 +3,8 @@ namespace Plasticity.ML.Optimization;
 /// <summary>
 /// A plain, serializable copy of an optimizer's state: its step count and, for each parameter in the optimizer's
 /// order, the named state buffers ("exp_avg" and "exp_avg_sq" for Adam/AdamW, "momentum_buffer" for SGD with
-/// momentum) as flat float32 arrays in the parameter's row-major layout. Made by
+/// momentum, "square_avg" plus "grad_avg" when centered and "momentum_buffer" with momentum for RMSProp) as flat
+/// float32 arrays in the parameter's row-major layout. Made by
 /// <see cref="IPlasticOptimizer.ExportState"/> and restored by <see cref="IPlasticOptimizer.ImportState"/>, so that
 /// training can be resumed later (or in another process) exactly where it stopped.
 /// </summary>
@@ -37,6 +38,10 @@ public sealed record OptimizerState
         {
             OptimizerKind.Sgd when options.Momentum != 0 => ["momentum_buffer"],
             OptimizerKind.Sgd => [],
+            OptimizerKind.RmsProp => [
+                "square_avg",
+                .. options.Centered ? new[] { "grad_avg" } : [],
+                .. options.Momentum != 0 ? new[] { "momentum_buffer" } : []],
             _ => ["exp_avg", "exp_avg_sq"],
         };
     }

@@ -7,8 +7,8 @@ namespace Plasticity.ML.Optimization;
 
 /// <summary>
 /// SGD (momentum, Nesterov, coupled weight decay), Adam (coupled weight decay, optional epsilon inside the square
-/// root) and AdamW, with state tensors addressable per parameter and per row. Matches <c>torch.optim</c>'s
-/// update rules.
+/// root), AdamW and RMSProp (centered or not, momentum, coupled weight decay), with state tensors addressable per
+/// parameter and per row. Matches <c>torch.optim</c>'s update rules.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,6 +31,10 @@ namespace Plasticity.ML.Optimization;
 public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
 {
     private static readonly IReadOnlyDictionary<string, Tensor> NoState = new Dictionary<string, Tensor>();
+
+    // Static, so never finalized while libtorch reads them.
+    private static readonly Scalar Zero = 0.0.ToScalar();
+    private static readonly Scalar One = 1.0.ToScalar();
 
     private readonly Parameter[] parameters;
     private readonly Dictionary<Parameter, int> indexOf = new(ReferenceEqualityComparer.Instance);
@@ -96,12 +100,7 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
         gradientStorage = StorageAddress(flatGradients);
         parameterStorage = StorageAddress(flatParameters);
 
-        string[] names = options.Kind switch
-        {
-            OptimizerKind.Sgd when options.Momentum != 0 => ["momentum_buffer"],
-            OptimizerKind.Sgd => [],
-            _ => ["exp_avg", "exp_avg_sq"],
-        };
+        var names = OptimizerState.BufferNamesFor(options);
         stateBuffers = names.Select(n => (n, zeros(total, dtype, device).DetachFromDisposeScope())).ToArray();
         stateStorage = stateBuffers.Select(b => StorageAddress(b.Flat)).ToArray();
         onCpu = device.type == DeviceType.CPU;
@@ -163,6 +162,7 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
         }
         using var scope = NewDisposeScope();
         if (Options.Kind == OptimizerKind.Sgd) SgdStep();
+        else if (Options.Kind == OptimizerKind.RmsProp) RmsPropStep();
         else AdamStep();
     }
 
@@ -178,6 +178,12 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
             FusedUpdate.Sgd(p, g, buffer, n, new SgdScalars(LearningRate, o.Momentum, o.Nesterov, o.WeightDecay), threads);
             return;
         }
+        if (o.Kind == OptimizerKind.RmsProp)
+        {
+            var rms = new RmsPropScalars(LearningRate, o.Alpha, o.Momentum, o.WeightDecay, o.EpsilonInsideSqrt, o.Epsilon);
+            FusedUpdate.RmsProp(p, g, (T*)StateStorage("square_avg"), (T*)StateStorage("grad_avg"), (T*)StateStorage("momentum_buffer"), n, rms, threads);
+            return;
+        }
         var (bias1, bias2) = BiasCorrections();
         double rootBias2 = Math.Sqrt(bias2);
         bool decoupled = o.Kind == OptimizerKind.AdamW;
@@ -189,6 +195,14 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
             EpsilonOutside: o.Epsilon * rootBias2,
             StepSize: LearningRate * rootBias2 / bias1);
         FusedUpdate.Adam(p, g, (T*)stateStorage[0], (T*)stateStorage[1], n, scalars, threads);
+    }
+
+    /// <summary>The storage address of the named state buffer, or zero when the optimizer keeps no such buffer.</summary>
+    private IntPtr StateStorage(string name)
+    {
+        for (int i = 0; i < stateBuffers.Length; i++)
+            if (stateBuffers[i].Name == name) return stateStorage[i];
+        return IntPtr.Zero;
     }
 
     private (double Bias1, double Bias2) BiasCorrections() =>
@@ -247,6 +261,51 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
         var denominator = o.EpsilonInsideSqrt != 0 ? v.add(epsilonInside, Scalars.One).sqrt_() : v.sqrt();
         denominator.add_(epsilonOutside, Scalars.One);
         flatParameters.addcdiv_(m, denominator, value: stepSize);
+    }
+
+    private Tensor? StateBuffer(string name) => stateBuffers.FirstOrDefault(b => b.Name == name).Flat;
+
+    /// <summary>RMSProp as tensor operations over the flat buffers (torch.optim.RMSprop's order of operations).</summary>
+    private void RmsPropStep()
+    {
+        var o = Options;
+        using var alpha = o.Alpha.ToScalar();
+        using var oneMinusAlpha = (1 - o.Alpha).ToScalar();
+        using var minusOne = (-1.0).ToScalar();
+        using var epsilonInside = o.EpsilonInsideSqrt.ToScalar();
+        using var epsilon = o.Epsilon.ToScalar();
+        using var minusLearningRate = (-LearningRate).ToScalar();
+        var g = flatGradients;
+        if (o.WeightDecay != 0)
+        {
+            using var decay = o.WeightDecay.ToScalar();
+            g = flatGradients.add(flatParameters, decay);
+        }
+        var squareAverage = StateBuffer("square_avg")!;
+        squareAverage.mul_(alpha).addcmul_(g, g, oneMinusAlpha);
+        Tensor average;
+        if (StateBuffer("grad_avg") is { } gradientAverage)
+        {
+            gradientAverage.mul_(alpha).add_(g, oneMinusAlpha);
+            // E[g^2] - E[g]^2 is never negative in exact arithmetic; clamping at 0 keeps a rounding error from making NaN.
+            average = squareAverage.addcmul(gradientAverage, gradientAverage, minusOne).clamp_min_(Zero);
+        }
+        else
+        {
+            average = squareAverage.clone();
+        }
+        if (o.EpsilonInsideSqrt != 0) average.add_(epsilonInside, One);
+        average.sqrt_().add_(epsilon, One);
+        if (StateBuffer("momentum_buffer") is { } momentumBuffer)
+        {
+            using var momentum = o.Momentum.ToScalar();
+            momentumBuffer.mul_(momentum).addcdiv_(g, average, One);
+            flatParameters.add_(momentumBuffer, minusLearningRate);
+        }
+        else
+        {
+            flatParameters.addcdiv_(g, average, minusLearningRate);
+        }
     }
 
     /// <inheritdoc />

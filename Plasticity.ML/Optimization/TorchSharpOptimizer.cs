@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Plasticity.ML.Optimization;
 
 /// <summary>
-/// Wraps TorchSharp's <c>torch.optim</c> Adam, AdamW and SGD behind <see cref="IPlasticOptimizer"/>, as a
+/// Wraps TorchSharp's <c>torch.optim</c> Adam, AdamW, SGD and RMSprop behind <see cref="IPlasticOptimizer"/>, as a
 /// reference. Its state can only be reset as a whole (by rebuilding it).
 /// </summary>
 /// <remarks>
@@ -92,6 +92,7 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
             OptimizerKind.Sgd => optim.SGD(parameters, lr, momentum: o.Momentum, nesterov: o.Nesterov, weight_decay: o.WeightDecay),
             OptimizerKind.Adam => optim.Adam(parameters, lr, beta1: o.Beta1, beta2: o.Beta2, eps: o.Epsilon, weight_decay: o.WeightDecay),
             OptimizerKind.AdamW => optim.AdamW(parameters, lr, beta1: o.Beta1, beta2: o.Beta2, eps: o.Epsilon, weight_decay: o.WeightDecay),
+            OptimizerKind.RmsProp => optim.RMSProp(parameters, lr, alpha: o.Alpha, eps: o.Epsilon, weight_decay: o.WeightDecay, momentum: o.Momentum, centered: o.Centered),
             _ => throw new ArgumentException($"Unknown optimizer {o.Kind}."),
         };
 #pragma warning restore RS0030
@@ -120,6 +121,13 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
                         break;
                     case SGD.State sgd when sgd.momentum_buffer is not null:
                         buffers["momentum_buffer"] = CopyToArray(sgd.momentum_buffer);
+                        break;
+                    case RMSProp.State rms:
+                        // TorchSharp allocates every RMSprop buffer; only those the settings use are state.
+                        var names = OptimizerState.BufferNamesFor(Options);
+                        buffers["square_avg"] = CopyToArray(rms.square_avg);
+                        if (names.Contains("grad_avg")) buffers["grad_avg"] = CopyToArray(rms.grad_avg);
+                        if (names.Contains("momentum_buffer")) buffers["momentum_buffer"] = CopyToArray(rms.momentum_buffer);
                         break;
                 }
             }
@@ -153,6 +161,12 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
                     adamW.step = state.StepCount;
                     CopyInto(adamW.exp_avg, buffers, "exp_avg", p);
                     CopyInto(adamW.exp_avg_sq, buffers, "exp_avg_sq", p);
+                    break;
+                case RMSProp.State rms:
+                    rms.step = state.StepCount;
+                    CopyInto(rms.square_avg, buffers, "square_avg", p);
+                    CopyInto(rms.grad_avg, buffers, "grad_avg", p);
+                    CopyInto(rms.momentum_buffer, buffers, "momentum_buffer", p);
                     break;
                 case SGD.State sgd when buffers.TryGetValue("momentum_buffer", out var momentum):
                     // torch starts the buffer from the first gradient when it is null; a copy of the saved one replaces that.

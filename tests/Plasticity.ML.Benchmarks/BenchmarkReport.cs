@@ -41,6 +41,15 @@ public sealed class BenchmarkReport
     /// <summary>MinAtar-style games stepped under a random policy, against memcpy of their observations.</summary>
     public List<EnvironmentResult> Environments { get; } = [];
 
+    /// <summary>The DQN update against the hand-written TorchSharp loop.</summary>
+    public DqnStepResult? DqnStep { get; set; }
+
+    /// <summary>Whole-agent environment steps per second.</summary>
+    public AgentThroughputResult? AgentThroughput { get; set; }
+
+    /// <summary>Bytes of a 1M-transition MinAtar replay buffer.</summary>
+    public ReplayMemoryResult? ReplayMemory { get; set; }
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -59,6 +68,9 @@ public sealed class BenchmarkReport
         if (Ale is not null && (Bad(Ale.OursSeconds) || Bad(Ale.RawSeconds))) yield return "ale";
         if (Environments.Count == 0) yield return "environments";
         foreach (var e in Environments.Where(e => Bad(e.SingleSeconds) || Bad(e.VectorSeconds) || Bad(e.MemcpySeconds))) yield return "environment " + e.Game;
+        if (DqnStep is null || Bad(DqnStep.OursSeconds) || Bad(DqnStep.ReferenceSeconds)) yield return "DQN train step";
+        if (AgentThroughput is null || Bad(AgentThroughput.PlasticStepsPerSecond) || Bad(AgentThroughput.TorchSharpStepsPerSecond)) yield return "agent throughput";
+        if (ReplayMemory is null || ReplayMemory.Bytes <= 0 || ReplayMemory.AllocatedBytes <= 0 || ReplayMemory.NaiveBytes <= 0) yield return "replay memory";
     }
 
     /// <summary>The report as markdown.</summary>
@@ -165,6 +177,38 @@ public sealed class BenchmarkReport
             s.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var e in Environments)
                 s.AppendLine(c, $"| {e.Game} | {e.ObservationBytes} | {e.SingleStepsPerSecond:N0} | {e.SingleToMemcpy:F1} | {e.VectorStepsPerSecond:N0} | {e.VectorToMemcpy:F1} | {1 / e.MemcpySeconds:N0} |");
+        }
+        if (DqnStep is not null)
+        {
+            s.AppendLine();
+            s.AppendLine("### DQN update, MinAtar network (4 x 10 x 10 input, conv 16 3x3/1, 128 units, 6 actions), batch 32, 1 thread");
+            s.AppendLine();
+            s.AppendLine("Ours = `Agent` update (replay sample decoded into preallocated tensors, TD targets, step protocol, flat-buffer Adam); reference = hand-written TorchSharp loop (`ReferenceDqnLoop`: float32 transitions, `index_select`, online and target forward, Huber, `torch.optim.Adam`). Target: speed-up at least 2.");
+            s.AppendLine();
+            s.AppendLine("| ours (µs) | reference (µs) | speed-up |");
+            s.AppendLine("|---|---|---|");
+            s.AppendLine(c, $"| {DqnStep.OursSeconds * 1e6:F0} | {DqnStep.ReferenceSeconds * 1e6:F0} | **{DqnStep.SpeedUp:F2}** |");
+        }
+        if (AgentThroughput is not null)
+        {
+            s.AppendLine();
+            s.AppendLine(c, $"### Whole-agent throughput ({AgentThroughput.Steps:N0}-step DQN runs on a 4-channel 10 x 10 random grid, one update per step, batch 32, 1 thread)");
+            s.AppendLine();
+            s.AppendLine("| optimizer | environment steps/s | a 5M-frame run (h) |");
+            s.AppendLine("|---|---|---|");
+            s.AppendLine(c, $"| flat-buffer Adam (default) | {AgentThroughput.PlasticStepsPerSecond:F0} | {AgentThroughput.FiveMillionFrameHours:F1} |");
+            s.AppendLine(c, $"| TorchSharp's Adam | {AgentThroughput.TorchSharpStepsPerSecond:F0} | {5e6 / AgentThroughput.TorchSharpStepsPerSecond / 3600:F1} |");
+            s.AppendLine();
+            s.AppendLine(c, $"Ratio flat-buffer / TorchSharp: **{AgentThroughput.PlasticStepsPerSecond / AgentThroughput.TorchSharpStepsPerSecond:F2}**.");
+        }
+        if (ReplayMemory is not null)
+        {
+            s.AppendLine();
+            s.AppendLine(c, $"### Replay memory, {ReplayMemory.Capacity:N0} transitions of 10 x 10 x 10 booleans (Seaquest)");
+            s.AppendLine();
+            s.AppendLine("| ours (MB) | allocated when created (MB) | float32 observation + next observation (MB) | ours / float32 |");
+            s.AppendLine("|---|---|---|---|");
+            s.AppendLine(c, $"| {ReplayMemory.Bytes / 1e6:F0} | {ReplayMemory.AllocatedBytes / 1e6:F0} | {ReplayMemory.NaiveBytes / 1e6:F0} | {(double)ReplayMemory.Bytes / ReplayMemory.NaiveBytes:F3} |");
         }
         return s.ToString();
     }

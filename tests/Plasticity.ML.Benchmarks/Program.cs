@@ -71,7 +71,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "ale", "environments"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "ale", "environments", "agents"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -135,6 +135,15 @@ public static class Program
         {
             Log("environments");
             report.Environments.AddRange(EnvironmentBenchmark.MeasureAll(quick ? 20_000 : 1_000_000, quick ? 3 : 9, vectorCount: 16));
+        }
+        if (Runs("agents"))
+        {
+            Log("DQN train step");
+            report.DqnStep = AgentBenchmark.MeasureTrainStep(quick ? 20 : 200, quick ? 3 : 9);
+            Log("agent throughput");
+            report.AgentThroughput = AgentBenchmark.MeasureThroughput(quick ? 600 : 10_000, quick ? 1 : 3);
+            Log("replay memory");
+            report.ReplayMemory = AgentBenchmark.MeasureReplayMemory();
         }
         return report;
     }

@@ -18,6 +18,8 @@ public sealed class FusedUpdateTests
         ["SGD", new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.05 }],
         ["SGD-momentum+L2", new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 1e-3 }],
         ["SGD-nesterov", new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9, Nesterov = true }],
+        ["RMSProp-centered", new OptimizerOptions { Kind = OptimizerKind.RmsProp, LearningRate = 1e-2, Alpha = 0.95, Epsilon = 0.01, Centered = true }],
+        ["RMSProp+momentum+L2+epsBar", new OptimizerOptions { Kind = OptimizerKind.RmsProp, LearningRate = 3e-3, Momentum = 0.5, WeightDecay = 1e-3, EpsilonInsideSqrt = 1e-4 }],
     ];
 
     [TestMethod]

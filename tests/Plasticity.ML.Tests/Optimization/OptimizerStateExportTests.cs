@@ -21,6 +21,8 @@ public sealed class OptimizerStateExportTests
         ["Plastic SGD-momentum", new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9 }],
         ["TorchSharp Adam", new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-2, Implementation = OptimizerImplementation.TorchSharp }],
         ["TorchSharp SGD-momentum", new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9, Implementation = OptimizerImplementation.TorchSharp }],
+        ["Plastic RMSProp-centered+momentum", new OptimizerOptions { Kind = OptimizerKind.RmsProp, LearningRate = 1e-2, Alpha = 0.95, Centered = true, Momentum = 0.5 }],
+        ["TorchSharp RMSProp-centered", new OptimizerOptions { Kind = OptimizerKind.RmsProp, LearningRate = 1e-2, Alpha = 0.95, Centered = true, Implementation = OptimizerImplementation.TorchSharp }],
     ];
 
     [TestMethod]

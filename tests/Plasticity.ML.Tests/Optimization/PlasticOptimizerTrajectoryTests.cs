@@ -18,6 +18,10 @@ public sealed class PlasticOptimizerTrajectoryTests
         ["AdamW", new OptimizerOptions { Kind = OptimizerKind.AdamW, LearningRate = 1e-3, WeightDecay = 0.05 }, false],
         ["SGD-momentum", new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9 }, false],
         ["SGD-nesterov+L2", new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-3 }, true],
+        // MinAtar's reference DQN optimizer (lr raised so that 200 steps move the weights well past the tolerance).
+        ["RMSProp-centered (MinAtar)", new OptimizerOptions { Kind = OptimizerKind.RmsProp, LearningRate = 2.5e-3, Alpha = 0.95, Epsilon = 0.01, Centered = true }, false],
+        ["RMSProp", new OptimizerOptions { Kind = OptimizerKind.RmsProp, LearningRate = 1e-3 }, true],
+        ["RMSProp-centered+momentum+L2", new OptimizerOptions { Kind = OptimizerKind.RmsProp, LearningRate = 1e-3, Alpha = 0.9, Momentum = 0.5, Centered = true, WeightDecay = 1e-3 }, false],
     ];
 
     [TestMethod]

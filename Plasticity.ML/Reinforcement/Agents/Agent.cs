@@ -1,0 +1,593 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Plasticity.ML.Common;
+using Plasticity.ML.Diagnostics;
+using Plasticity.ML.Networks;
+using Plasticity.ML.Optimization;
+using Plasticity.ML.Reinforcement.Environments;
+using Plasticity.ML.Reinforcement.Replay;
+using Plasticity.ML.Training;
+using Plasticity.ML.Training.Checkpoints;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Reinforcement.Agents;
+
+/// <summary>
+/// What DQN, Double DQN and C51 share: an online Q-network trained through the step protocol
+/// (<see cref="TrainingSession"/>, so every intervention works on agents), a target network copied from it every
+/// <see cref="AgentOptions.TargetUpdatePeriod"/> steps (a task boundary), a replay buffer it owns, epsilon-greedy
+/// exploration, evaluation episodes on a separate environment, the plasticity probe and the statistics panel on
+/// observations sampled from replay, and checkpoints of the whole agent. A subclass says only how its TD target and
+/// loss are computed (<see cref="Targets"/>, <see cref="Losses"/>).
+/// </summary>
+/// <remarks>
+/// <para><see cref="Train"/> is the whole run, readable top to bottom like CleanRL's <c>dqn.py</c>: act, step, store,
+/// learn every <see cref="AgentOptions.TrainFrequency"/> steps, copy the target, evaluate, probe, checkpoint.</para>
+/// <para>Determinism: one seed decides the weights, exploration, replay sampling and the reset seed of every episode
+/// (<c>SeedSequence.Derive(seed, "train-episode", i)</c>), so a run is repeatable and a checkpoint can bring a fresh
+/// environment back to the state of the episode in progress by replaying its actions.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var agent = Agent.Create(AgentOptions.MinAtarPaper(AgentKind.DoubleDqn) with { TotalSteps = 100_000 }, game.Spec);
+/// AgentRunResult result = agent.Train(game, evaluationEnvironment: null);
+/// Console.WriteLine(result.Episodes[^1].Return);
+/// </code>
+/// </example>
+public abstract class Agent : IDisposable
+{
+    private readonly List<TrainingHook> extraHooks = [];
+    private readonly float[] byteScale = new float[256];
+    private readonly Tensor actionInput;
+    private readonly ReplayBatch batch;
+    private readonly AgentRunState state;
+    private readonly bool switchModeToAct;
+    private TrainingSession? session;
+    private bool started;
+    private bool trained;
+
+    /// <summary>Builds the networks, optimizer and replay of an agent for <paramref name="environment"/>.</summary>
+    /// <exception cref="ArgumentException">Bad options, or a network that does not fit the environment (names both).</exception>
+    protected Agent(AgentOptions options, EnvironmentSpec environment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(environment);
+        options.Validate();
+        Options = options;
+        Environment = environment;
+        NetworkSpec = ResolveNetwork(options, environment);
+        Online = NetworkFactory.Create(NetworkSpec, SeedSequence.Derive(options.Seed, "network"));
+        Target = Online.DeepCopy();
+        Target.eval();
+        foreach (var p in Target.parameters()) p.requires_grad = false;
+        Optimizer = OptimizerFactory.Create(options.Optimizer, Online.parameters());
+        Replay = new ReplayBuffer(environment, options.Replay, options.NSteps, options.Gamma);
+        batch = new ReplayBatch(options.BatchSize, environment.ObservationShape);
+        actionInput = empty([1, .. environment.ObservationShape.Select(d => (long)d)], ScalarType.Float32).DetachFromDisposeScope();
+        for (int b = 0; b < 256; b++) byteScale[b] = b / (float)environment.ObservationMaximum;
+        StatisticsPanel = options.Statistics is null ? null : new StatisticsPanelHook(options.Statistics);
+        state = new AgentRunState(options.Seed, environment.ObservationSize);
+        // BatchNorm needs eval mode for single observations; other networks act in the mode they train in.
+        switchModeToAct = NetworkSpec.Normalization == NormalizationKind.BatchNorm;
+    }
+
+    /// <summary>Creates the agent <see cref="AgentOptions.Kind"/> names.</summary>
+    public static Agent Create(AgentOptions options, EnvironmentSpec environment)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Kind switch
+        {
+            AgentKind.Dqn => new DqnAgent(options, environment),
+            AgentKind.DoubleDqn => new DoubleDqnAgent(options, environment),
+            AgentKind.C51 => new C51Agent(options, environment),
+            _ => throw new ArgumentException($"Unknown agent {nameof(AgentOptions.Kind)} {options.Kind}.", nameof(options)),
+        };
+    }
+
+    /// <summary>The options.</summary>
+    public AgentOptions Options { get; }
+
+    /// <summary>The environment the agent was built for.</summary>
+    public EnvironmentSpec Environment { get; }
+
+    /// <summary>The Q-network's spec (<see cref="AgentOptions.Network"/>, or the default chosen for the environment).</summary>
+    public NetworkSpec NetworkSpec { get; }
+
+    /// <summary>The online Q-network, trained by the step protocol.</summary>
+    public PlasticNetwork Online { get; }
+
+    /// <summary>The target network (a copy of <see cref="Online"/> taken at each target update; never trained).</summary>
+    public PlasticNetwork Target { get; }
+
+    /// <summary>The optimizer of <see cref="Online"/>.</summary>
+    public IPlasticOptimizer Optimizer { get; }
+
+    /// <summary>The replay buffer (kept through resets and every other intervention).</summary>
+    public ReplayBuffer Replay { get; }
+
+    /// <summary>The hook recording <see cref="AgentOptions.Statistics"/> at probe points, or null.</summary>
+    public StatisticsPanelHook? StatisticsPanel { get; }
+
+    /// <summary>Environment steps taken so far.</summary>
+    public long Steps => state.Step;
+
+    /// <summary>The step protocol the online network trains through (created with the hooks on first use).</summary>
+    public TrainingSession Session => session ??= new TrainingSession(Online, Optimizer,
+        Options.Interventions.Select(i => i.CreateHook()).Concat(extraHooks).Concat(StatisticsPanel is null ? [] : [StatisticsPanel]), Options.Seed);
+
+    /// <summary>Adds a hook that runs after the interventions (a recorder); before <see cref="Session"/> is first used.</summary>
+    public Agent AddHook(TrainingHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        if (session is not null) throw new InvalidOperationException("Hooks are added before the agent's session starts (before Train, Save or Load).");
+        extraHooks.Add(hook);
+        return this;
+    }
+
+    /// <summary>The TD targets of <paramref name="batch"/>, computed without gradients (DQN: <c>[B]</c> values; C51:
+    /// <c>[B, atoms]</c> projected distributions).</summary>
+    public abstract Tensor Targets(ReplayBatch batch);
+
+    /// <summary>The per-transition losses <c>[B]</c> of the online network on <paramref name="batch"/> against
+    /// <paramref name="targets"/> (differentiable). Prioritized replay uses them as the transitions' errors.</summary>
+    public abstract Tensor Losses(ReplayBatch batch, Tensor targets);
+
+    /// <summary>The Q-values <c>[N, actions]</c> of a batch of observations (a categorical head's expectations).</summary>
+    public virtual Tensor QValues(Tensor observations) => Online.forward(observations);
+
+    /// <summary>Exploration epsilon before environment step <paramref name="step"/> (counted from 0): <see cref="AgentOptions.EpsilonStart"/>
+    /// until <see cref="AgentOptions.LearningStarts"/>, then linear to <see cref="AgentOptions.EpsilonEnd"/> over <see cref="AgentOptions.EpsilonDecaySteps"/>.</summary>
+    public double Epsilon(long step)
+    {
+        long into = step - Options.LearningStarts;
+        if (into <= 0) return Options.EpsilonStart;
+        if (into >= Options.EpsilonDecaySteps) return Options.EpsilonEnd;
+        return Options.EpsilonStart + (Options.EpsilonEnd - Options.EpsilonStart) * into / Options.EpsilonDecaySteps;
+    }
+
+    /// <summary>The greedy action's Q-values for one observation (bytes, channels first).</summary>
+    public float[] QValues(ReadOnlySpan<byte> observation)
+    {
+        var values = new float[Environment.ActionCount];
+        FillQValues(observation, values);
+        return values;
+    }
+
+    /// <summary>With probability <paramref name="epsilon"/> a uniformly random action, else the greedy one (first of ties).</summary>
+    public int SelectAction(ReadOnlySpan<byte> observation, double epsilon, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (random.NextDouble() < epsilon) return random.Next(Environment.ActionCount);
+        Span<float> values = stackalloc float[Environment.ActionCount];
+        FillQValues(observation, values);
+        int best = 0;
+        for (int a = 1; a < values.Length; a++)
+            if (values[a] > values[best]) best = a;
+        return best;
+    }
+
+    private void FillQValues(ReadOnlySpan<byte> observation, Span<float> values)
+    {
+        if (observation.Length != Environment.ObservationSize)
+            throw new ArgumentException($"An observation of {Environment.Name} has {Environment.ObservationSize} bytes; got {observation.Length}.", nameof(observation));
+        var input = MemoryMarshal.Cast<byte, float>(actionInput.bytes);
+        for (int i = 0; i < observation.Length; i++) input[i] = byteScale[observation[i]];
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        if (switchModeToAct) Online.eval();
+        try
+        {
+            var q = QValues(actionInput).contiguous();
+            MemoryMarshal.Cast<byte, float>(q.bytes).CopyTo(values);
+        }
+        finally
+        {
+            if (switchModeToAct) Online.train();
+        }
+    }
+
+    /// <summary>
+    /// Trains for <see cref="AgentOptions.TotalSteps"/> environment steps, checkpointing as <paramref name="checkpointing"/>
+    /// says and, when a checkpoint of the same run (same options, environment, hooks and code) exists, continuing from it
+    /// with the numbers of an uninterrupted run, bit for bit. An agent trains once.
+    /// </summary>
+    /// <param name="environment">The training environment (its spec must be the one the agent was built for).</param>
+    /// <param name="evaluationEnvironment">A separate instance for evaluation episodes; needed when
+    /// <see cref="AgentOptions.EvaluationInterval"/> is positive.</param>
+    /// <param name="checkpointing">Where and how often to checkpoint; null for none.</param>
+    /// <param name="progress">Receives about a hundred reports per run, and one per evaluation and probe point.</param>
+    /// <param name="cancellationToken">Cancels between steps (<see cref="OperationCanceledException"/>).</param>
+    /// <exception cref="ArgumentException">An environment that does not fit the agent, or a missing or shared evaluation environment.</exception>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
+    public AgentRunResult Train(IEnvironment environment, IEnvironment? evaluationEnvironment = null, RunCheckpointing? checkpointing = null,
+        IProgress<AgentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckEnvironment(environment, nameof(environment));
+        if (Options.EvaluationInterval > 0)
+        {
+            if (evaluationEnvironment is null)
+                throw new ArgumentException($"{nameof(AgentOptions.EvaluationInterval)} is {Options.EvaluationInterval}: evaluation needs its own environment instance.", nameof(evaluationEnvironment));
+            if (ReferenceEquals(evaluationEnvironment, environment))
+                throw new ArgumentException("The evaluation environment must be a separate instance: evaluating on the training environment would cut its episode.", nameof(evaluationEnvironment));
+            CheckEnvironment(evaluationEnvironment, nameof(evaluationEnvironment));
+        }
+        checkpointing?.Validate();
+        if (trained) throw new InvalidOperationException("This agent has already trained; create a new agent for another run (a checkpoint resumes a run).");
+        trained = true;
+        // A process-wide thread-count scope, as for the continual trainer: agents trained side by side do not undo each
+        // other's setting (see TorchThreads.Use).
+        using var threads = TorchThreads.Use(TorchThreads.Choose(Online.ParameterCount, Options.BatchSize, Options.Threads));
+        state.Clock(running: true);
+        try
+        {
+            return Run(environment, evaluationEnvironment, checkpointing, progress, cancellationToken);
+        }
+        finally
+        {
+            state.Clock(running: false);
+        }
+    }
+
+    private AgentRunResult Run(IEnvironment environment, IEnvironment? evaluationEnvironment, RunCheckpointing? checkpointing,
+        IProgress<AgentProgress>? progress, CancellationToken cancellationToken)
+    {
+        var o = Options;
+        var probe = o.Probe is null ? null : new PlasticityProbe(o.Probe);
+        bool probing = o.Probe is not null || o.Statistics is not null;
+        string fingerprint = Fingerprint();
+        long reportEvery = Math.Max(1, o.TotalSteps / 100);
+        var sinceCheckpoint = System.Diagnostics.Stopwatch.StartNew();
+        EnsureStarted();
+
+        if (!TryResume(environment, checkpointing, fingerprint, progress))
+        {
+            Session.BeginTask(0, Replay);
+            StartEpisode(environment);
+        }
+
+        while (state.Step < o.TotalSteps)
+        {
+            if ((state.Step & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+
+            // 1. Act: epsilon-greedy on the current observation; step the environment; store the transition.
+            double epsilon = Epsilon(state.Step);
+            int action = SelectAction(state.Observation, epsilon, state.Exploration);
+            var outcome = environment.Step(action, state.Next);
+            state.Step++;
+            state.EpisodeActions.Add((byte)action);
+            state.EpisodeReturn += outcome.Reward;
+            state.EpisodeLength++;
+            bool truncated = !outcome.Terminated && (outcome.Truncated || (o.MaxEpisodeSteps > 0 && state.EpisodeLength >= o.MaxEpisodeSteps));
+            float reward = o.ClipRewards ? Math.Clamp(outcome.Reward, -1f, 1f) : outcome.Reward;
+            Replay.AddStep(action, reward, outcome.Terminated, truncated, state.Next);
+            state.Advance();
+            if (outcome.Terminated || truncated)
+            {
+                state.Episodes.Add(new EpisodeRecord(state.EpisodeIndex, state.Step, state.EpisodeReturn, state.EpisodeLength, truncated));
+                state.EpisodeIndex++;
+                StartEpisode(environment);
+            }
+
+            // 2. Learn from replay every TrainFrequency steps once more than LearningStarts steps are stored.
+            bool learning = state.Step > o.LearningStarts && state.Step >= o.NSteps;
+            if (learning && state.Step % o.TrainFrequency == 0)
+            {
+                var step = Learn();
+                state.Updates++;
+                state.PeriodUpdates++;
+                state.LossSum += step.Loss;
+                state.TotalLossSum += step.TotalLoss;
+            }
+
+            // 3. Copy the online network into the target network: the end of one task and the start of the next.
+            if (learning && state.Step % o.TargetUpdatePeriod == 0) UpdateTarget();
+
+            // 4. Measure: evaluation episodes on their own environment; the probe and the panel on replay.
+            if (o.EvaluationInterval > 0 && state.Step % o.EvaluationInterval == 0)
+                RunEvaluation(evaluationEnvironment!, progress);
+            if (probing && state.Step >= o.LearningStarts && (state.Step - o.LearningStarts) % o.ProbeInterval == 0)
+                RecordProbePoint(probe, progress, cancellationToken);
+
+            // 5. Checkpoint when due; report.
+            if (checkpointing is not null && state.Step < o.TotalSteps &&
+                ((checkpointing.EverySteps > 0 && state.Step % checkpointing.EverySteps == 0) || sinceCheckpoint.Elapsed >= checkpointing.Interval))
+            {
+                WriteCheckpoint(checkpointing.Path, fingerprint);
+                sinceCheckpoint.Restart();
+            }
+            if (state.Step % reportEvery == 0) Report(progress, "train", epsilon);
+        }
+
+        // The last evaluation and probe point, if the schedule did not end on them; the last target period.
+        if (o.EvaluationInterval > 0 && (state.Evaluations.Count == 0 || state.Evaluations[^1].Step != state.Step))
+            RunEvaluation(evaluationEnvironment!, progress);
+        if (probing && state.Step >= o.LearningStarts && (state.ProbePoints.Count == 0 || state.ProbePoints[^1].GlobalStep != state.Step))
+            RecordProbePoint(probe, progress, cancellationToken);
+        Session.EndTask();
+        // The last target period, unless the run ended on a target update (an empty period).
+        if (state.PeriodUpdates > 0 || state.Losses.Count == 0) state.ClosePeriod(Session.Context.TaskIndex);
+        if (checkpointing is not null && !checkpointing.KeepWhenFinished) Checkpoint.Delete(checkpointing.Path);
+        Report(progress, "done", Epsilon(state.Step));
+        return new AgentRunResult
+        {
+            Options = o,
+            Environment = Environment.Name,
+            Steps = state.Step,
+            Updates = state.Updates,
+            TargetUpdates = state.TargetUpdates,
+            Episodes = state.Episodes,
+            Evaluations = state.Evaluations,
+            Losses = state.Losses,
+            ProbePoints = state.ProbePoints,
+            Seconds = state.Seconds,
+        };
+    }
+
+    /// <summary>One update outside <see cref="Train"/> (benchmarks): the agent's replay must hold a complete transition.</summary>
+    internal StepOutcome UpdateOnce()
+    {
+        EnsureStarted();
+        return Learn();
+    }
+
+    /// <summary>One update: a batch from replay, its TD targets without gradients, then the step protocol on the loss.</summary>
+    private StepOutcome Learn()
+    {
+        Replay.Sample(batch, state.ReplaySampling);
+        using var scope = NewDisposeScope();
+        Tensor targets;
+        using (no_grad()) targets = Targets(batch);
+        bool prioritized = Options.Replay.Prioritized;
+        Tensor? firstLosses = null;
+        // The loss function may run twice in a step (SAM re-evaluates it); it changes no state.
+        var outcome = Session.Step(batch.Observations, () =>
+        {
+            var losses = Losses(batch, targets);
+            firstLosses ??= losses;
+            return prioritized ? (losses * batch.Weights).mean() : losses.mean();
+        });
+        if (prioritized)
+        {
+            var errors = firstLosses!.detach().contiguous();
+            Replay.UpdatePriorities(batch.Slots, MemoryMarshal.Cast<byte, float>(errors.bytes));
+        }
+        return outcome;
+    }
+
+    private void UpdateTarget()
+    {
+        var session = Session;
+        session.EndTask();
+        state.ClosePeriod(session.Context.TaskIndex);
+        Target.CopyStateFrom(Online);
+        state.TargetUpdates++;
+        session.BeginTask(session.Context.TaskIndex + 1, observations: null);
+    }
+
+    private void StartEpisode(IEnvironment environment)
+    {
+        state.EpisodeSeed = SeedSequence.Derive(Options.Seed, "train-episode", state.EpisodeIndex);
+        environment.Reset(state.EpisodeSeed, state.Observation);
+        state.EpisodeActions.Clear();
+        state.EpisodeReturn = 0;
+        state.EpisodeLength = 0;
+        Replay.AddFirst(state.Observation);
+    }
+
+    /// <summary>
+    /// Plays <paramref name="episodes"/> episodes on <paramref name="environment"/> with <paramref name="epsilon"/>-greedy
+    /// actions; episode j starts from <c>SeedSequence.Derive(seed, "episode", j)</c>. The agent is not changed.
+    /// </summary>
+    public EvaluationRecord Evaluate(IEnvironment environment, int episodes, double epsilon, long seed, long step = 0)
+    {
+        CheckEnvironment(environment, nameof(environment));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(episodes);
+        if (!(epsilon >= 0 && epsilon <= 1)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Epsilon must lie in [0, 1].");
+        var random = RandomStream.For(seed, "actions");
+        var observation = new byte[Environment.ObservationSize];
+        var returns = new double[episodes];
+        var lengths = new int[episodes];
+        for (int e = 0; e < episodes; e++)
+        {
+            environment.Reset(SeedSequence.Derive(seed, "episode", e), observation);
+            while (true)
+            {
+                var outcome = environment.Step(SelectAction(observation, epsilon, random), observation);
+                returns[e] += outcome.Reward;
+                lengths[e]++;
+                if (outcome.Done || (Options.MaxEpisodeSteps > 0 && lengths[e] >= Options.MaxEpisodeSteps)) break;
+            }
+        }
+        return new EvaluationRecord(step, returns.Average(), returns, lengths);
+    }
+
+    private void RunEvaluation(IEnvironment environment, IProgress<AgentProgress>? progress)
+    {
+        var o = Options;
+        var record = Evaluate(environment, o.EvaluationEpisodes, o.EvaluationEpsilon, SeedSequence.Derive(o.Seed, "evaluation", state.Evaluations.Count), state.Step);
+        state.Evaluations.Add(record);
+        Report(progress, "evaluate", Epsilon(state.Step), $"evaluation at step {state.Step:N0}: mean return {record.MeanReturn:G4} over {record.Returns.Length} episodes");
+    }
+
+    private void RecordProbePoint(PlasticityProbe? probe, IProgress<AgentProgress>? progress, CancellationToken cancellationToken)
+    {
+        Report(progress, "probe", Epsilon(state.Step));
+        var record = new ProbePointRecord { TaskIndex = Session.Context.TaskIndex, GlobalStep = state.Step };
+        if (probe is not null)
+        {
+            using var scope = NewDisposeScope();
+            int inputs = probe.Options.Inputs == 0 ? Replay.Count : Math.Min(probe.Options.Inputs, Replay.Count);
+            // The same draw at every point: once the buffer is full, the same slots (holding newer experience).
+            var candidates = Replay.Sample(inputs, SeedSequence.CreateRandom(Options.Seed, "probe-inputs"));
+            record.Probe = probe.Measure(Online, Options.Optimizer, candidates, SeedSequence.Derive(Options.Seed, "probe"), cancellationToken);
+        }
+        Session.RecordProbePoint(record);
+        state.ProbePoints.Add(record);
+    }
+
+    private void Report(IProgress<AgentProgress>? progress, string phase, double epsilon, string? message = null)
+    {
+        if (progress is null) return;
+        double loss = state.PeriodUpdates > 0 ? state.LossSum / state.PeriodUpdates : double.NaN;
+        progress.Report(new AgentProgress(state.Step, Options.TotalSteps, phase, state.Episodes.Count, state.RecentReturn(), loss, epsilon, message));
+    }
+
+    // ---- Checkpoints: the whole agent (session, target, replay, streams, counters, records) and the episode in progress.
+
+    /// <summary>
+    /// Writes the whole agent into <paramref name="checkpoint"/>: the online network, optimizer state and hooks' state
+    /// (<see cref="TrainingSession.Save"/>), the target network ("target"), the replay buffer ("replay"), and the run's
+    /// counters, random streams, episode in progress and records so far ("agent").
+    /// </summary>
+    public void Save(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        EnsureStarted();
+        Session.Save(checkpoint);
+        var target = checkpoint.Add("target");
+        foreach (var (name, value) in Target.state_dict()) target.Set(name, value);
+        Replay.Save(checkpoint.Add("replay"));
+        state.Save(checkpoint.Add("agent"));
+    }
+
+    /// <summary>Restores what <see cref="Save"/> wrote into an agent built with the same options for the same environment.</summary>
+    /// <exception cref="InvalidDataException">The checkpoint does not fit this agent (names which part).</exception>
+    public void Load(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        EnsureStarted();
+        Session.Load(checkpoint);
+        var target = checkpoint.Bag("target");
+        var parameters = Target.state_dict();
+        if (target.Names.Count() != parameters.Count)
+            throw new InvalidDataException($"The checkpoint holds {target.Names.Count()} target-network tensors, but the target network has {parameters.Count}.");
+        foreach (var (name, value) in parameters) target.CopyInto(name, value);
+        Replay.Load(checkpoint.Bag("replay"));
+        state.Load(checkpoint.Bag("agent"));
+        Session.UseObservations(Replay);
+    }
+
+    private void EnsureStarted()
+    {
+        if (started) return;
+        started = true;
+        Session.Start();
+    }
+
+    private void WriteCheckpoint(string path, string fingerprint)
+    {
+        var checkpoint = new Checkpoint(PlasticityJson.Serialize(new CheckpointDescription(fingerprint, CodeVersion.Current, state.Step, Environment.Name)));
+        Save(checkpoint);
+        checkpoint.Save(path);
+    }
+
+    private bool TryResume(IEnvironment environment, RunCheckpointing? checkpointing, string fingerprint, IProgress<AgentProgress>? progress)
+    {
+        if (checkpointing is null) return false;
+        void Warn(string message) => progress?.Report(new AgentProgress(0, Options.TotalSteps, "warning", 0, double.NaN, double.NaN, Options.EpsilonStart, message));
+        var checkpoint = Checkpoint.LoadNewest(checkpointing.Path, message => Warn(message + " It is not used."));
+        if (checkpoint is null) return false;
+        var description = PlasticityJson.Deserialize<CheckpointDescription>(checkpoint.Description);
+        if (description.Fingerprint != fingerprint)
+        {
+            Warn($"The checkpoint {checkpointing.Path} was written by other settings, another environment or other code; the run starts from the beginning.");
+            Checkpoint.Delete(checkpointing.Path);
+            return false;
+        }
+        Load(checkpoint);
+        RestoreEpisode(environment);
+        progress?.Report(new AgentProgress(state.Step, Options.TotalSteps, "resumed", state.Episodes.Count, state.RecentReturn(), double.NaN, Epsilon(state.Step),
+            $"resumed at step {state.Step:N0} of {Options.TotalSteps:N0} from the checkpoint {checkpointing.Path}"));
+        return true;
+    }
+
+    /// <summary>Brings the environment to the state of the episode in progress: reset with its seed, replay its actions.</summary>
+    private void RestoreEpisode(IEnvironment environment)
+    {
+        var observation = new byte[Environment.ObservationSize];
+        environment.Reset(state.EpisodeSeed, observation);
+        for (int i = 0; i < state.EpisodeActions.Count; i++)
+        {
+            var outcome = environment.Step(state.EpisodeActions[i], observation);
+            if (outcome.Done && i + 1 < state.EpisodeActions.Count)
+                throw new InvalidOperationException($"Replaying the episode in progress ended it at step {i + 1} of {state.EpisodeActions.Count}: {Environment.Name} is not deterministic given its reset seed and actions, so the run cannot resume.");
+        }
+        if (!observation.AsSpan().SequenceEqual(state.Observation))
+            throw new InvalidOperationException($"Replaying the episode in progress gave another observation than the checkpoint's: {Environment.Name} is not deterministic given its reset seed and actions, so the run cannot resume.");
+    }
+
+    /// <summary>What must match for a checkpoint to be resumed: everything that decides the numbers, and the code.</summary>
+    private string Fingerprint()
+    {
+        string text = PlasticityJson.Serialize(new
+        {
+            Options = Options with { Threads = 0 },
+            Environment,
+            Hooks = Session.Hooks.Select(h => h.GetType().FullName).ToArray(),
+            Code = CodeVersion.Current,
+        });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
+    private sealed record CheckpointDescription(string Fingerprint, string Code, long Step, string Environment);
+
+    // ---- Checks at the door.
+
+    private void CheckEnvironment(IEnvironment environment, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(environment, parameter);
+        var spec = environment.Spec;
+        if (!spec.ObservationShape.SequenceEqual(Environment.ObservationShape))
+            throw new ArgumentException(
+                $"The agent was built for observations of shape [{string.Join(", ", Environment.ObservationShape)}] ({Environment.Name}), but {spec.Name} gives [{string.Join(", ", spec.ObservationShape)}].", parameter);
+        if (spec.ActionCount != Environment.ActionCount)
+            throw new ArgumentException($"The agent was built for {Environment.ActionCount} actions ({Environment.Name}), but {spec.Name} has {spec.ActionCount}.", parameter);
+        if (spec.ObservationMaximum != Environment.ObservationMaximum)
+            throw new ArgumentException($"The agent was built for observations up to {Environment.ObservationMaximum} ({Environment.Name}), but {spec.Name}'s go up to {spec.ObservationMaximum}.", parameter);
+    }
+
+    private static NetworkSpec ResolveNetwork(AgentOptions options, EnvironmentSpec environment)
+    {
+        if (environment.ObservationShape is null || environment.ObservationShape.Length == 0 || environment.ObservationShape.Any(d => d <= 0))
+            throw new ArgumentException($"{environment.Name} has an invalid observation shape [{string.Join(", ", environment.ObservationShape ?? [])}].", nameof(environment));
+        if (environment.ActionCount < 1) throw new ArgumentException($"{environment.Name} has {environment.ActionCount} actions.", nameof(environment));
+        var head = options.Kind == AgentKind.C51
+            ? NetworkPresets.Categorical(environment.ActionCount)
+            : new HeadSpec { Kind = HeadKind.Regression, Outputs = environment.ActionCount };
+        var shape = environment.ObservationShape;
+        var spec = options.Network ?? (shape.Length == 3 && shape[1] >= 3 && shape[2] >= 3
+            ? NetworkPresets.MinAtar(shape[0], environment.ActionCount) with { InputShape = shape.ToArray(), Head = head }
+            : new NetworkSpec { InputShape = shape.ToArray(), HiddenWidths = [128, 128], Head = head });
+
+        bool fits = spec.Architecture == NetworkArchitecture.Cnn ? spec.InputShape.SequenceEqual(shape) : spec.InputSize == environment.ObservationSize;
+        if (!fits)
+            throw new ArgumentException(
+                $"The network takes inputs of shape [{string.Join(", ", spec.InputShape)}] but {environment.Name}'s observations have shape [{string.Join(", ", shape)}].", nameof(options));
+        if (spec.Head.Outputs != environment.ActionCount)
+            throw new ArgumentException($"The network has {spec.Head.Outputs} outputs (one Q-value per action) but {environment.Name} has {environment.ActionCount} actions.", nameof(options));
+        if (options.Kind == AgentKind.C51 && spec.Head.Kind != HeadKind.TwoHot)
+            throw new ArgumentException($"C51 needs a categorical head ({nameof(HeadKind)}.{nameof(HeadKind.TwoHot)}, e.g. {nameof(NetworkPresets)}.{nameof(NetworkPresets.Categorical)}); the network's head is {spec.Head.Kind}.", nameof(options));
+        if (options.Kind != AgentKind.C51 && spec.Head.Kind != HeadKind.Regression)
+            throw new ArgumentException($"{options.Kind} needs a regression head (one Q-value per action); the network's head is {spec.Head.Kind}.", nameof(options));
+        return spec;
+    }
+
+    /// <summary>Releases the networks, the optimizer and the batch tensors.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the agent's tensors.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
+        batch.Dispose();
+        actionInput.Dispose();
+        Optimizer.Dispose();
+        Target.Dispose();
+        Online.Dispose();
+    }
+}

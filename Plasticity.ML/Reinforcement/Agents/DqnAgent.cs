@@ -1,0 +1,66 @@
+using Plasticity.ML.Reinforcement.Environments;
+using Plasticity.ML.Reinforcement.Replay;
+using Plasticity.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Reinforcement.Agents;
+
+/// <summary>
+/// DQN (Mnih et al. 2015). For a transition <c>(s, a, R, s')</c> from replay, where <c>R</c> is the (n-step) discounted
+/// reward and <c>d</c> its discount (<c>gamma^n</c>, or 0 when the episode terminated), the target is
+/// <c>y = R + d max_a' Q_target(s', a')</c> and the loss is Huber (or squared error) between <c>Q(s, a)</c> and
+/// <c>y</c>. Everything else (acting, replay, target copies, checkpoints) is <see cref="Agent"/>'s.
+/// </summary>
+public class DqnAgent : Agent
+{
+    // Static, so never finalized while libtorch reads it.
+    private static readonly Scalar One = 1.0.ToScalar();
+
+    /// <summary>Creates a DQN agent (<see cref="AgentOptions.Kind"/> must be <see cref="AgentKind.Dqn"/>).</summary>
+    public DqnAgent(AgentOptions options, EnvironmentSpec environment)
+        : this(options, environment, AgentKind.Dqn)
+    {
+    }
+
+    /// <summary>Creates an agent of this family whose options name <paramref name="kind"/>.</summary>
+    protected DqnAgent(AgentOptions options, EnvironmentSpec environment, AgentKind kind)
+        : base(CheckKind(options, kind), environment)
+    {
+    }
+
+    /// <inheritdoc />
+    public override Tensor Targets(ReplayBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var next = NextStateValues(batch.NextObservations);
+        // y = R + d * V(s'): d is 0 for a terminated episode, so nothing is bootstrapped past its end.
+        return batch.Returns.addcmul(batch.Discounts, next, One).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>V(s') of the target: <c>max_a' Q_target(s', a')</c> <c>[B]</c>.</summary>
+    protected virtual Tensor NextStateValues(Tensor nextObservations) => Target.forward(nextObservations).amax([1L]);
+
+    /// <inheritdoc />
+    public override Tensor Losses(ReplayBatch batch, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(targets);
+        using var scope = NewDisposeScope();
+        var q = Online.forward(batch.Observations).gather(1, batch.ActionColumn).squeeze(1); // Q(s, a)
+        var losses = Options.Loss == LossKind.Huber
+            ? nn.functional.huber_loss(q, targets, Options.HuberDelta, nn.Reduction.None)
+            : nn.functional.mse_loss(q, targets, nn.Reduction.None);
+        return losses.MoveToOuterDisposeScope();
+    }
+
+    private static AgentOptions CheckKind(AgentOptions options, AgentKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Kind != kind)
+            throw new ArgumentException($"This agent runs {kind}, but {nameof(AgentOptions)}.{nameof(AgentOptions.Kind)} is {options.Kind}; use {nameof(Agent)}.{nameof(Create)}.", nameof(options));
+        return options;
+    }
+}

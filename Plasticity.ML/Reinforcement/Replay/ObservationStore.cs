@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Plasticity.ML.Reinforcement.Replay;
+
+/// <summary>
+/// Observations in slots of one flat byte array, one byte or one bit per element, decoded straight into the float
+/// buffer a batch tensor owns (scaled by 1 / the observation maximum).
+/// </summary>
+internal sealed class ObservationStore
+{
+    private readonly byte[] data;
+    private readonly float[] byteScale = new float[256];
+
+    /// <summary>Floats of the 8 bits of every byte value, bit 0 first: decoding a packed byte is one 8-float copy.</summary>
+    private static readonly float[] BitTable = CreateBitTable();
+
+    public ObservationStore(int capacity, int observationSize, bool packBits, byte maximum)
+    {
+        if (maximum == 0) throw new ArgumentOutOfRangeException(nameof(maximum), "The observation maximum must be positive.");
+        if (packBits && maximum != 1) throw new ArgumentException($"Observations can be stored as bits only when their maximum is 1; it is {maximum}.");
+        ObservationSize = observationSize;
+        PackBits = packBits;
+        SlotBytes = packBits ? (observationSize + 7) / 8 : observationSize;
+        long total = (long)capacity * SlotBytes;
+        if (total > Array.MaxLength)
+            throw new ArgumentException(
+                $"A replay of {capacity:N0} observations of {observationSize:N0} elements needs {total:N0} bytes, more than one array holds ({Array.MaxLength:N0}); lower the capacity.");
+        data = new byte[total];
+        for (int b = 0; b < 256; b++) byteScale[b] = b / (float)maximum;
+    }
+
+    /// <summary>Elements of one observation.</summary>
+    public int ObservationSize { get; }
+
+    /// <summary>True when each element is one bit.</summary>
+    public bool PackBits { get; }
+
+    /// <summary>Bytes of one stored observation.</summary>
+    public int SlotBytes { get; }
+
+    /// <summary>The whole store (for checkpoints).</summary>
+    public Span<byte> Data => data;
+
+    /// <summary>Bytes held.</summary>
+    public long Bytes => data.LongLength;
+
+    /// <summary>Stores <paramref name="observation"/> in <paramref name="slot"/>.</summary>
+    /// <exception cref="ArgumentException">A bit store receives a byte other than 0 or 1.</exception>
+    public void Write(int slot, ReadOnlySpan<byte> observation)
+    {
+        var target = data.AsSpan(slot * SlotBytes, SlotBytes);
+        if (!PackBits)
+        {
+            observation.CopyTo(target);
+            return;
+        }
+        int n = observation.Length;
+        for (int k = 0; k < SlotBytes; k++)
+        {
+            int packed = 0, start = 8 * k, end = Math.Min(start + 8, n);
+            for (int i = start; i < end; i++)
+            {
+                byte value = observation[i];
+                if (value > 1)
+                    throw new ArgumentException($"Observation element {i} is {value}, but a replay that stores bits takes only 0 and 1 (the environment's ObservationMaximum is 1).");
+                packed |= value << (i - start);
+            }
+            target[k] = (byte)packed;
+        }
+    }
+
+    /// <summary>Decodes the observation in <paramref name="slot"/> into <paramref name="destination"/> (<see cref="ObservationSize"/> floats).</summary>
+    public void Decode(int slot, Span<float> destination)
+    {
+        var source = data.AsSpan(slot * SlotBytes, SlotBytes);
+        if (!PackBits)
+        {
+            for (int i = 0; i < source.Length; i++) destination[i] = byteScale[source[i]];
+            return;
+        }
+        int full = ObservationSize / 8;
+        if (destination.Length < ObservationSize) throw new ArgumentException($"The destination holds {destination.Length} floats; an observation has {ObservationSize}.", nameof(destination));
+        // Each packed byte becomes the 8 floats of its table row: one 32-byte load and store.
+        ref float table = ref MemoryMarshal.GetArrayDataReference(BitTable);
+        ref float target = ref MemoryMarshal.GetReference(destination);
+        for (int k = 0; k < full; k++)
+            Vector256.LoadUnsafe(ref table, (nuint)(source[k] * 8)).StoreUnsafe(ref target, (nuint)(8 * k));
+        int rest = ObservationSize - 8 * full;
+        if (rest > 0) BitTable.AsSpan(source[full] * 8, rest).CopyTo(destination.Slice(8 * full, rest));
+    }
+
+    /// <summary>Copies the raw bytes of the observation in <paramref name="slot"/>, unpacked to one byte per element.</summary>
+    public void Read(int slot, Span<byte> destination)
+    {
+        var source = data.AsSpan(slot * SlotBytes, SlotBytes);
+        if (!PackBits)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        for (int i = 0; i < ObservationSize; i++) destination[i] = (byte)((source[i >> 3] >> (i & 7)) & 1);
+    }
+
+    private static float[] CreateBitTable()
+    {
+        var table = new float[256 * 8];
+        for (int b = 0; b < 256; b++)
+            for (int bit = 0; bit < 8; bit++) table[8 * b + bit] = (b >> bit) & 1;
+        return table;
+    }
+}
