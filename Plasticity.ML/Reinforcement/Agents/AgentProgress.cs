@@ -9,8 +9,9 @@ namespace Plasticity.ML.Reinforcement.Agents;
 /// <param name="RecentReturn">Mean return of the last (up to) 100 training episodes; NaN before the first ends.</param>
 /// <param name="Loss">Mean TD loss of the current target period so far; NaN before the first update.</param>
 /// <param name="Epsilon">The current exploration epsilon.</param>
-/// <param name="Message">A sentence for the user with "resumed", "warning" and "evaluate", else null.</param>
-public sealed record AgentProgress(long Step, long TotalSteps, string Phase, int Episodes, double RecentReturn, double Loss, double Epsilon, string? Message = null)
+/// <param name="Message">A sentence for the user with "resumed", "warning", "evaluate" and "stage", else null.</param>
+/// <param name="Stage">The stage in progress (0 in a run of one stage); the phase "stage" reports the start of one.</param>
+public sealed record AgentProgress(long Step, long TotalSteps, string Phase, int Episodes, double RecentReturn, double Loss, double Epsilon, string? Message = null, int Stage = 0)
 {
     /// <summary>Fraction of the run done, in [0, 1].</summary>
     public double Fraction => TotalSteps <= 0 ? 1.0 : Math.Clamp((double)Step / TotalSteps, 0, 1);
