@@ -679,18 +679,33 @@ public abstract class Agent : IDisposable
             throw new ArgumentException($"The agent was built for observations up to {Environment.ObservationMaximum} ({Environment.Name}), but {spec.Name}'s go up to {spec.ObservationMaximum}.", parameter);
     }
 
-    private static NetworkSpec ResolveNetwork(AgentOptions options, EnvironmentSpec environment)
+    /// <summary>
+    /// The Q-network an agent of <paramref name="kind"/> builds for <paramref name="environment"/> when
+    /// <see cref="AgentOptions.Network"/> is null: <see cref="NetworkPresets.MinAtar"/> for grids of at least 3 x 3 (with
+    /// <see cref="NetworkPresets.Categorical"/>'s head for C51), otherwise an MLP of two hidden layers of 128 units.
+    /// Start from it to change one setting (<c>DefaultNetwork(kind, spec) with { Normalization = NormalizationKind.LayerNorm }</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The environment's observation shape or action count is invalid.</exception>
+    public static NetworkSpec DefaultNetwork(AgentKind kind, EnvironmentSpec environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         if (environment.ObservationShape is null || environment.ObservationShape.Length == 0 || environment.ObservationShape.Any(d => d <= 0))
             throw new ArgumentException($"{environment.Name} has an invalid observation shape [{string.Join(", ", environment.ObservationShape ?? [])}].", nameof(environment));
         if (environment.ActionCount < 1) throw new ArgumentException($"{environment.Name} has {environment.ActionCount} actions.", nameof(environment));
-        var head = options.Kind == AgentKind.C51
+        var head = kind == AgentKind.C51
             ? NetworkPresets.Categorical(environment.ActionCount)
             : new HeadSpec { Kind = HeadKind.Regression, Outputs = environment.ActionCount };
         var shape = environment.ObservationShape;
-        var spec = options.Network ?? (shape.Length == 3 && shape[1] >= 3 && shape[2] >= 3
+        return shape.Length == 3 && shape[1] >= 3 && shape[2] >= 3
             ? NetworkPresets.MinAtar(shape[0], environment.ActionCount) with { InputShape = shape.ToArray(), Head = head }
-            : new NetworkSpec { InputShape = shape.ToArray(), HiddenWidths = [128, 128], Head = head });
+            : new NetworkSpec { InputShape = shape.ToArray(), HiddenWidths = [128, 128], Head = head };
+    }
+
+    private static NetworkSpec ResolveNetwork(AgentOptions options, EnvironmentSpec environment)
+    {
+        var defaultNetwork = DefaultNetwork(options.Kind, environment);
+        var shape = environment.ObservationShape;
+        var spec = options.Network ?? defaultNetwork;
 
         bool fits = spec.Architecture == NetworkArchitecture.Cnn ? spec.InputShape.SequenceEqual(shape) : spec.InputSize == environment.ObservationSize;
         if (!fits)
