@@ -15,7 +15,14 @@ public sealed record AgentExperimentResult
     /// <summary>Wall-clock seconds of this invocation.</summary>
     public double Seconds { get; init; }
 
-    /// <summary>The runs of one track and variant, in seed order.</summary>
+    /// <summary>The runs of one track and variant, in seed order (failed ones included).</summary>
     public IEnumerable<AgentRunRecord> RunsOf(string track, string variant) =>
         Runs.Where(r => r.Track == track && r.Variant == variant).OrderBy(r => r.Seed);
+
+    /// <summary>The results of the finished runs of one track and variant, in seed order (failed runs left out).</summary>
+    public IReadOnlyList<Reinforcement.Agents.AgentRunResult> ResultsOf(string track, string variant) =>
+        RunsOf(track, variant).Where(r => r.Result is not null).Select(r => r.Result!).ToList();
+
+    /// <summary>The runs that failed.</summary>
+    public IEnumerable<AgentRunRecord> Failures => Runs.Where(r => r.Result is null);
 }

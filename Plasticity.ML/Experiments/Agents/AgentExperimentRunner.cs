@@ -56,7 +56,7 @@ public sealed class AgentExperimentRunner
             {
                 records[i] = stored;
                 resumed++;
-                var last = new AgentProgress(stored.Result.Steps, stored.Result.Steps, "done", stored.Result.Episodes.Count, double.NaN, double.NaN, double.NaN);
+                var last = new AgentProgress(track.Steps, track.Steps, stored.Result is null ? "failed" : "done", stored.Result?.Episodes.Count ?? 0, double.NaN, double.NaN, double.NaN, stored.Failure);
                 progress?.Report(new AgentExperimentProgress(track.Name, variant.Name, seed, last, Stored: true));
             }
             else
@@ -118,8 +118,19 @@ public sealed class AgentExperimentRunner
                 EverySteps = CheckpointEverySteps,
             };
             var runProgress = progress is null ? null : new InlineProgress<AgentProgress>(p => progress.Report(new AgentExperimentProgress(track.Name, variant.Name, seed, p)));
-            var result = agent.Train(stages, checkpointing, runProgress, cancellationToken);
-            var record = new AgentRunRecord { Track = track.Name, Variant = variant.Name, Seed = seed, Fingerprint = fingerprint, Result = result };
+            AgentRunRecord record;
+            try
+            {
+                var result = agent.Train(stages, checkpointing, runProgress, cancellationToken);
+                record = new AgentRunRecord { Track = track.Name, Variant = variant.Name, Seed = seed, Fingerprint = fingerprint, Result = result };
+            }
+            catch (NonFiniteLossException e)
+            {
+                // A diverged run is a result (a failed seed), not a crash of the experiment: store it and go on.
+                record = new AgentRunRecord { Track = track.Name, Variant = variant.Name, Seed = seed, Fingerprint = fingerprint, Failure = e.Message };
+                Training.Checkpoints.Checkpoint.Delete(checkpointing.Path);
+                runProgress?.Report(new AgentProgress(0, track.Steps, "failed", 0, double.NaN, double.NaN, double.NaN, e.Message));
+            }
             PlasticityJson.WriteFile(RunPath(runsFolder, track.Name, variant.Name, seed), record);
             return record;
         }

@@ -17,6 +17,10 @@ public sealed record AgentRunRecord
     /// <summary>Fingerprint of everything that decided the run; a stored run is reused only when it matches.</summary>
     public required string Fingerprint { get; init; }
 
-    /// <summary>The agent's result.</summary>
-    public required AgentRunResult Result { get; init; }
+    /// <summary>The agent's result; null when the run failed (see <see cref="Failure"/>).</summary>
+    public AgentRunResult? Result { get; init; }
+
+    /// <summary>Why the run failed (its loss became NaN or infinite), or null for a finished run. A failed run is stored
+    /// like a finished one, so it is reported rather than trained again on every invocation.</summary>
+    public string? Failure { get; init; }
 }

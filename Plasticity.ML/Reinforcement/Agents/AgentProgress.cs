@@ -3,7 +3,7 @@ namespace Plasticity.ML.Reinforcement.Agents;
 /// <summary>A progress report of an agent's run.</summary>
 /// <param name="Step">Environment steps taken.</param>
 /// <param name="TotalSteps">Environment steps of the run.</param>
-/// <param name="Phase">"train", "evaluate", "probe", "done", "resumed" (the run continues from a checkpoint; see
+/// <param name="Phase">"train", "evaluate", "probe", "stage", "done", "failed" (reported by experiment runners), "resumed" (the run continues from a checkpoint; see
 /// <paramref name="Message"/>) or "warning" (e.g. a damaged checkpoint).</param>
 /// <param name="Episodes">Training episodes finished.</param>
 /// <param name="RecentReturn">Mean return of the last (up to) 100 training episodes; NaN before the first ends.</param>

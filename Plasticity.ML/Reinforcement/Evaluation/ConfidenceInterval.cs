@@ -14,6 +14,7 @@ public sealed record ConfidenceInterval(double Estimate, double Lower, double Up
     public bool Contains(double value) => value >= Lower && value <= Upper;
 
     /// <summary>The interval's width.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public double Width => Upper - Lower;
 
     /// <summary>"estimate [lower, upper]" with the given number format.</summary>

@@ -88,12 +88,12 @@ public sealed class AgentExperimentRunnerTests
             Assert.AreEqual(0, first.ResumedRuns);
             CollectionAssert.AreEqual(new[] { "breakout/dqn", "breakout/dqn-layernorm", "chain/dqn", "chain/dqn-layernorm" },
                 first.Runs.Select(r => $"{r.Track}/{r.Variant}").ToArray());
-            var chain = first.RunsOf("chain", "dqn-layernorm").Single().Result;
+            var chain = first.RunsOf("chain", "dqn-layernorm").Single().Result!;
             Assert.AreEqual(NormalizationKind.LayerNorm, chain.Options.Network!.Normalization);
             CollectionAssert.AreEqual(new[] { 10, 10, 10 }, chain.Options.Network.InputShape);
             Assert.AreEqual(240L, chain.Options.TotalSteps);
             CollectionAssert.AreEqual(new[] { "minatar:asterix", "minatar:seaquest" }, chain.Stages.Select(s => s.Environment).ToArray());
-            Assert.IsNull(first.RunsOf("breakout", "dqn").Single().Result.Options.Network, "a variant that changes nothing keeps the default network");
+            Assert.IsNull(first.RunsOf("breakout", "dqn").Single().Result!.Options.Network, "a variant that changes nothing keeps the default network");
             Assert.AreEqual(4, Directory.GetFiles(Path.Combine(folder, "runs"), "*.json").Length);
             Assert.IsEmpty(Directory.GetFiles(Path.Combine(folder, "runs"), "*.checkpoint*"));
 
