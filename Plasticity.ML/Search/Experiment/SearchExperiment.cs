@@ -102,8 +102,8 @@ public sealed class SearchExperiment
         baseline.Validate();
         learner = new LearnerSetup(
             LearnerTypes.NameOf<ContinualLearnerFactory>(),
-            PlasticityJson.Serialize(baseline),
-            (s, p) => PlasticityJson.Serialize(apply is null ? s.Apply(baseline, p) : apply(baseline, p)),
+            Compact(baseline),
+            (s, p) => Compact(apply is null ? s.Apply(baseline, p) : apply(baseline, p)),
             () => DefaultSpace(baseline),
             baseline);
         return this;
@@ -295,6 +295,18 @@ public sealed class SearchExperiment
             EvaluateHeldOut = evaluateHeldOut,
             DefaultOptions = defaultOptions,
         });
+    }
+
+    /// <summary>Options as one line of JSON (the library's settings, not indented): how trial specs and the history hold them.</summary>
+    public static string Compact<T>(T options) => System.Text.Json.JsonSerializer.Serialize(options, CompactJson);
+
+    private static readonly System.Text.Json.JsonSerializerOptions CompactJson = CreateCompactJson();
+
+    private static System.Text.Json.JsonSerializerOptions CreateCompactJson()
+    {
+        var json = new System.Text.Json.JsonSerializerOptions(PlasticityJson.Options) { WriteIndented = false };
+        json.MakeReadOnly(populateMissingResolver: true);
+        return json;
     }
 
     /// <summary>The default space of the core's options: their attributes, the head kind left out for a classification head, the baseline's values as defaults.</summary>

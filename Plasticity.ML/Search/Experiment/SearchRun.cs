@@ -88,7 +88,7 @@ internal sealed class SearchRun
             throw new InvalidDataException($"{store.StatePath} holds no tuner state; the search cannot resume. Use another folder.");
         try
         {
-            resumable.ImportState(loaded.State.Tuner);
+            resumable.ImportState(loaded.State.Tuner.ToJsonString());
         }
         catch (ArgumentException e)
         {

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Plasticity.ML.Search.Experiment;
 
 /// <summary>
@@ -10,7 +12,7 @@ internal sealed record SearchState
 
     public required int Lines { get; init; }
 
-    public string? Tuner { get; init; }
+    public JsonNode? Tuner { get; init; }
 
     public double Elapsed { get; init; }
 }

@@ -61,7 +61,7 @@ internal sealed class SearchStore
 
     /// <summary>Writes the state after the last appended line.</summary>
     public void SaveState(string? tunerState, double elapsed) =>
-        PlasticityJson.WriteFile(StatePath, new SearchState { Lines = Lines, Tuner = tunerState, Elapsed = elapsed });
+        PlasticityJson.WriteFile(StatePath, new SearchState { Lines = Lines, Tuner = tunerState is null ? null : System.Text.Json.Nodes.JsonNode.Parse(tunerState), Elapsed = elapsed });
 
     /// <summary>Reads and checks the folder's search (see the class remarks); <paramref name="warn"/> hears what was dropped.</summary>
     public LoadedSearch Load(Action<string> warn)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Plasticity.ML.Search.Objectives;
 using Plasticity.ML.Search.Space;
 using Plasticity.ML.Search.Tuners;
@@ -59,5 +60,6 @@ public sealed record TrialRecord
     public double? FinishedAt { get; init; }
 
     /// <summary>True once it completed with a metric.</summary>
+    [JsonIgnore]
     public bool IsCompleted => Status == TrialStatus.Completed;
 }

@@ -95,8 +95,8 @@ public sealed record StreamReference
     }
 
     /// <summary>Such as "embedded (8 windows x 300 images ...)" or the file's path.</summary>
-    public override string ToString() =>
-        Location == EmbeddedLocation && Drift is not null ? $"{EmbeddedLocation}: {Drift.Source} images, {Drift.Windows} windows x {Drift.ImagesPerWindow}" : Location;
+    public override string ToString() => Location != EmbeddedLocation || Drift is null ? Location
+        : $"{(Drift.Source == EmbeddedLocation ? "the embedded Fashion-MNIST images" : Drift.Source)}, {Drift.Windows} windows x {Drift.ImagesPerWindow} images, drift seed {Drift.Seed}";
 
     private string FilePath
     {
