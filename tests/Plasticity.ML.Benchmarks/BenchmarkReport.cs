@@ -41,6 +41,9 @@ public sealed class BenchmarkReport
     /// <summary>MinAtar-style games stepped under a random policy, against memcpy of their observations.</summary>
     public List<EnvironmentResult> Environments { get; } = [];
 
+    /// <summary>A search trial in this process against the same trial in a worker process.</summary>
+    public SearchRunnerResult? SearchRunner { get; set; }
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -59,6 +62,7 @@ public sealed class BenchmarkReport
         if (Ale is not null && (Bad(Ale.OursSeconds) || Bad(Ale.RawSeconds))) yield return "ale";
         if (Environments.Count == 0) yield return "environments";
         foreach (var e in Environments.Where(e => Bad(e.SingleSeconds) || Bad(e.VectorSeconds) || Bad(e.MemcpySeconds))) yield return "environment " + e.Game;
+        if (SearchRunner is null || Bad(SearchRunner.InProcessSeconds) || Bad(SearchRunner.ProcessPoolSeconds)) yield return "search runners";
     }
 
     /// <summary>The report as markdown.</summary>
@@ -165,6 +169,17 @@ public sealed class BenchmarkReport
             s.AppendLine("|---|---|---|---|---|---|---|");
             foreach (var e in Environments)
                 s.AppendLine(c, $"| {e.Game} | {e.ObservationBytes} | {e.SingleStepsPerSecond:N0} | {e.SingleToMemcpy:F1} | {e.VectorStepsPerSecond:N0} | {e.VectorToMemcpy:F1} | {1 / e.MemcpySeconds:N0} |");
+        }
+        if (SearchRunner is { } r)
+        {
+            s.AppendLine();
+            s.AppendLine("### Search trials: in this process vs a worker process per trial");
+            s.AppendLine();
+            s.AppendLine(c, $"The same trial (784-64-10 MLP, {r.Windows} windows of 200 embedded images, {r.StepsPerWindow} steps per window) run by `TrialExecutor.Execute` in the benchmark process and through a one-worker `ProcessPoolTrialRunner`, interleaved. The difference is what isolation costs per trial (process start, runtime and libtorch loading, rebuilding the stream, spec and outcome files).");
+            s.AppendLine();
+            s.AppendLine("| in process (s) | worker process (s) | ratio | overhead per trial (s) |");
+            s.AppendLine("|---|---|---|---|");
+            s.AppendLine(c, $"| {r.InProcessSeconds:F3} | {r.ProcessPoolSeconds:F3} | {r.Ratio:F2} | {r.OverheadSeconds:F3} |");
         }
         return s.ToString();
     }
