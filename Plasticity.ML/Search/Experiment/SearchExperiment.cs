@@ -309,9 +309,14 @@ public sealed class SearchExperiment
         return json;
     }
 
-    /// <summary>The default space of the core's options: their attributes, the head kind left out for a classification head, the baseline's values as defaults.</summary>
-    private static SearchSpace DefaultSpace(ContinualTrainingOptions baseline)
+    /// <summary>
+    /// The space a search over <paramref name="baseline"/> uses without <see cref="SetSearchSpace"/>: the options'
+    /// search attributes (the head kind left out for a classification head) with the baseline's values as defaults.
+    /// Build a tuner over it.
+    /// </summary>
+    public static SearchSpace DefaultSpace(ContinualTrainingOptions baseline)
     {
+        ArgumentNullException.ThrowIfNull(baseline);
         var all = SearchSpace.For<ContinualTrainingOptions>();
         if (baseline.Network.Head.Kind == HeadKind.Classification) all = all.Without("Network.Head.Kind");
         return all.WithDefaultsFrom(baseline);

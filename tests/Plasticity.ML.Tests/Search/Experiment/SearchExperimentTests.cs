@@ -235,6 +235,28 @@ public sealed class SearchExperimentTests
         Assert.AreEqual(3, result.Best!.Fidelity);
     }
 
+    [TestMethod]
+    public async Task TheOptionsOwnSpaceIsTheDefaultAndTakesATunerBuiltOverIt()
+    {
+        var space = SearchExperiment.DefaultSpace(SearchFixtures.Options);
+        CollectionAssert.AreEqual(
+            new[] { "BatchSize", "Network.Activation", "Network.HiddenWidths", "Network.Normalization", "Optimizer.Beta2", "Optimizer.Epsilon", "Optimizer.LearningRate" },
+            space.Parameters.Select(p => p.Name).ToArray(), "the head kind is left out for a classification head");
+        Assert.AreEqual(16, space["Network.HiddenWidths"].Default.Number, "the options' values are the defaults");
+        var asha = new AshaTuner(space, new AshaOptions { Direction = OptimizationDirection.Maximize, MaxFidelity = 3 });
+        var result = await new SearchExperiment()
+            .SetData(data, tuningWindows: 4)
+            .SetTrainingOptions(SearchFixtures.Options)
+            .SetTuner(asha)
+            .SetBudget(SearchBudget.Trials(2))
+            .SetRunner(new InProcessTrialRunner())
+            .SetHeldOutEvaluation(false)
+            .SetCheckpointFolder(Folder("default-space"))
+            .RunAsync();
+        Assert.HasCount(2, result.History);
+        Assert.AreEqual(space.Default, result.DefaultParameters);
+    }
+
     private sealed class KillingMonitor(int afterFinished) : ISearchMonitor
     {
         public void OnTrialFinished(TrialRecord trial, SearchProgress progress)
