@@ -113,6 +113,27 @@ public sealed class ProcessPoolRunnerTests
     }
 
     [TestMethod]
+    public void AWorkerWhosePoolDiesStopsAtOnceWithoutAResult()
+    {
+        string work = Folder("orphan");
+        Directory.CreateDirectory(work);
+        string spec = Path.Combine(work, "spec.json"), outcome = Path.Combine(work, "outcome.json");
+        // Five slow windows (0.4 s each): long enough to notice a worker that outlives its pool.
+        File.WriteAllText(spec, (SearchFixtures.Spec(data, "orphan", fidelity: 5) with { Learner = LearnerTypes.NameOf<SlowLearnerFactory>() }).ToJson());
+        var command = SearchFixtures.Worker;
+        var start = new ProcessStartInfo(command.FileName) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in command.Arguments.Concat([TrialWorker.TrialArgument, spec, outcome, TrialWorker.ExitWithParentArgument])) start.ArgumentList.Add(argument);
+        using var worker = Process.Start(start)!;
+        worker.BeginOutputReadLine();
+        worker.BeginErrorReadLine();
+        Thread.Sleep(300);
+        worker.StandardInput.Close(); // what the pool's death does to the pipe it held open
+        Assert.IsTrue(worker.WaitForExit(30_000), "the worker ended");
+        Assert.AreEqual(3, worker.ExitCode, "it stopped because its pool went away, not because the trial ended");
+        Assert.IsFalse(File.Exists(outcome));
+    }
+
+    [TestMethod]
     public void ExitCodesOfKilledWorkersAreNamed()
     {
         Assert.AreEqual("exited with code 3", ProcessPoolTrialRunner.DescribeExit(3));
