@@ -61,7 +61,8 @@ public static class TrialWorker
             exitCode = 2;
             return true;
         }
-        if (args.Skip(3).Contains(ExitWithParentArgument)) WatchParent();
+        using var poolGone = new CancellationTokenSource();
+        if (args.Skip(3).Contains(ExitWithParentArgument)) WatchParent(poolGone);
         TrialSpec spec;
         try
         {
@@ -73,13 +74,28 @@ public static class TrialWorker
             exitCode = 2;
             return true;
         }
-        var outcome = TrialExecutor.Execute(spec);
+        TrialOutcome outcome;
+        try
+        {
+            outcome = TrialExecutor.Execute(spec, poolGone.Token);
+        }
+        catch (OperationCanceledException) when (poolGone.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("The pool that started this worker is gone; the trial stopped without a result.");
+            exitCode = 3;
+            return true;
+        }
         AtomicFile.WriteAllText(args[2], outcome.ToJson());
         return true;
     }
 
-    /// <summary>Exits when standard input reaches its end: the pool holds the pipe open while it waits for this worker.</summary>
-    private static void WatchParent()
+    /// <summary>
+    /// Stops the trial when standard input reaches its end: the pool holds the pipe open while it waits for this worker,
+    /// so the end means the pool died. The trial is cancelled (it stops between steps and the process ends normally);
+    /// a trial that does not stop within 30 seconds is ended by force. Exiting from this thread while the trial runs in
+    /// libtorch would tear the runtime down under native code.
+    /// </summary>
+    private static void WatchParent(CancellationTokenSource poolGone)
     {
         var thread = new Thread(() =>
         {
@@ -94,7 +110,10 @@ public static class TrialWorker
             catch (IOException)
             {
             }
-            Environment.Exit(3);
+            poolGone.Cancel();
+            Thread.Sleep(TimeSpan.FromSeconds(30));
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Kill();
         })
         { IsBackground = true, Name = "trial-worker-parent-watch" };
         thread.Start();

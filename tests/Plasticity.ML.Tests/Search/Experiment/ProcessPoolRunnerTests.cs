@@ -118,18 +118,18 @@ public sealed class ProcessPoolRunnerTests
         string work = Folder("orphan");
         Directory.CreateDirectory(work);
         string spec = Path.Combine(work, "spec.json"), outcome = Path.Combine(work, "outcome.json");
-        // Five slow windows (0.4 s each): long enough to notice a worker that outlives its pool.
-        File.WriteAllText(spec, (SearchFixtures.Spec(data, "orphan", fidelity: 5) with { Learner = LearnerTypes.NameOf<SlowLearnerFactory>() }).ToJson());
+        // Five slow windows (1.5 s each): the pool dies while the trial runs, and a worker that outlived it would show.
+        File.WriteAllText(spec, (SearchFixtures.Spec(data, "orphan", fidelity: 5) with { Learner = LearnerTypes.NameOf<SlowerLearnerFactory>() }).ToJson());
         var command = SearchFixtures.Worker;
         var start = new ProcessStartInfo(command.FileName) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in command.Arguments.Concat([TrialWorker.TrialArgument, spec, outcome, TrialWorker.ExitWithParentArgument])) start.ArgumentList.Add(argument);
         using var worker = Process.Start(start)!;
         worker.BeginOutputReadLine();
         worker.BeginErrorReadLine();
-        Thread.Sleep(300);
+        Thread.Sleep(3000);
         worker.StandardInput.Close(); // what the pool's death does to the pipe it held open
         Assert.IsTrue(worker.WaitForExit(30_000), "the worker ended");
-        Assert.AreEqual(3, worker.ExitCode, "it stopped because its pool went away, not because the trial ended");
+        Assert.AreEqual(3, worker.ExitCode, "it stopped cleanly because its pool went away, not because the trial ended (0) or the runtime crashed");
         Assert.IsFalse(File.Exists(outcome));
     }
 

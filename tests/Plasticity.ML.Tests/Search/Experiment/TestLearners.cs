@@ -39,8 +39,28 @@ public sealed class ThrowingLearnerFactory : IWindowLearnerFactory
     }
 }
 
-/// <summary>The core learner, slowed down by a pause per window (so a test can stop a trial while it runs).</summary>
-public sealed class SlowLearnerFactory : IWindowLearnerFactory
+/// <summary>The core learner, slowed down by a pause of 0.4 s per window (so a test can stop a trial while it runs).</summary>
+public sealed class SlowLearnerFactory : SlowedLearnerFactory
+{
+    /// <summary>Creates the factory.</summary>
+    public SlowLearnerFactory()
+        : base(TimeSpan.FromSeconds(0.4))
+    {
+    }
+}
+
+/// <summary>The core learner, slowed down by a pause of 1.5 s per window (a trial that surely outlives a worker's start-up).</summary>
+public sealed class SlowerLearnerFactory : SlowedLearnerFactory
+{
+    /// <summary>Creates the factory.</summary>
+    public SlowerLearnerFactory()
+        : base(TimeSpan.FromSeconds(1.5))
+    {
+    }
+}
+
+/// <summary>The core learner with a pause before every window.</summary>
+public abstract class SlowedLearnerFactory(TimeSpan pause) : IWindowLearnerFactory
 {
     private readonly ContinualLearnerFactory inner = new();
 
@@ -48,21 +68,21 @@ public sealed class SlowLearnerFactory : IWindowLearnerFactory
     public void Validate(string options, WindowStream stream) => inner.Validate(options, stream);
 
     /// <inheritdoc />
-    public IWindowLearner Create(string options, long seed, WindowStream stream) => new Slow(inner.Create(options, seed, stream));
+    public IWindowLearner Create(string options, long seed, WindowStream stream) => new Slow(inner.Create(options, seed, stream), pause);
 
     /// <inheritdoc />
     public string? ContinuationConflict(string from, string to) => inner.ContinuationConflict(from, to);
 
     /// <inheritdoc />
-    public IWindowLearner Resume(string options, long seed, WindowStream stream, string stateFile) => new Slow(inner.Resume(options, seed, stream, stateFile));
+    public IWindowLearner Resume(string options, long seed, WindowStream stream, string stateFile) => new Slow(inner.Resume(options, seed, stream, stateFile), pause);
 
-    private sealed class Slow(IWindowLearner learner) : IWindowLearner
+    private sealed class Slow(IWindowLearner learner, TimeSpan pause) : IWindowLearner
     {
         public WindowScore Score(StreamWindow window, int index) => learner.Score(window, index);
 
         public void Learn(StreamWindow window, int index, CancellationToken cancellationToken)
         {
-            Task.Delay(400, cancellationToken).Wait(cancellationToken);
+            Task.Delay(pause, cancellationToken).Wait(cancellationToken);
             learner.Learn(window, index, cancellationToken);
         }
 
