@@ -171,7 +171,7 @@ public sealed class PlasticSearchExperiment
             throw new ArgumentException($"The search tunes on {tuningWindows} windows, but the window column '{windowColumn}' cuts the data into {stream.Count}.");
         string searchFolder = Path.GetFullPath(folder ?? Path.Combine(Path.GetTempPath(), "plasticity-search-" + Guid.NewGuid().ToString("N")));
         string streamFile = Path.Combine(searchFolder, "data", "stream.windows");
-        WindowStreamFile.Write(streamFile, stream);
+        WriteStream(streamFile, stream, searchFolder);
         var baseline = trainer;
         var searchSpace = space ?? SearchSpace.FromOptions(baseline);
         var searchObjective = objective ?? (kind == PlasticPredictionKind.Regression ? new StreamObjective { Metric = ObjectiveMetric.Loss } : StreamObjective.MeanAccuracy);
@@ -206,6 +206,24 @@ public sealed class PlasticSearchExperiment
         kind = predictionKind;
         trainer = options;
         return this;
+    }
+
+    /// <summary>Writes the data's stream file, unless the same bytes are there; refuses to replace the data of a search the folder holds.</summary>
+    private static void WriteStream(string streamFile, WindowStream stream, string searchFolder)
+    {
+        string staged = streamFile + ".new";
+        string sha = WindowStreamFile.Write(staged, stream);
+        if (File.Exists(streamFile) && string.Equals(WindowStreamFile.Sha256(streamFile), sha, StringComparison.Ordinal))
+        {
+            File.Delete(staged);
+            return;
+        }
+        if (File.Exists(Path.Combine(searchFolder, "history.jsonl")))
+        {
+            File.Delete(staged);
+            throw new ArgumentException($"The folder {searchFolder} holds a search over other data (its rows, windows or labels differ from these); resume it with the same data, or use another folder.");
+        }
+        File.Move(staged, streamFile, overwrite: true);
     }
 
     /// <summary>The held-out run's model (it learned every window), or the best trial's model continued through the windows after it.</summary>

@@ -219,5 +219,17 @@ public sealed class PlasticSearchExperimentTests
         StringAssert.Contains(await Fails<ArgumentOutOfRangeException>(Experiment(unkeyed)), "Schema mismatch for label column 'Label': expected a key of UInt32 with at least 2 values, got String");
         Assert.ThrowsExactly<NotSupportedException>(() => Experiment(data).SetObjective(new StreamObjective { Metric = ObjectiveMetric.PlasticityLoss }));
         StringAssert.Contains(await Fails<ArgumentException>(new PlasticSearchExperiment(ml).SetDataset(data, "Day", 2).SetBudget(SearchBudget.Trials(1))), "The search has no trainer");
+
+        // A folder's search is resumed over its own data only; the data file of the search is left as it was.
+        string folder = Folder();
+        PlasticSearchExperiment InFolder(IDataView view) => new PlasticSearchExperiment(ml)
+            .SetDataset(view, "Day", 2).SetTrainer(Small).SetSearchSpace(Space).SetBudget(SearchBudget.Trials(1))
+            .SetRunner(new InProcessTrialRunner()).SetCheckpointFolder(folder);
+        await InFolder(data).RunAsync();
+        byte[] stream = File.ReadAllBytes(Path.Combine(folder, "data", "stream.windows"));
+        var other = Keyed(ml, Rows(windows: 3, perWindow: 10, drift: false, seed: 9));
+        StringAssert.Contains(await Fails<ArgumentException>(InFolder(other)), "holds a search over other data");
+        CollectionAssert.AreEqual(stream, File.ReadAllBytes(Path.Combine(folder, "data", "stream.windows")));
+        Assert.HasCount(1, (await InFolder(data).RunAsync()).Search.History, "the same data resumes the finished search");
     }
 }
