@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.ML.Data;
+using Microsoft.ML.SearchSpace;
 using Plasticity.ML.Interventions;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
@@ -10,6 +11,12 @@ namespace Plasticity.ML.Estimators;
 /// Settings shared by the plastic neural network trainers. Each trainer nests its own <c>Options</c> class deriving
 /// from this one (ML.NET style); the values are plain and serializable, and <see cref="Defaults"/> holds the defaults.
 /// </summary>
+/// <remarks>
+/// The options a search can sweep carry ML.NET's own <c>Microsoft.ML.SearchSpace</c> attributes (widths, activation,
+/// normalization, batch size, epochs, and the optimizer's nested settings), read by Plasticity.ML's search space
+/// (<c>SearchSpace.FromOptions(options)</c>) and usable by an ML.NET AutoML search space too. The optimizer's own
+/// settings carry Plasticity.ML's attributes of the same shape, which only Plasticity.ML's reader sees.
+/// </remarks>
 public abstract class PlasticTrainerOptionsBase
 {
     /// <summary>Default values of the options.</summary>
@@ -45,12 +52,16 @@ public abstract class PlasticTrainerOptionsBase
     public string? SegmentColumnName { get; set; }
 
     /// <summary>Widths of the hidden layers.</summary>
+    /// <remarks>Searched as one width for every hidden layer (the depth stays as given).</remarks>
+    [Range(16, 1024, 64, logBase: true)]
     public int[] HiddenWidths { get; set; } = [.. Defaults.HiddenWidths];
 
     /// <summary>Hidden activation.</summary>
+    [Choice(new object[] { ActivationKind.ReLU, ActivationKind.LeakyReLU, ActivationKind.Tanh, ActivationKind.Gelu, ActivationKind.Sigmoid }, ActivationKind.ReLU)]
     public ActivationKind Activation { get; set; } = ActivationKind.ReLU;
 
     /// <summary>Normalization in every hidden layer (LayerNorm is the paper's strongest single plasticity fix).</summary>
+    [Choice(new object[] { NormalizationKind.None, NormalizationKind.LayerNorm, NormalizationKind.BatchNorm }, NormalizationKind.None)]
     public NormalizationKind Normalization { get; set; } = NormalizationKind.None;
 
     /// <summary>Interventions (resets, ReDo, L2-init, ...), applied in list order. Task-boundary interventions act
@@ -58,6 +69,7 @@ public abstract class PlasticTrainerOptionsBase
     public List<InterventionSpec> Interventions { get; set; } = [];
 
     /// <summary>The optimizer and its settings.</summary>
+    [NestOption]
     public OptimizerOptions Optimizer { get; set; } = new() { LearningRate = Defaults.LearningRate };
 
     /// <summary>
@@ -69,9 +81,11 @@ public abstract class PlasticTrainerOptionsBase
     public OptimizerStateRetention RetainOptimizerState { get; set; } = OptimizerStateRetention.None;
 
     /// <summary>Mini-batch size.</summary>
+    [Range(8, 512, Defaults.BatchSize, logBase: true)]
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
     /// <summary>Passes over each window (the whole data when there is no segment column).</summary>
+    [Range(1, 50, Defaults.Epochs, logBase: true)]
     public int Epochs { get; set; } = Defaults.Epochs;
 
     /// <summary>The one seed that decides initial weights and batch order.</summary>

@@ -50,6 +50,9 @@ public sealed class BenchmarkReport
     /// <summary>Bytes of a 1M-transition MinAtar replay buffer.</summary>
     public ReplayMemoryResult? ReplayMemory { get; set; }
 
+    /// <summary>A search trial in this process against the same trial in a worker process.</summary>
+    public SearchRunnerResult? SearchRunner { get; set; }
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -71,6 +74,7 @@ public sealed class BenchmarkReport
         if (DqnStep is null || Bad(DqnStep.OursSeconds) || Bad(DqnStep.ReferenceSeconds)) yield return "DQN train step";
         if (AgentThroughput is null || Bad(AgentThroughput.PlasticStepsPerSecond) || Bad(AgentThroughput.TorchSharpStepsPerSecond)) yield return "agent throughput";
         if (ReplayMemory is null || ReplayMemory.Bytes <= 0 || ReplayMemory.AllocatedBytes <= 0 || ReplayMemory.NaiveBytes <= 0) yield return "replay memory";
+        if (SearchRunner is null || Bad(SearchRunner.InProcessSeconds) || Bad(SearchRunner.ProcessPoolSeconds)) yield return "search runners";
     }
 
     /// <summary>The report as markdown.</summary>
@@ -209,6 +213,17 @@ public sealed class BenchmarkReport
             s.AppendLine("| ours (MB) | allocated when created (MB) | float32 observation + next observation (MB) | ours / float32 |");
             s.AppendLine("|---|---|---|---|");
             s.AppendLine(c, $"| {ReplayMemory.Bytes / 1e6:F0} | {ReplayMemory.AllocatedBytes / 1e6:F0} | {ReplayMemory.NaiveBytes / 1e6:F0} | {(double)ReplayMemory.Bytes / ReplayMemory.NaiveBytes:F3} |");
+        }
+        if (SearchRunner is { } r)
+        {
+            s.AppendLine();
+            s.AppendLine("### Search trials: in this process vs a worker process per trial");
+            s.AppendLine();
+            s.AppendLine(c, $"The same trial (784-64-10 MLP, {r.Windows} windows of 200 embedded images, {r.StepsPerWindow} steps per window) run by `TrialExecutor.Execute` in the benchmark process and through a one-worker `ProcessPoolTrialRunner`, interleaved. The difference is what isolation costs per trial (process start, runtime and libtorch loading, rebuilding the stream, spec and outcome files).");
+            s.AppendLine();
+            s.AppendLine("| in process (s) | worker process (s) | ratio | overhead per trial (s) |");
+            s.AppendLine("|---|---|---|---|");
+            s.AppendLine(c, $"| {r.InProcessSeconds:F3} | {r.ProcessPoolSeconds:F3} | {r.Ratio:F2} | {r.OverheadSeconds:F3} |");
         }
         return s.ToString();
     }

@@ -18,6 +18,8 @@ public static class Program
     /// <summary>Runs the benchmarks; returns 0 on success, 1 on failure, 2 on bad arguments.</summary>
     public static int Main(string[] args)
     {
+        // The search benchmark's process pool starts this program again as its trial worker.
+        Plasticity.ML.Search.Runners.TrialWorker.RunIfRequested(args);
         bool quick = args.Contains("--quick");
         bool matmulOnly = args.Contains("--matmul");
         string? output = null;
@@ -71,7 +73,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "ale", "environments", "agents"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "ale", "environments", "agents", "search"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -144,6 +146,11 @@ public static class Program
             report.AgentThroughput = AgentBenchmark.MeasureThroughput(quick ? 600 : 10_000, quick ? 1 : 3);
             Log("replay memory");
             report.ReplayMemory = AgentBenchmark.MeasureReplayMemory();
+        }
+        if (Runs("search"))
+        {
+            Log("search trial runners");
+            report.SearchRunner = SearchRunnerBenchmark.Measure(quick ? 20 : 200, quick ? 1 : 5);
         }
         return report;
     }
