@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+using Plasticity.ML.Estimators.Scoring;
+
 namespace Plasticity.ML.Estimators.Data;
 
 /// <summary>
@@ -26,7 +28,7 @@ internal sealed class KeyValuesSnapshot
     /// <summary>Reads the KeyValues of a key column, or null when it has none (or of an unsupported item type).</summary>
     public static KeyValuesSnapshot? From(DataViewSchema.Column column)
     {
-        var annotation = column.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues);
+        var annotation = column.Annotations.Schema.GetColumnOrNull(AnnotationKinds.KeyValues);
         if (annotation is not { Type: VectorDataViewType { ItemType: PrimitiveDataViewType item } }) return null;
         string[]? values = item switch
         {
@@ -98,7 +100,7 @@ internal sealed class KeyValuesSnapshot
     private void Add<T>(DataViewSchema.Annotations.Builder builder, VectorDataViewType type, Func<string, T> parse)
     {
         var values = Values.Select(parse).ToArray();
-        builder.Add(AnnotationUtils.Kinds.KeyValues, type, (ref VBuffer<T> destination) =>
+        builder.Add(AnnotationKinds.KeyValues, type, (ref VBuffer<T> destination) =>
         {
             var editor = VBufferEditor.Create(ref destination, values.Length);
             values.AsSpan().CopyTo(editor.Values);

@@ -50,6 +50,26 @@ internal static class SchemaErrors
         return column;
     }
 
+    /// <summary>The example-weight column: Single or Double, as ML.NET's trainers require ("Training weight column ...").</summary>
+    public static DataViewSchema.Column WeightColumn(DataViewSchema schema, string name)
+    {
+        var column = schema.GetColumnOrNull(name) ?? throw Missing("weight", name);
+        if (column.Type != NumberDataViewType.Single && column.Type != NumberDataViewType.Double)
+            throw WeightType(name, column.Type.ToString() ?? column.Type.RawType.Name);
+        return column;
+    }
+
+    /// <summary>The example-weight column of a schema shape (estimator-time check).</summary>
+    public static void WeightColumn(SchemaShape schema, string name)
+    {
+        if (!schema.TryFindColumn(name, out var column)) throw Missing("weight", name);
+        if (column.Kind != SchemaShape.Column.VectorKind.Scalar || (column.ItemType != NumberDataViewType.Single && column.ItemType != NumberDataViewType.Double))
+            throw WeightType(name, Describe(column));
+    }
+
+    private static ArgumentOutOfRangeException WeightType(string name, string actual) =>
+        new("inputSchema", $"Training weight column '{name}' must be of floating point numeric type, but has type: {actual}.");
+
     /// <summary>The label column of a schema shape (estimator-time check).</summary>
     public static void LabelColumn(SchemaShape schema, string name, PlasticPredictionKind kind)
     {

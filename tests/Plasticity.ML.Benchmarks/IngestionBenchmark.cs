@@ -54,8 +54,7 @@ public static class IngestionBenchmark
         var times = Timing.Interleaved(1, rounds,
             () =>
             {
-                var data = TrainingDataReader.Read(view, "Features", "Label", null, PlasticPredictionKind.Regression, () => { });
-                using var batch = tensor(data.Features, [data.RowCount, data.FeatureCount]);
+                using var data = TrainingDataReader.Read(view, "Features", "Label", null, null, PlasticPredictionKind.Regression, () => { });
             },
             () => Buffer.BlockCopy(images.Pixels, 0, destination, 0, (int)bytes),
             () => WalkCursor(view));

@@ -20,7 +20,7 @@ public sealed class SaveLoadTests
     {
         var data = ml.Data.LoadFromEnumerable(SyntheticData.Multiclass(120, seed: 5));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [8], epochs: 2, learningRate: 1e-2, seed: 3));
+            .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [8], epochs: 2, learningRate: 1e-2));
         return (pipeline.Fit(data), data, data.Schema);
     }
 
