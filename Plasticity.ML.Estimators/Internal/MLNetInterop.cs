@@ -249,6 +249,10 @@ internal static class MLNetInterop
     /// </summary>
     internal static class ForTests
     {
+        /// <summary>The shape of a schema, as an estimator's <c>GetOutputSchema</c> takes it.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static SchemaShape SchemaShapeOf(DataViewSchema schema) => SchemaShape.Create(schema);
+
         /// <summary>Cancels everything running in <paramref name="ml"/>, as ML.NET's AutoML does.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static void CancelExecution(MLContext ml) => ml.CancelExecution();

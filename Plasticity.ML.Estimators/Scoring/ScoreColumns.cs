@@ -26,17 +26,17 @@ internal static class ScoreColumns
                 yield return Column(DefaultColumnNames.Score, scalar, NumberDataViewType.Single, false, ScorerAnnotations());
                 break;
             case PlasticPredictionKind.BinaryClassification:
+                yield return Column(DefaultColumnNames.PredictedLabel, scalar, BooleanDataViewType.Instance, false, ScorerAnnotations());
                 yield return Column(DefaultColumnNames.Score, scalar, NumberDataViewType.Single, false, ScorerAnnotations());
                 yield return Column(DefaultColumnNames.Probability, scalar, NumberDataViewType.Single, false, ScorerAnnotations(isNormalized: true));
-                yield return Column(DefaultColumnNames.PredictedLabel, scalar, BooleanDataViewType.Instance, false, ScorerAnnotations());
                 break;
             default:
-                input.TryFindColumn(labelColumnName, out var label);
-                bool hasKeyValues = label.Annotations?.TryFindColumn(AnnotationKinds.KeyValues, out _) == true;
-                yield return Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false,
-                    ScorerAnnotations(slotNames: hasKeyValues));
+                var keyValues = Data.SchemaErrors.Find(Data.SchemaErrors.Find(input, labelColumnName)?.Annotations, AnnotationKinds.KeyValues);
                 yield return Column(DefaultColumnNames.PredictedLabel, scalar, NumberDataViewType.UInt32, true,
-                    ScorerAnnotations(keyValues: hasKeyValues ? KeyValuesShape(label) : null));
+                    ScorerAnnotations(keyValues: keyValues));
+                yield return Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false,
+                    ScorerAnnotations(slotNames: keyValues is not null,
+                        trainingLabels: keyValues is { } kv ? Column(AnnotationKinds.TrainingLabelValues, kv.Kind, kv.ItemType, kv.IsKey) : null));
                 break;
         }
     }
@@ -44,17 +44,13 @@ internal static class ScoreColumns
     private static SchemaShape.Column Column(string name, SchemaShape.Column.VectorKind kind, DataViewType type, bool isKey, SchemaShape? annotations = null) =>
         Internal.MLNetInterop.ShapeColumn(name, kind, type, isKey, annotations);
 
-    private static SchemaShape.Column KeyValuesShape(SchemaShape.Column label)
-    {
-        label.Annotations.TryFindColumn(AnnotationKinds.KeyValues, out var keyValues);
-        return keyValues;
-    }
-
-    private static SchemaShape ScorerAnnotations(bool isNormalized = false, bool slotNames = false, SchemaShape.Column? keyValues = null)
+    private static SchemaShape ScorerAnnotations(bool isNormalized = false, bool slotNames = false, SchemaShape.Column? keyValues = null,
+        SchemaShape.Column? trainingLabels = null)
     {
         var scalar = SchemaShape.Column.VectorKind.Scalar;
         var columns = new List<SchemaShape.Column>();
         if (slotNames) columns.Add(Column(AnnotationKinds.SlotNames, SchemaShape.Column.VectorKind.Vector, TextDataViewType.Instance, false));
+        if (trainingLabels is { } labels) columns.Add(labels);
         if (keyValues is { } kv) columns.Add(kv);
         columns.Add(Column(AnnotationKinds.ScoreColumnSetId, scalar, NumberDataViewType.UInt32, true));
         columns.Add(Column(AnnotationKinds.ScoreColumnKind, scalar, TextDataViewType.Instance, false));
@@ -77,24 +73,25 @@ internal static class ScoreColumns
                 added.Add(OutputRole.Score);
                 break;
             case PlasticPredictionKind.BinaryClassification:
+                // ML.NET's scorers put the derived PredictedLabel before the model's Score (and Probability).
+                builder.AddColumn(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance, Annotations(setId, "BinaryClassification", "PredictedLabel"));
                 builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single, Annotations(setId, "BinaryClassification", "Score"));
                 builder.AddColumn(DefaultColumnNames.Probability, NumberDataViewType.Single, Annotations(setId, "BinaryClassification", "Probability", isNormalized: true));
-                builder.AddColumn(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance, Annotations(setId, "BinaryClassification", "PredictedLabel"));
-                added.AddRange([OutputRole.Score, OutputRole.Probability, OutputRole.PredictedLabel]);
+                added.AddRange([OutputRole.PredictedLabel, OutputRole.Score, OutputRole.Probability]);
                 break;
             default:
-                builder.AddColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, model.ClassCount),
-                    Annotations(setId, "MulticlassClassification", "Score", slotNames: model.KeyValues?.Values));
                 builder.AddColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), model.ClassCount),
                     Annotations(setId, "MulticlassClassification", "PredictedLabel", keyValues: model.KeyValues));
-                added.AddRange([OutputRole.Score, OutputRole.PredictedLabel]);
+                builder.AddColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, model.ClassCount),
+                    Annotations(setId, "MulticlassClassification", "Score", slotNames: model.KeyValues?.Values, trainingLabels: model.KeyValues));
+                added.AddRange([OutputRole.PredictedLabel, OutputRole.Score]);
                 break;
         }
         return builder.ToSchema();
     }
 
     private static DataViewSchema.Annotations Annotations(uint setId, string columnKind, string valueKind, bool isNormalized = false,
-        IReadOnlyList<string>? slotNames = null, Data.KeyValuesSnapshot? keyValues = null)
+        IReadOnlyList<string>? slotNames = null, Data.KeyValuesSnapshot? keyValues = null, Data.KeyValuesSnapshot? trainingLabels = null)
     {
         var builder = new DataViewSchema.Annotations.Builder();
         if (slotNames is not null)
@@ -108,6 +105,8 @@ internal static class ScoreColumns
             });
         }
         keyValues?.AddTo(builder);
+        // A multiclass score names its slots by class and records the label values it was trained on.
+        trainingLabels?.AddTo(builder, AnnotationKinds.TrainingLabelValues);
         builder.Add(AnnotationKinds.ScoreColumnSetId, SetIdType, (ref uint value) => value = setId);
         builder.Add(AnnotationKinds.ScoreColumnKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = columnKind.AsMemory());
         builder.Add(AnnotationKinds.ScoreValueKind, TextDataViewType.Instance, (ref ReadOnlyMemory<char> value) => value = valueKind.AsMemory());
