@@ -174,8 +174,8 @@ public sealed class PlasticNeuralNetworkModelParameters : IDisposable
     private void Release()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
-        // A TorchSharp module that is only finalized never frees its native module (its handle releases on Dispose
-        // only), so the weights would leak; disposing it here frees them whether or not the user disposed the model.
+        // Release the weights deterministically here rather than leave them to the finalizers of TorchSharp's own objects,
+        // whose order and timing are not ours to rely on.
         network.Dispose();
         GC.RemoveMemoryPressure(nativeBytes);
     }

@@ -42,6 +42,7 @@ internal static class MLNetInterop
     [
         ("Microsoft.ML.Data", "Microsoft.ML.Data.IInternalCatalog", "Environment"),
         ("Microsoft.ML.Core", "Microsoft.ML.Runtime.Contracts", "CheckAlive"),
+        ("Microsoft.ML.Core", "Microsoft.ML.Runtime.HostExtensions", "Info"),
         ("Microsoft.ML.Core", "Microsoft.ML.TrainerInfo", ".ctor"),
         ("Microsoft.ML.Core", "Microsoft.ML.TrainerInfo", "SupportsIncrementalTraining"),
         ("Microsoft.ML.Core", "Microsoft.ML.SchemaShape+Column", ".ctor"),
@@ -131,6 +132,10 @@ internal static class MLNetInterop
     /// <summary>Throws <see cref="OperationCanceledException"/> when the ML.NET environment was cancelled.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void ThrowIfCancelled(IHostEnvironment host) => host.CheckAlive();
+
+    /// <summary>Writes an information line to an ML.NET channel (its <c>MLContext.Log</c> event); the message type is internal.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Info(IChannel channel, string message) => channel.Info(message);
 
     /// <summary>What the plastic trainers tell ML.NET about themselves: they want normalized features, read the data once
     /// (no caching needed), and train incrementally from a previous model.</summary>

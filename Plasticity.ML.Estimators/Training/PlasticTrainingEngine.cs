@@ -3,6 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using Plasticity.ML.Common;
 using Plasticity.ML.Estimators.Data;
+using Plasticity.ML.Estimators.Internal;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
@@ -85,7 +86,7 @@ internal static class PlasticTrainingEngine
             entry.SetProgress(0, step, stepLimit);
             entry.SetMetric(0, lastLoss);
         });
-        channel.Info($"Training a plastic neural network ({string.Join("-", network.Spec.InputShape.Concat(network.Spec.HiddenWidths).Append(network.Spec.Head.OutputLayerWidth))}, " +
+        MLNetInterop.Info(channel, $"Training a plastic neural network ({string.Join("-", network.Spec.InputShape.Concat(network.Spec.HiddenWidths).Append(network.Spec.Head.OutputLayerWidth))}, " +
             $"{network.Spec.Normalization}) on {data.RowCount} rows in {windows} window(s)" +
             $"{(previous is null ? "" : $", warm-started after {windowOffset} window(s){(resumed ? $" resuming the optimizer's state after {optimizer.StepCount} step(s)" : " with a fresh optimizer")}")}.");
 
@@ -134,7 +135,7 @@ internal static class PlasticTrainingEngine
             best?.Restore();
             session.EndTask();
             session.UseObservations(null);
-            channel.Info($"Window {windowOffset + w}: {count} rows, {windowSteps} steps, mean training loss {windowLoss / Math.Max(1, windowSteps):G4}" +
+            MLNetInterop.Info(channel, $"Window {windowOffset + w}: {count} rows, {windowSteps} steps, mean training loss {windowLoss / Math.Max(1, windowSteps):G4}" +
                 (best is null ? $", {epochs} epoch(s)." : $", {epochs} epoch(s) of {plan.TrainRows} rows; kept epoch {best.Epoch + 1} (held-out loss {best.Loss.ToString("G4", CultureInfo.InvariantCulture)} on {count - plan.TrainRows} rows)."));
             // A checkpoint is delivered to progress listeners for sure (pulled progress may be skipped): metric, steps, limit.
             progressChannel.Checkpoint(windowLoss / Math.Max(1, windowSteps), step, stepLimit);

@@ -116,8 +116,10 @@ public sealed class SaveLoadTests
         var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
         Assert.IsNotInstanceOfType<InvalidCastException>(e);
         Assert.IsNotInstanceOfType<NullReferenceException>(e);
-        Console.WriteLine(Flatten(e));
+        // Cut in half, the zip has lost its central directory (at the end): ML.NET's loader reports the archive itself.
+        Assert.Contains("End of Central Directory record could not be found", Flatten(e), Flatten(e));
     }
+
 
     [TestMethod]
     public void FailedSaveLeavesNoFileBehind()
