@@ -24,12 +24,12 @@ public static class PlasticCatalogExtensions
     /// <param name="featureColumnName">The known-size Single vector feature column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column (Single or Double).</param>
     /// <param name="hiddenWidths">Hidden layer widths (default 128, 128).</param>
-    /// <param name="normalization">Normalization in the hidden layers.</param>
+    /// <param name="normalization">Normalization in the hidden layers (default LayerNorm).</param>
     /// <param name="epochs">Maximum passes over each window of the data (early stopping usually stops sooner).</param>
     /// <param name="learningRate">Adam's learning rate.</param>
     public static PlasticRegressionTrainer PlasticNeuralNetwork(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features, string? exampleWeightColumnName = null,
-        int[]? hiddenWidths = null, NormalizationKind normalization = NormalizationKind.None,
+        int[]? hiddenWidths = null, NormalizationKind normalization = PlasticTrainerOptionsBase.Defaults.Normalization,
         int epochs = PlasticTrainerOptionsBase.Defaults.Epochs, double learningRate = PlasticTrainerOptionsBase.Defaults.LearningRate)
         => PlasticNeuralNetwork(catalog, Fill(new PlasticRegressionTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenWidths, normalization, epochs, learningRate));
 
@@ -46,12 +46,12 @@ public static class PlasticCatalogExtensions
     /// <param name="featureColumnName">The known-size Single vector feature column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column (Single or Double).</param>
     /// <param name="hiddenWidths">Hidden layer widths (default 128, 128).</param>
-    /// <param name="normalization">Normalization in the hidden layers.</param>
+    /// <param name="normalization">Normalization in the hidden layers (default LayerNorm).</param>
     /// <param name="epochs">Maximum passes over each window of the data (early stopping usually stops sooner).</param>
     /// <param name="learningRate">Adam's learning rate.</param>
     public static PlasticBinaryClassificationTrainer PlasticNeuralNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features, string? exampleWeightColumnName = null,
-        int[]? hiddenWidths = null, NormalizationKind normalization = NormalizationKind.None,
+        int[]? hiddenWidths = null, NormalizationKind normalization = PlasticTrainerOptionsBase.Defaults.Normalization,
         int epochs = PlasticTrainerOptionsBase.Defaults.Epochs, double learningRate = PlasticTrainerOptionsBase.Defaults.LearningRate)
         => PlasticNeuralNetwork(catalog, Fill(new PlasticBinaryClassificationTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenWidths, normalization, epochs, learningRate));
 
@@ -68,12 +68,12 @@ public static class PlasticCatalogExtensions
     /// <param name="featureColumnName">The known-size Single vector feature column.</param>
     /// <param name="exampleWeightColumnName">Optional example-weight column (Single or Double).</param>
     /// <param name="hiddenWidths">Hidden layer widths (default 128, 128).</param>
-    /// <param name="normalization">Normalization in the hidden layers.</param>
+    /// <param name="normalization">Normalization in the hidden layers (default LayerNorm).</param>
     /// <param name="epochs">Maximum passes over each window of the data (early stopping usually stops sooner).</param>
     /// <param name="learningRate">Adam's learning rate.</param>
     public static PlasticMulticlassClassificationTrainer PlasticNeuralNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = DefaultColumnNames.Label, string featureColumnName = DefaultColumnNames.Features, string? exampleWeightColumnName = null,
-        int[]? hiddenWidths = null, NormalizationKind normalization = NormalizationKind.None,
+        int[]? hiddenWidths = null, NormalizationKind normalization = PlasticTrainerOptionsBase.Defaults.Normalization,
         int epochs = PlasticTrainerOptionsBase.Defaults.Epochs, double learningRate = PlasticTrainerOptionsBase.Defaults.LearningRate)
         => PlasticNeuralNetwork(catalog, Fill(new PlasticMulticlassClassificationTrainer.Options(), labelColumnName, featureColumnName, exampleWeightColumnName, hiddenWidths, normalization, epochs, learningRate));
 

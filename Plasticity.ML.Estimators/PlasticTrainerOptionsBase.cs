@@ -27,6 +27,10 @@ public abstract class PlasticTrainerOptionsBase
         /// <summary>Default hidden layer widths.</summary>
         public static readonly int[] HiddenWidths = [128, 128];
 
+        /// <summary>Default normalization in the hidden layers: LayerNorm (trains better on tabular data here, and is the
+        /// paper's strongest single fix for plasticity loss).</summary>
+        public const NormalizationKind Normalization = NormalizationKind.LayerNorm;
+
         /// <summary>Default maximum number of passes over each window (early stopping usually ends training sooner).</summary>
         public const int Epochs = 500;
 
@@ -37,10 +41,13 @@ public abstract class PlasticTrainerOptionsBase
         public const double LearningRate = 1e-3;
 
         /// <summary>Default fraction of each window held out for early stopping.</summary>
-        public const double ValidationFraction = 0.1;
+        public const double ValidationFraction = 0.2;
 
         /// <summary>Default number of epochs without improvement of the held-out loss before training stops.</summary>
         public const int EarlyStoppingPatience = 20;
+
+        /// <summary>Default factor of the learning rate at a plateau of the held-out loss.</summary>
+        public const double PlateauLearningRateFactor = 1;
 
         /// <summary>Default least number of optimizer steps per window (small data trains for more epochs).</summary>
         public const int MinimumSteps = 500;
@@ -71,8 +78,8 @@ public abstract class PlasticTrainerOptionsBase
     /// <summary>Hidden activation.</summary>
     public ActivationKind Activation { get; set; } = ActivationKind.ReLU;
 
-    /// <summary>Normalization in every hidden layer (LayerNorm is the paper's strongest single plasticity fix).</summary>
-    public NormalizationKind Normalization { get; set; } = NormalizationKind.None;
+    /// <summary>Normalization in every hidden layer (LayerNorm, the default, is the paper's strongest single plasticity fix).</summary>
+    public NormalizationKind Normalization { get; set; } = Defaults.Normalization;
 
     /// <summary>Interventions (resets, ReDo, L2-init, ...), applied in list order. Task-boundary interventions act
     /// between segment windows and at the start of a warm-started <c>Fit</c>.</summary>
@@ -108,6 +115,13 @@ public abstract class PlasticTrainerOptionsBase
     /// <summary>With early stopping, the number of epochs without a better held-out loss after which a window stops; the
     /// weights of the best epoch are kept.</summary>
     public int EarlyStoppingPatience { get; set; } = Defaults.EarlyStoppingPatience;
+
+    /// <summary>
+    /// With early stopping, the factor the learning rate is multiplied by when the held-out loss has not improved for
+    /// half of <see cref="EarlyStoppingPatience"/> epochs (again at every such plateau; each window starts at the
+    /// optimizer's learning rate). 1 keeps the learning rate constant.
+    /// </summary>
+    public double PlateauLearningRateFactor { get; set; } = Defaults.PlateauLearningRateFactor;
 
     /// <summary>
     /// The least number of optimizer steps a window trains for, so that small data still converges (a 150-row window
@@ -149,6 +163,8 @@ public abstract class PlasticTrainerOptionsBase
         if (!(ValidationFraction >= 0 && ValidationFraction < 1))
             throw new ArgumentException($"{nameof(ValidationFraction)} must lie in [0, 1); got {ValidationFraction.ToString(CultureInfo.InvariantCulture)}.");
         if (EarlyStoppingPatience <= 0) throw new ArgumentException($"{nameof(EarlyStoppingPatience)} must be positive; got {EarlyStoppingPatience}.");
+        if (!(PlateauLearningRateFactor > 0 && PlateauLearningRateFactor <= 1))
+            throw new ArgumentException($"{nameof(PlateauLearningRateFactor)} must lie in (0, 1]; got {PlateauLearningRateFactor.ToString(CultureInfo.InvariantCulture)}.");
         if (MinimumSteps < 0) throw new ArgumentException($"{nameof(MinimumSteps)} must be non-negative; got {MinimumSteps}.");
         if (!Enum.IsDefined(RetainOptimizerState)) throw new ArgumentException($"{nameof(RetainOptimizerState)} has the unknown value {(int)RetainOptimizerState}.");
         ArgumentNullException.ThrowIfNull(Optimizer, nameof(Optimizer));
@@ -159,5 +175,5 @@ public abstract class PlasticTrainerOptionsBase
 
     /// <summary>A plain snapshot of the training settings, stored in the model for reference, with the seed used.</summary>
     internal PlasticTrainingSettings Snapshot(long seed) =>
-        new(BatchSize, Epochs, seed, Optimizer, [.. Interventions], ValidationFraction, EarlyStoppingPatience, MinimumSteps);
+        new(BatchSize, Epochs, seed, Optimizer, [.. Interventions], ValidationFraction, EarlyStoppingPatience, MinimumSteps, PlateauLearningRateFactor);
 }

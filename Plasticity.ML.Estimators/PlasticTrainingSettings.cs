@@ -17,6 +17,7 @@ namespace Plasticity.ML.Estimators;
 /// <param name="ValidationFraction">Fraction of each window held out for early stopping (0: none).</param>
 /// <param name="EarlyStoppingPatience">Epochs without improvement before a window stops.</param>
 /// <param name="MinimumSteps">Least optimizer steps per window.</param>
+/// <param name="PlateauLearningRateFactor">Learning-rate factor at a plateau of the held-out loss (1: constant).</param>
 public sealed record PlasticTrainingSettings(int BatchSize, int Epochs, long Seed, OptimizerOptions Optimizer,
     [property: JsonPropertyName("interventions")] List<InterventionSpec> Interventions,
-    double ValidationFraction = 0, int EarlyStoppingPatience = 0, int MinimumSteps = 0);
+    double ValidationFraction = 0, int EarlyStoppingPatience = 0, int MinimumSteps = 0, double PlateauLearningRateFactor = 1);

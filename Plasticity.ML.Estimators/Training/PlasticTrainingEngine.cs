@@ -101,6 +101,9 @@ internal static class PlasticTrainingEngine
             session.BeginTask(windowOffset + w, new TaskObservations(window.TrainInputs, objective, window.TrainTargets,
                 targetKind == TargetKind.ClassLabels ? window.TrainTargets : null));
             var best = plan.HasValidation ? new BestEpoch(network, optimizer) : null;
+            double learningRate = options.Optimizer.LearningRate;
+            optimizer.LearningRate = learningRate;
+            int lastDecay = -1;
 
             int batch = plan.BatchSize;
             var indices = new long[batch];
@@ -128,11 +131,18 @@ internal static class PlasticTrainingEngine
                 epochs++;
                 if (best is not null)
                 {
-                    best.Offer(epoch, window.ValidationLoss(network, objective));
+                    best.Offer(epoch, window.Validate(network, objective));
                     if (epoch - best.Epoch >= plan.Patience && windowSteps >= plan.MinimumSteps) break;
+                    // A plateau of half the patience since the best epoch (or since the last decay) lowers the step size.
+                    if (options.PlateauLearningRateFactor < 1 && epoch - Math.Max(best.Epoch, lastDecay) >= Math.Max(1, plan.Patience / 2))
+                    {
+                        optimizer.LearningRate *= options.PlateauLearningRateFactor;
+                        lastDecay = epoch;
+                    }
                 }
             }
             best?.Restore();
+            optimizer.LearningRate = learningRate;
             session.EndTask();
             session.UseObservations(null);
             MLNetInterop.Info(channel, $"Window {windowOffset + w}: {count} rows, {windowSteps} steps, mean training loss {windowLoss / Math.Max(1, windowSteps):G4}" +
@@ -257,11 +267,14 @@ internal static class PlasticTrainingEngine
 
         private WindowTensors(List<Tensor> owned) => this.owned = owned;
 
-        /// <summary>The (weighted) mean loss on the held-out rows, in eval mode and without gradients.</summary>
-        public double ValidationLoss(PlasticNetwork network, TrainingObjective objective)
+        /// <summary>
+        /// The held-out rows' (weighted) error rate for classification (0 for regression) and (weighted) mean loss, in
+        /// eval mode and without gradients.
+        /// </summary>
+        public Validation Validate(PlasticNetwork network, TrainingObjective objective)
         {
             long rows = ValidationInputs!.shape[0];
-            double total = 0;
+            double total = 0, errors = 0;
             network.eval();
             try
             {
@@ -272,17 +285,22 @@ internal static class PlasticTrainingEngine
                     long n = Math.Min(EvaluationChunk, rows - first);
                     var x = ValidationInputs.narrow(0, first, n);
                     var y = ValidationTargets!.narrow(0, first, n);
-                    var loss = ValidationWeights is null
-                        ? objective.ComputeLoss(network.forward(x), y)
-                        : objective.ComputeLoss(network.forward(x), y, ValidationWeights.narrow(0, first, n));
+                    var raw = network.forward(x);
+                    var weights = ValidationWeights?.narrow(0, first, n);
+                    var loss = weights is null ? objective.ComputeLoss(raw, y) : objective.ComputeLoss(raw, y, weights);
                     total += ValueOf(loss) * n;
+                    if (objective.HasAccuracy)
+                    {
+                        var wrong = objective.Decode(raw).argmax(1).ne(y).to_type(ScalarType.Float32);
+                        errors += ValueOf(weights is null ? wrong.sum() : (wrong * weights).sum());
+                    }
                 }
             }
             finally
             {
                 network.train();
             }
-            return total / rows;
+            return new Validation(errors / rows, total / rows);
         }
 
         private static double ValueOf(Tensor loss) => loss.dtype == ScalarType.Float64 ? loss.item<double>() : loss.item<float>();
@@ -293,22 +311,33 @@ internal static class PlasticTrainingEngine
         }
     }
 
-    /// <summary>The best epoch so far by held-out loss: its weights and, when the optimizer can export it, its state.</summary>
+    /// <summary>A held-out measurement: error rate (classification; 0 for regression) and mean loss.</summary>
+    private readonly record struct Validation(double Error, double Loss)
+    {
+        /// <summary>
+        /// Fewer errors first, then a lower loss. Classification ranks epochs by accuracy because the held-out
+        /// cross-entropy starts rising (the network grows overconfident) while the accuracy still improves.
+        /// </summary>
+        public bool IsBetterThan(Validation other) => Error < other.Error || (Error == other.Error && Loss < other.Loss);
+    }
+
+    /// <summary>The best epoch so far on the held-out rows: its weights and, when the optimizer can export it, its state.</summary>
     private sealed class BestEpoch(PlasticNetwork network, IPlasticOptimizer optimizer) : IDisposable
     {
         private PlasticNetwork? weights;
         private OptimizerState? state;
         private bool stateExportable = true;
+        private Validation best = new(double.PositiveInfinity, double.PositiveInfinity);
 
         public int Epoch { get; private set; } = -1;
 
-        public double Loss { get; private set; } = double.PositiveInfinity;
+        public double Loss => best.Loss;
 
-        /// <summary>Keeps the current weights and optimizer state if <paramref name="loss"/> beats the best so far.</summary>
-        public void Offer(int epoch, double loss)
+        /// <summary>Keeps the current weights and optimizer state if <paramref name="result"/> beats the best so far.</summary>
+        public void Offer(int epoch, Validation result)
         {
-            if (!(loss < Loss)) return;
-            Loss = loss;
+            if (!(double.IsFinite(result.Loss) && result.IsBetterThan(best))) return;
+            best = result;
             Epoch = epoch;
             if (weights is null) weights = network.DeepCopy();
             else weights.CopyStateFrom(network);

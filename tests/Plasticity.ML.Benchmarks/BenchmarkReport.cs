@@ -32,6 +32,12 @@ public sealed class BenchmarkReport
     /// <summary>IDataView ingestion against memcpy.</summary>
     public IngestionResult? Ingestion { get; set; }
 
+    /// <summary>Transform in blocks against row-by-row scoring, and a PredictionEngine's latency.</summary>
+    public ScoringResult? Scoring { get; set; }
+
+    /// <summary>The plastic trainers' defaults against SDCA and LightGbm on tabular data sets.</summary>
+    public List<TabularResult> Tabular { get; } = [];
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -46,6 +52,10 @@ public sealed class BenchmarkReport
         if (Probe is null || Bad(Probe.ProbeSeconds) || Bad(Probe.ReferenceStepSeconds)) yield return "probe";
         if (Panel is null || Bad(Panel.PanelSeconds) || Bad(Panel.ProbeStepSeconds) || Bad(Panel.CovarianceBatchedSeconds) || Bad(Panel.CovarianceLoopSeconds)) yield return "panel";
         if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds) || Bad(Ingestion.CursorSeconds)) yield return "ingestion";
+        if (Scoring is null || Bad(Scoring.BatchedSeconds) || Bad(Scoring.RowByRowSeconds) || Bad(Scoring.EngineSeconds)) yield return "scoring";
+        if (Tabular.Count == 0) yield return "tabular";
+        // R² may be negative; it must be a finite number, as must accuracy and the times.
+        foreach (var t in Tabular.Where(t => !double.IsFinite(t.MeanMetric) || Bad(t.MeanSeconds))) yield return $"tabular {t.Dataset} {t.Trainer}";
     }
 
     /// <summary>The report as markdown.</summary>
@@ -124,6 +134,36 @@ public sealed class BenchmarkReport
             s.AppendLine("| rows | MB | ours GB/s | memcpy GB/s | ours / memcpy | bare ML.NET cursor GB/s | ours / bare cursor |");
             s.AppendLine("|---|---|---|---|---|---|---|");
             s.AppendLine(c, $"| {Ingestion.Rows} | {Ingestion.Bytes / 1e6:F1} | {Ingestion.OursGigabytesPerSecond:F2} | {Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.CursorGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.CursorGigabytesPerSecond:F2} |");
+        }
+        if (Scoring is not null)
+        {
+            s.AppendLine();
+            s.AppendLine(c, $"### Scoring: `Transform` in blocks vs one forward pass per row (multiclass {Scoring.Network}, {Scoring.Rows:N0} evaluation rows)");
+            s.AppendLine();
+            s.AppendLine("| Transform, rows/s | row by row, rows/s | speed-up (target ≥ 20) | PredictionEngine, one row (µs) |");
+            s.AppendLine("|---|---|---|---|");
+            s.AppendLine(c, $"| {Scoring.BatchedRowsPerSecond:N0} | {Scoring.RowByRowRowsPerSecond:N0} | {Scoring.Speedup:F1} | {Scoring.EngineSeconds * 1e6:F0} |");
+        }
+        if (Tabular.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("### Defaults: plastic trainers vs SDCA and LightGbm (NormalizeMinMax, default arguments, same splits)");
+            s.AppendLine();
+            s.AppendLine(c, $"Metric: accuracy (classification; binary also AUC) or R² (regression) on a random {TabularBenchmark.TestFraction:P0} of the rows, mean ± standard deviation over the splits; seconds: mean `Fit` time (normalizer + trainer).");
+            s.AppendLine();
+            s.AppendLine("| data set | rows (train / test) | features | metric | splits | plastic | SDCA | LightGbm | plastic s | SDCA s | LightGbm s |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var group in Tabular.GroupBy(t => t.Dataset))
+            {
+                var byTrainer = group.ToDictionary(t => t.Trainer);
+                var first = group.First();
+                string metric = first.Task switch { TabularTask.Regression => "R²", TabularTask.Binary => "accuracy (AUC)", _ => "accuracy" };
+                string Cell(string trainer) => byTrainer.TryGetValue(trainer, out var t)
+                    ? string.Create(c, $"{t.MeanMetric:F3} ± {t.MetricStd:F3}") + (t.Task == TabularTask.Binary ? string.Create(c, $" ({t.MeanAuc:F3})") : "")
+                    : "-";
+                string Seconds(string trainer) => byTrainer.TryGetValue(trainer, out var t) ? t.MeanSeconds.ToString("F2", c) : "-";
+                s.AppendLine(c, $"| {group.Key} | {first.TrainRows:N0} / {first.TestRows:N0} | {first.Features} | {metric} | {first.Metric.Length} | {Cell(TabularBenchmark.Plastic.Name)} | {Cell(TabularBenchmark.Sdca.Name)} | {Cell(TabularBenchmark.LightGbm.Name)} | {Seconds(TabularBenchmark.Plastic.Name)} | {Seconds(TabularBenchmark.Sdca.Name)} | {Seconds(TabularBenchmark.LightGbm.Name)} |");
+            }
         }
         return s.ToString();
     }

@@ -14,7 +14,8 @@ public sealed class TrainerTests
         BatchSize = 16,
         Optimizer = new() { LearningRate = 1e-2 },
         Seed = 1,
-        // Exactly Epochs passes over every row: these tests count steps and windows.
+        // Exactly Epochs passes over every row of a plain MLP: these tests count steps and windows, and check mechanics.
+        Normalization = NormalizationKind.None,
         ValidationFraction = 0,
         MinimumSteps = 0,
     };
