@@ -29,6 +29,9 @@ internal sealed class TrainingData : IDisposable
     /// <summary>Example weights scaled to mean 1 over all rows, or null without a weight column.</summary>
     public float[]? Weights { get; init; }
 
+    /// <summary>The pooled tensor <see cref="Features"/> is a view of, returned to <see cref="FeatureBufferPool"/> on dispose (or null).</summary>
+    public Tensor? PooledStorage { get; init; }
+
     /// <summary>First row of each window, ascending, starting with 0.</summary>
     public required int[] WindowStarts { get; init; }
 
@@ -40,6 +43,10 @@ internal sealed class TrainingData : IDisposable
         return (start, end - start);
     }
 
-    /// <summary>Frees the feature tensor.</summary>
-    public void Dispose() => Features.Dispose();
+    /// <summary>Frees the feature tensor (or returns its memory to the pool).</summary>
+    public void Dispose()
+    {
+        Features.Dispose();
+        if (PooledStorage is not null) FeatureBufferPool.Return(PooledStorage);
+    }
 }

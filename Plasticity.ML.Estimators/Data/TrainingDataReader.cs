@@ -18,6 +18,8 @@ internal static class TrainingDataReader
     /// <summary>Rows per block when the row count is unknown.</summary>
     private const int BlockRows = 4096;
 
+    // Fully optimized at once: a Fit calls this once, so tiered compilation would leave the row loop in slow tier-0 code.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static TrainingData Read(IDataView data, string featureName, string labelName, string? weightName, string? segmentName,
         PlasticPredictionKind kind, Action checkAlive)
     {
@@ -74,8 +76,7 @@ internal static class TrainingDataReader
                 }
                 featureGetter(ref buffer);
                 var target = destination.Row(row);
-                buffer.CopyTo(target);
-                int bad = FirstNonFinite(target);
+                int bad = CopyChecked(buffer, target);
                 if (bad >= 0)
                     throw new InvalidOperationException($"Feature column '{featureName}' holds {target[bad].ToString(CultureInfo.InvariantCulture)} at row {row}, slot {bad}. The plastic neural network never trains on NaN or Infinity: filter the rows or replace the values (mlContext.Transforms.ReplaceMissingValues) first.");
 
@@ -128,9 +129,11 @@ internal static class TrainingDataReader
                 float scale = (float)(row / weightSum);
                 for (int i = 0; i < row; i++) weights[i] *= scale;
             }
+            var (features, pooled) = destination.Finish(row);
             return new TrainingData
             {
-                Features = destination.Finish(row),
+                Features = features,
+                PooledStorage = pooled,
                 FeatureCount = d,
                 RowCount = row,
                 Values = values,
@@ -147,7 +150,38 @@ internal static class TrainingDataReader
         }
     }
 
+    /// <summary>
+    /// Copies a feature vector into <paramref name="target"/> and returns the first slot that is NaN or infinite, or -1:
+    /// one vectorized pass over a dense vector (copy and check together; x * 0 is 0 for every finite x).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static int CopyChecked(in VBuffer<float> source, Span<float> target)
+    {
+        if (!source.IsDense)
+        {
+            source.CopyTo(target);
+            return FirstNonFinite(target);
+        }
+        var values = source.GetValues();
+        var sum = Vector<float>.Zero;
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var v = new Vector<float>(values[i..]);
+            v.CopyTo(target[i..]);
+            sum += v * Vector<float>.Zero;
+        }
+        float tail = 0;
+        for (; i < values.Length; i++)
+        {
+            target[i] = values[i];
+            tail += values[i] * 0f;
+        }
+        return sum == Vector<float>.Zero && tail == 0 ? -1 : FirstNonFinite(target);
+    }
+
     /// <summary>The first slot of <paramref name="row"/> that is NaN or infinite, or -1. Vectorized: x * 0 is 0 for every finite x.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static int FirstNonFinite(ReadOnlySpan<float> row)
     {
         var sum = Vector<float>.Zero;
@@ -218,13 +252,13 @@ internal static class TrainingDataReader
     }
 
     /// <summary>
-    /// Where feature rows go: straight into the final tensor when the row count is known, else into blocks that become
-    /// the tensor at the end.
+    /// Where feature rows go: straight into the training tensor's memory (a pooled buffer, see
+    /// <see cref="FeatureBufferPool"/>) when the row count is known, else into blocks that become the tensor at the end.
     /// </summary>
     private sealed unsafe class FeatureDestination(int featureCount, int knownRows)
     {
         private readonly List<float[]> blocks = [];
-        private Tensor? tensor = knownRows > 0 ? empty([knownRows, featureCount], ScalarType.Float32) : null;
+        private Tensor? tensor = knownRows > 0 ? FeatureBufferPool.Rent((long)knownRows * featureCount) : null;
         private float* direct;
 
         /// <summary>The memory of row <paramref name="row"/>.</summary>
@@ -245,15 +279,17 @@ internal static class TrainingDataReader
             return blocks[block].AsSpan(offset * featureCount, featureCount);
         }
 
-        /// <summary>The tensor of the first <paramref name="rows"/> rows; the destination is spent afterwards.</summary>
-        public Tensor Finish(int rows)
+        /// <summary>
+        /// The <c>[rows, features]</c> tensor of the rows read, and the pooled tensor it views (to return when done), or
+        /// null when it owns its memory. The destination is spent afterwards.
+        /// </summary>
+        public (Tensor Features, Tensor? Pooled) Finish(int rows)
         {
             if (tensor is not null)
             {
-                var result = rows == knownRows ? tensor : tensor.narrow(0, 0, rows).clone();
-                if (!ReferenceEquals(result, tensor)) tensor.Dispose();
+                var pooled = tensor;
                 tensor = null;
-                return result;
+                return (pooled.narrow(0, 0, (long)rows * featureCount).view(rows, featureCount), pooled);
             }
             var all = empty([rows, featureCount], ScalarType.Float32);
             var target = new Span<float>((float*)all.storage<float>().data_ptr(), rows * featureCount);
@@ -264,13 +300,13 @@ internal static class TrainingDataReader
                 done += count;
             }
             blocks.Clear();
-            return all;
+            return (all, null);
         }
 
-        /// <summary>Frees the tensor after a failed read.</summary>
+        /// <summary>Gives the tensor back after a failed read.</summary>
         public void Abandon()
         {
-            tensor?.Dispose();
+            if (tensor is not null) FeatureBufferPool.Return(tensor);
             tensor = null;
         }
 
@@ -284,7 +320,7 @@ internal static class TrainingDataReader
                 source.Slice(done * featureCount, count * featureCount).CopyTo(block);
                 blocks.Add(block);
             }
-            tensor.Dispose();
+            FeatureBufferPool.Return(tensor);
             tensor = null;
             direct = null;
         }

@@ -90,6 +90,7 @@ internal sealed class PlasticScoringCursor : ScoredCursorBase
         : throw new InvalidOperationException("The cursor is not on a row: call MoveNext first (and only while it returns true).");
 
     /// <summary>Reads and scores the next block; false when the input is exhausted.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool ReadBlock()
     {
         int d = Mapper.Model.FeatureCount, k = Mapper.Model.OutputWidth;

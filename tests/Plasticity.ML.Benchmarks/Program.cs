@@ -141,7 +141,9 @@ public static class Program
         if (Runs("scoring"))
         {
             Log("scoring");
-            report.Scoring = ScoringBenchmark.Measure(quick ? 2000 : 10_000, quick ? 2 : 7);
+            int rows = quick ? 2000 : 10_000, rounds = quick ? 2 : 7, epochs = quick ? 2 : 20;
+            report.Scoring.Add(ScoringBenchmark.Measure(TabularDatasets.Digits(), rows, rounds, epochs));
+            report.Scoring.Add(ScoringBenchmark.Measure(TabularDatasets.FashionMnistSubset(10_000), rows, rounds, epochs));
         }
         if (Runs("tabular"))
         {
