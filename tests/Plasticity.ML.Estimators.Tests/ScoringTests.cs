@@ -161,4 +161,22 @@ public sealed class ScoringTests
         foreach (float score in SyntheticData.Scores(model.Transform(ml.Data.LoadFromEnumerable(TabularData.Rows(50, 6)))))
             Assert.AreEqual(42.5, score, 0.05);
     }
+
+    [TestMethod]
+    public void AViewOfUnknownLengthTrainsLikeTheSameRowsOfKnownLength()
+    {
+        // A filter hides the row count, so the reader goes through blocks (and more than one: 5,000 rows > 4,096).
+        var ml = new MLContext(seed: 1);
+        var rows = SyntheticData.Regression(5000, seed: 8);
+        var known = ml.Data.LoadFromEnumerable(rows);
+        var unknown = ml.Data.FilterRowsByColumn(known, nameof(RegressionRow.Label), lowerBound: -100, upperBound: 100);
+        Assert.IsNull(unknown.GetRowCount());
+        Assert.AreEqual(5000L, known.GetRowCount());
+        var options = TrainerTests.RegressionOptions();
+        options.Epochs = 1;
+        var test = ml.Data.LoadFromEnumerable(SyntheticData.Regression(50, seed: 9));
+        float[] a = SyntheticData.Scores(ml.Regression.Trainers.PlasticNeuralNetwork(options).Fit(known).Transform(test));
+        float[] b = SyntheticData.Scores(ml.Regression.Trainers.PlasticNeuralNetwork(options).Fit(unknown).Transform(test));
+        CollectionAssert.AreEqual(a.Select(BitConverter.SingleToInt32Bits).ToArray(), b.Select(BitConverter.SingleToInt32Bits).ToArray());
+    }
 }
