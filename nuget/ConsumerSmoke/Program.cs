@@ -71,6 +71,9 @@ var model = ml.Transforms.Conversion.MapValueToKey("Label")
     .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [32], epochs: 5, learningRate: 3e-3))
     .Fit(split.TrainSet);
 double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet)).MicroAccuracy;
+// The trainer is an ML.NET trainer estimator: the model parameters are reachable the ML.NET way.
+var parameters = model.LastTransformer.Model;
+Check(parameters.FeatureCount == 784 && parameters.ClassCount == 10, $"model.LastTransformer.Model: {parameters.FeatureCount} features, {parameters.ClassCount} classes");
 Check(accuracy > 0.5, $"ML.NET PlasticNeuralNetwork: test accuracy {accuracy:F3} (> 0.5; chance 0.1)");
 string modelPath = Path.Combine(Path.GetTempPath(), $"consumer-smoke-{Environment.ProcessId}.zip");
 ml.Model.Save(model, split.TrainSet.Schema, modelPath);
