@@ -75,6 +75,13 @@ double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(split.Tes
 var parameters = model.LastTransformer.Model;
 Check(parameters.FeatureCount == 784 && parameters.ClassCount == 10, $"model.LastTransformer.Model: {parameters.FeatureCount} features, {parameters.ClassCount} classes");
 Check(accuracy > 0.5, $"ML.NET PlasticNeuralNetwork: test accuracy {accuracy:F3} (> 0.5; chance 0.1)");
+// ML.NET's one-versus-all takes the plastic binary trainer (ML.NET's own binary transformer is built through an
+// internal constructor, so this also checks the package's access to ML.NET internals outside the repository).
+var oneVersusAll = ml.Transforms.Conversion.MapValueToKey("Label")
+    .Append(ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [16], epochs: 3)))
+    .Fit(split.TrainSet);
+double ovaAccuracy = ml.MulticlassClassification.Evaluate(oneVersusAll.Transform(split.TestSet)).MicroAccuracy;
+Check(ovaAccuracy > 0.5, $"OneVersusAll(PlasticNeuralNetwork binary): test accuracy {ovaAccuracy:F3} (> 0.5; chance 0.1)");
 string modelPath = Path.Combine(Path.GetTempPath(), $"consumer-smoke-{Environment.ProcessId}.zip");
 ml.Model.Save(model, split.TrainSet.Schema, modelPath);
 var loaded = new MLContext().Model.Load(modelPath, out _);
