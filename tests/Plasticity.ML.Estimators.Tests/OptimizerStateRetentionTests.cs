@@ -60,6 +60,33 @@ public sealed class OptimizerStateRetentionTests
     }
 
     [TestMethod]
+    public void WithEarlyStoppingAWarmStartStillContinuesLikeOneFitOverBothWindows()
+    {
+        // Each window holds out a quarter of its rows and keeps its best epoch (weights and optimizer state), in one
+        // Fit over both windows as in a chain of two Fits; the held-out rows depend on the window's index only.
+        var ml = new MLContext(seed: 0);
+        var test = ml.Data.LoadFromEnumerable(Test);
+        var options = TrainerTests.RegressionOptions();
+        options.Epochs = 12;
+        options.BatchSize = 8;
+        options.SegmentColumnName = nameof(RegressionRow.Segment);
+        options.ValidationFraction = 0.25;
+        options.EarlyStoppingPatience = 3;
+        options.RetainOptimizerState = OptimizerStateRetention.InMemory;
+        var trainer = ml.Regression.Trainers.PlasticNeuralNetwork(options);
+        var windows = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("kept epoch", StringComparison.Ordinal)) windows.Add(e.Message); };
+        using var uninterrupted = trainer.Fit(ml.Data.LoadFromEnumerable(Window0.Concat(Window1).ToList()));
+        // The test means something only if some window kept an earlier epoch than its last.
+        Assert.IsTrue(windows.Any(w => System.Text.RegularExpressions.Regex.Match(w, @"(\d+) epoch\(s\) of \d+ rows; kept epoch (\d+)") is { Success: true } m
+            && int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) < int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)),
+            string.Join("\n", windows));
+        using var first = trainer.Fit(ml.Data.LoadFromEnumerable(Window0));
+        using var resumed = trainer.Fit(ml.Data.LoadFromEnumerable(Window1), first.Model);
+        CollectionAssert.AreEqual(Bits(SyntheticData.Scores(uninterrupted.Transform(test))), Bits(SyntheticData.Scores(resumed.Transform(test))));
+    }
+
+    [TestMethod]
     public void StateSavedInTheModelFileResumesAfterLoadInAFreshContext()
     {
         var ml = new MLContext(seed: 0);
