@@ -13,7 +13,8 @@ namespace Plasticity.ML.Estimators.Reinforcement;
 /// <remarks>
 /// <para>Input scale: features are raw observation values, channels first (the environment's bytes as floats, 0 to
 /// <see cref="ObservationMaximum"/>); the model divides them by <see cref="ObservationMaximum"/>, as the agent does,
-/// so its Q-values are the agent's bit for bit for the same observation.</para>
+/// so its Q-values for one observation are the agent's bit for bit (a block of rows scored in one forward pass may
+/// differ in the last bits, since libtorch may sum a matrix product in another order for a block).</para>
 /// <para>The Q-values of a C51 agent are the expectations of its return distributions over the atoms (what the agent
 /// acts on), one per action; the atoms themselves are not exported as scores (<see cref="CopyNetwork"/> gives them).</para>
 /// <para>Immutable; scoring may run on several threads at once. The weights live in native memory: <see cref="Dispose"/>
