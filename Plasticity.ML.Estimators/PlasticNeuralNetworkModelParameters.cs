@@ -1,8 +1,9 @@
+using Microsoft.ML;
 using Plasticity.ML.Estimators.Data;
+using Plasticity.ML.Estimators.Scoring;
 using Plasticity.ML.Estimators.Training;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
-using static TorchSharp.torch;
 
 namespace Plasticity.ML.Estimators;
 
@@ -15,15 +16,14 @@ namespace Plasticity.ML.Estimators;
 /// <remarks>
 /// <para>Immutable after training or loading; scoring and copying may run on several threads at once.</para>
 /// <para>Memory: the network's weights live in native (libtorch) memory. <see cref="Dispose"/> frees them at once;
-/// a model that is never disposed frees them when the garbage collector finalizes it, and it tells the collector how
-/// much native memory it holds (<see cref="GC.AddMemoryPressure"/>), so a service that retrains every minute and
-/// simply drops old models keeps steady memory.</para>
+/// a model that is never disposed frees them when the garbage collector finalizes its network, which tells the
+/// collector how much native memory it holds (<see cref="GC.AddMemoryPressure"/>), so a service that retrains every
+/// minute and simply drops old models keeps steady memory.</para>
 /// </remarks>
-public sealed class PlasticNeuralNetworkModelParameters : IDisposable
+public sealed class PlasticNeuralNetworkModelParameters : IScoringModel, IDisposable
 {
-    private readonly PlasticNetwork network;
-    private readonly long nativeBytes;
-    private int disposed;
+    private readonly ScoringNetwork network;
+    private readonly RowOutputMapper postProcess;
 
     internal PlasticNeuralNetworkModelParameters(PlasticPredictionKind kind, int featureCount, int classCount, KeyValuesSnapshot? keyValues,
         PlasticNetwork network, int windowsTrained, PlasticTrainingSettings settings, LabelScaling labelScaling,
@@ -33,19 +33,14 @@ public sealed class PlasticNeuralNetworkModelParameters : IDisposable
         FeatureCount = featureCount;
         ClassCount = kind == PlasticPredictionKind.Regression ? 1 : classCount;
         KeyValues = keyValues;
-        this.network = network;
-        network.eval();
+        this.network = new ScoringNetwork(network);
+        postProcess = PostProcess;
         WindowsTrained = windowsTrained;
         TrainingSettings = settings;
         LabelScaling = kind == PlasticPredictionKind.Regression ? labelScaling.Validated() : LabelScaling.Identity;
         OptimizerState = retention == OptimizerStateRetention.None ? null : optimizerState;
         OptimizerStateRetention = OptimizerState is null ? OptimizerStateRetention.None : retention;
-        nativeBytes = Math.Max(1, network.state_dict().Values.Sum(t => t.NumberOfElements * t.ElementSize));
-        GC.AddMemoryPressure(nativeBytes);
     }
-
-    /// <summary>Frees the native memory of a model nobody disposed.</summary>
-    ~PlasticNeuralNetworkModelParameters() => Release();
 
     /// <summary>The kind of prediction.</summary>
     public PlasticPredictionKind Kind { get; }
@@ -100,46 +95,26 @@ public sealed class PlasticNeuralNetworkModelParameters : IDisposable
     };
 
     /// <summary>An independent copy of the network (for analysis or further training); the caller owns it.</summary>
-    public PlasticNetwork CopyNetwork()
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        var copy = network.DeepCopy();
-        GC.KeepAlive(this);
-        return copy;
-    }
+    public PlasticNetwork CopyNetwork() => network.CopyNetwork();
 
-    /// <summary>Writes the network's weights in TorchSharp's format.</summary>
-    internal void SaveWeights(BinaryWriter writer)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        network.save(writer);
-        GC.KeepAlive(this);
-    }
+    /// <summary>The network, for saving.</summary>
+    internal ScoringNetwork Network => network;
 
     /// <summary>
     /// Scores <paramref name="rows"/> rows of features (row-major, <see cref="FeatureCount"/> each) with one forward
     /// pass, writing <see cref="OutputWidth"/> floats per row: the regression score in label units; the binary log-odds
-    /// and probability; or the class probabilities. One row or many run the same code. Thread-safe: the network is in
-    /// eval mode and only read, and TorchSharp's dispose scopes and grad mode are per thread.
+    /// and probability; or the class probabilities. One row or many run the same code. Thread-safe.
     /// </summary>
-    internal unsafe void Score(ReadOnlySpan<float> features, int rows, Span<float> outputs)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        int d = FeatureCount, k = OutputWidth;
-        if (features.Length < rows * d || outputs.Length < rows * k)
-            throw new ArgumentException($"Buffers too small for {rows} rows: {features.Length} features, {outputs.Length} outputs.");
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var x = empty([rows, d], ScalarType.Float32);
-        features[..(rows * d)].CopyTo(new Span<float>((void*)x.storage<float>().data_ptr(), rows * d));
-        var y = network.Predict(x).contiguous();
-        int width = (int)y.shape[1];
-        var values = new ReadOnlySpan<float>((float*)y.storage<float>().data_ptr() + y.storage_offset(), rows * width);
-        for (int r = 0; r < rows; r++)
-            PostProcess(values.Slice(r * width, width), outputs.Slice(r * k, k));
-        // The finalizer disposes the network: keep this object alive until the forward pass is done.
-        GC.KeepAlive(this);
-    }
+    internal void Score(ReadOnlySpan<float> features, int rows, Span<float> outputs) =>
+        network.Score(features, rows, inputDivisor: 1f, outputs, OutputWidth, postProcess);
+
+    int IScoringModel.OutputWidth => OutputWidth;
+
+    void IScoringModel.Score(ReadOnlySpan<float> features, int rows, Span<float> outputs) => Score(features, rows, outputs);
+
+    DataViewSchema IScoringModel.BuildOutputSchema(DataViewSchema input, out List<OutputRole> added) => ScoreColumns.Build(this, input, out added);
+
+    string IScoringModel.FeatureSizeDescription => $"{FeatureCount} (the size the model was trained on)";
 
     /// <summary>Turns one row of network outputs into the scores the transformer reports.</summary>
     private void PostProcess(ReadOnlySpan<float> raw, Span<float> output)
@@ -165,18 +140,5 @@ public sealed class PlasticNeuralNetworkModelParameters : IDisposable
     }
 
     /// <summary>Releases the network's native memory. Do not use the model afterwards.</summary>
-    public void Dispose()
-    {
-        Release();
-        GC.SuppressFinalize(this);
-    }
-
-    private void Release()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
-        // Release the weights deterministically here rather than leave them to the finalizers of TorchSharp's own objects,
-        // whose order and timing are not ours to rely on.
-        network.Dispose();
-        GC.RemoveMemoryPressure(nativeBytes);
-    }
+    public void Dispose() => network.Dispose();
 }

@@ -43,6 +43,9 @@ internal sealed class KeyValuesSnapshot
         return values is null ? null : new KeyValuesSnapshot(item, values);
     }
 
+    /// <summary>Text key values (such as an agent's action names).</summary>
+    public static KeyValuesSnapshot FromText(IEnumerable<string> values) => new(TextDataViewType.Instance, values.ToArray());
+
     /// <summary>Adds the values to <paramref name="builder"/> as annotation <paramref name="kind"/> (KeyValues unless given).</summary>
     public void AddTo(DataViewSchema.Annotations.Builder builder, string kind = AnnotationKinds.KeyValues)
     {

@@ -23,14 +23,17 @@ internal static class SchemaErrors
     public static ArgumentOutOfRangeException Mismatch(string role, string name, string expected, DataViewType actual) =>
         new("inputSchema", $"Schema mismatch for {role} column '{name}': expected {expected}, got {actual}");
 
-    /// <summary>The feature column: a known-size vector of Single, of <paramref name="size"/> slots when given.</summary>
-    public static DataViewSchema.Column FeatureColumn(DataViewSchema schema, string name, int? size = null)
+    /// <summary>
+    /// The feature column: a known-size vector of Single, of <paramref name="size"/> slots when given, described in the
+    /// error as <paramref name="sizeDescription"/> ("{size} (the size the model was trained on)" unless given).
+    /// </summary>
+    public static DataViewSchema.Column FeatureColumn(DataViewSchema schema, string name, int? size = null, string? sizeDescription = null)
     {
         var column = schema.GetColumnOrNull(name) ?? throw Missing("feature", name);
         if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, IsKnownSize: true } vector || item != NumberDataViewType.Single)
             throw Mismatch("feature", name, "known-size vector of Single", column.Type);
         if (size is int expected && vector.Size != expected)
-            throw Mismatch("feature", name, $"known-size vector of Single of size {expected} (the size the model was trained on)", column.Type);
+            throw Mismatch("feature", name, $"known-size vector of Single of size {sizeDescription ?? $"{expected} (the size the model was trained on)"}", column.Type);
         return column;
     }
 

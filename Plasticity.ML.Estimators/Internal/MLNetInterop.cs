@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Plasticity.ML.Estimators;
 using Plasticity.ML.Estimators.Internal;
+using Plasticity.ML.Estimators.Reinforcement;
 using Plasticity.ML.Estimators.Training;
 
 // ML.NET finds the loaders by these signatures (recorded in every saved model), so they never change.
@@ -12,6 +13,8 @@ using Plasticity.ML.Estimators.Training;
     "Plastic Neural Network", PlasticNeuralNetworkTransformer.LoaderSignature)]
 [assembly: LoadableClass(typeof(PlasticBinaryPredictor), typeof(MLNetInterop.BinaryPredictorLoader), null, typeof(SignatureLoadModel),
     "Plastic Neural Network binary predictor", PlasticBinaryPredictor.LoaderSignature)]
+[assembly: LoadableClass(typeof(QNetworkTransformer), typeof(MLNetInterop.QNetworkTransformerLoader), null, typeof(SignatureLoadModel),
+    "Plastic Q-Network", QNetworkTransformer.LoaderSignature)]
 
 namespace Plasticity.ML.Estimators.Internal
 {
@@ -174,6 +177,14 @@ internal static class MLNetInterop
         loaderSignature: PlasticBinaryPredictor.LoaderSignature,
         loaderAssemblyName: typeof(PlasticBinaryPredictor).Assembly.FullName);
 
+    private static VersionInfo QNetworkVersion() => new(
+        modelSignature: "PLQNTRNS",
+        verWrittenCur: QNetworkFormat.VersionFirst,
+        verReadableCur: QNetworkFormat.VersionFirst,
+        verWeCanReadBack: QNetworkFormat.VersionFirst,
+        loaderSignature: QNetworkTransformer.LoaderSignature,
+        loaderAssemblyName: typeof(QNetworkTransformer).Assembly.FullName);
+
     /// <summary>Writes a transformer into ML.NET's model context (the optimizer state as an entry of its own, if asked).</summary>
     public static void SaveTransformer(ModelSaveContext ctx, PlasticNeuralNetworkTransformer transformer)
     {
@@ -216,6 +227,40 @@ internal static class MLNetInterop
                     ctx.TryLoadBinaryStream(OptimizerStateFormat.EntryName, r => state = OptimizerStateFormat.Read(r));
                 return state;
             });
+        }
+    }
+
+    /// <summary>Writes an exported Q-network into ML.NET's model context.</summary>
+    public static void SaveQNetworkTransformer(ModelSaveContext ctx, QNetworkTransformer transformer)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        EnsureCompatible();
+        SaveQNetworkTransformerCore(ctx, transformer);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SaveQNetworkTransformerCore(ModelSaveContext ctx, QNetworkTransformer transformer)
+    {
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(QNetworkVersion());
+        QNetworkFormat.WriteTransformer(ctx.Writer, transformer);
+    }
+
+    /// <summary>ML.NET's loader of <see cref="QNetworkTransformer"/> (found through the LoadableClass attribute).</summary>
+    internal static class QNetworkTransformerLoader
+    {
+        /// <summary>Reads an exported Q-network.</summary>
+        public static QNetworkTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            EnsureCompatible();
+            return CreateCore(ctx);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static QNetworkTransformer CreateCore(ModelLoadContext ctx)
+        {
+            ctx.CheckAtModel(QNetworkVersion());
+            return QNetworkFormat.ReadTransformer(ctx.Reader, ctx.Header.ModelVerWritten);
         }
     }
 

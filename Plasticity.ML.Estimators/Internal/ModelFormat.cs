@@ -46,11 +46,7 @@ internal static class ModelFormat
         writer.Write(model.LabelScaling.Scale);
         writer.Write(model.KeyValues is not null);
         model.KeyValues?.Write(writer);
-
-        using var weights = new MemoryStream();
-        using (var weightWriter = new BinaryWriter(weights, System.Text.Encoding.UTF8, leaveOpen: true))
-            model.SaveWeights(weightWriter);
-        ChecksummedBlock.Write(writer, weights.ToArray());
+        NetworkBlock.WriteWeights(writer, model.Network, layout: "plastic neural network model file");
     }
 
     /// <summary>Reads a transformer written in layout <paramref name="version"/>; the optimizer state comes from its own entry.</summary>
@@ -94,14 +90,11 @@ internal static class ModelFormat
         var settings = PlasticityJson.Deserialize<PlasticTrainingSettings>(reader.ReadString());
         var scaling = hasScaling ? new LabelScaling(reader.ReadDouble(), reader.ReadDouble()).Validated() : LabelScaling.Identity;
         var keyValues = reader.ReadBoolean() ? KeyValuesSnapshot.Read(reader) : null;
-        byte[] bytes = ChecksummedBlock.Read(reader, "weight block", "The network weights do not match their checksum.");
         if (spec.InputSize != featureCount) throw new InvalidDataException($"The network expects {spec.InputSize} features but the model records {featureCount}.");
 
-        var network = NetworkFactory.Create(spec, seed: 0);
+        var network = NetworkBlock.ReadNetwork(reader, spec);
         try
         {
-            using (var weightReader = new BinaryReader(new MemoryStream(bytes)))
-                network.load(weightReader);
             return new PlasticNeuralNetworkModelParameters(kind, featureCount, classCount, keyValues, network, windowsTrained, settings, scaling,
                 optimizerState(), OptimizerStateRetention.InModelFile);
         }
@@ -112,7 +105,9 @@ internal static class ModelFormat
         }
     }
 
-    private static T Guard<T>(Func<T> read)
+    /// <summary>Runs <paramref name="read"/>, turning every error a damaged file can cause into one
+    /// <see cref="InvalidDataException"/> that says the <paramref name="model"/> is corrupted or truncated.</summary>
+    internal static T Guard<T>(Func<T> read, string model = "plastic neural network model")
     {
         try
         {
@@ -120,7 +115,7 @@ internal static class ModelFormat
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or System.Text.Json.JsonException or ArgumentException or IOException)
         {
-            throw new InvalidDataException($"The plastic neural network model is corrupted or truncated and cannot be loaded: {e.Message}", e);
+            throw new InvalidDataException($"The {model} is corrupted or truncated and cannot be loaded: {e.Message}", e);
         }
     }
 }

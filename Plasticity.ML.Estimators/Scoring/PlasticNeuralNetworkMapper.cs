@@ -7,23 +7,24 @@ namespace Plasticity.ML.Estimators.Scoring;
 /// <summary>
 /// Maps rows of one input schema to rows with the model's output columns appended (ML.NET's <see cref="IRowToRowMapper"/>,
 /// which <c>PredictionEngine</c> and transformer chains use), and describes those columns with the annotations ML.NET's
-/// scorers attach. Immutable and thread-safe; the rows and cursors it makes are not.
+/// scorers attach. Serves every <see cref="IScoringModel"/> (supervised models and exported Q-networks). Immutable and
+/// thread-safe; the rows and cursors it makes are not.
 /// </summary>
 internal sealed class PlasticNeuralNetworkMapper : IRowToRowMapper
 {
     private readonly OutputRole[] roles;
 
-    public PlasticNeuralNetworkMapper(PlasticNeuralNetworkModelParameters model, string featureColumnName, DataViewSchema inputSchema)
+    public PlasticNeuralNetworkMapper(IScoringModel model, string featureColumnName, DataViewSchema inputSchema)
     {
         Model = model;
         InputSchema = inputSchema;
-        FeatureColumn = SchemaErrors.FeatureColumn(inputSchema, featureColumnName, model.FeatureCount);
-        OutputSchema = ScoreColumns.Build(model, inputSchema, out var added);
+        FeatureColumn = SchemaErrors.FeatureColumn(inputSchema, featureColumnName, model.FeatureCount, model.FeatureSizeDescription);
+        OutputSchema = model.BuildOutputSchema(inputSchema, out var added);
         roles = [.. Enumerable.Repeat(OutputRole.None, inputSchema.Count), .. added];
     }
 
     /// <summary>The model.</summary>
-    public PlasticNeuralNetworkModelParameters Model { get; }
+    public IScoringModel Model { get; }
 
     /// <summary>The feature column in the input schema.</summary>
     public DataViewSchema.Column FeatureColumn { get; }

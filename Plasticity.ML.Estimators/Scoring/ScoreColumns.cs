@@ -90,6 +90,31 @@ internal static class ScoreColumns
         return builder.ToSchema();
     }
 
+    /// <summary>
+    /// The <see cref="AnnotationKinds.ScoreColumnKind"/> of an exported Q-network's columns. ML.NET has no kind for
+    /// action values, and its Score is not a probability distribution, so it is not called "MulticlassClassification".
+    /// </summary>
+    public const string QValuesKind = "QValues";
+
+    /// <summary>
+    /// The input schema plus an exported Q-network's columns: a key-typed PredictedLabel with one value per action
+    /// (KeyValues: the action names, so <c>MapKeyToValue</c> gives them) and a vector Score of the Q-values (SlotNames:
+    /// the action names), in the order ML.NET's multiclass scorer uses.
+    /// </summary>
+    public static DataViewSchema BuildQValues(IReadOnlyList<string> actionNames, DataViewSchema input, out List<OutputRole> added)
+    {
+        uint setId = checked(MaxSetId(input) + 1);
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(input);
+        var names = Data.KeyValuesSnapshot.FromText(actionNames);
+        builder.AddColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), actionNames.Count),
+            Annotations(setId, QValuesKind, "PredictedLabel", keyValues: names));
+        builder.AddColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, actionNames.Count),
+            Annotations(setId, QValuesKind, "Score", slotNames: actionNames));
+        added = [OutputRole.PredictedLabel, OutputRole.Score];
+        return builder.ToSchema();
+    }
+
     private static DataViewSchema.Annotations Annotations(uint setId, string columnKind, string valueKind, bool isNormalized = false,
         IReadOnlyList<string>? slotNames = null, Data.KeyValuesSnapshot? keyValues = null, Data.KeyValuesSnapshot? trainingLabels = null)
     {

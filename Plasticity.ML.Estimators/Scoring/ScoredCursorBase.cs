@@ -6,7 +6,7 @@ namespace Plasticity.ML.Estimators.Scoring;
 /// <summary>
 /// What the row-by-row and the batched scoring cursors share: the output schema, which columns are active, and the
 /// getters of the output columns, computed from the current row's model outputs (see
-/// <see cref="PlasticNeuralNetworkModelParameters.Score"/> for their layout).
+/// <see cref="IScoringModel.BuildOutputSchema"/> for how each column reads them).
 /// </summary>
 internal abstract class ScoredCursorBase : DataViewRowCursor
 {
@@ -44,10 +44,10 @@ internal abstract class ScoredCursorBase : DataViewRowCursor
     {
         if (column.Index < Mapper.InputSchema.Count) return GetInputGetter<TValue>(Mapper.InputSchema[column.Index]);
         if (!activeOutputs[column.Index]) throw new InvalidOperationException($"Column '{column.Name}' is not active.");
-        var model = Mapper.Model;
-        Delegate getter = Mapper.RoleOf(column.Index) switch
+        // The column's type says how it is computed from the row's outputs (see IScoringModel.BuildOutputSchema).
+        Delegate getter = (Mapper.RoleOf(column.Index), column.Type) switch
         {
-            OutputRole.Score when model.Kind == PlasticPredictionKind.MulticlassClassification =>
+            (OutputRole.Score, VectorDataViewType) =>
                 (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
                 {
                     var outputs = CurrentOutputs();
@@ -55,11 +55,11 @@ internal abstract class ScoredCursorBase : DataViewRowCursor
                     outputs.CopyTo(editor.Values);
                     value = editor.Commit();
                 }),
-            OutputRole.Score => (ValueGetter<float>)((ref float value) => value = CurrentOutputs()[0]),
-            OutputRole.Probability => (ValueGetter<float>)((ref float value) => value = CurrentOutputs()[1]),
+            (OutputRole.Score, _) => (ValueGetter<float>)((ref float value) => value = CurrentOutputs()[0]),
+            (OutputRole.Probability, _) => (ValueGetter<float>)((ref float value) => value = CurrentOutputs()[1]),
             // ML.NET's binary scorer thresholds the score at 0 (the log-odds; probability 0.5).
-            OutputRole.PredictedLabel when model.Kind == PlasticPredictionKind.BinaryClassification =>
-                (ValueGetter<bool>)((ref bool value) => value = CurrentOutputs()[0] > 0),
+            (OutputRole.PredictedLabel, BooleanDataViewType) => (ValueGetter<bool>)((ref bool value) => value = CurrentOutputs()[0] > 0),
+            // A key: the index of the largest output (the first of ties), counted from 1 as keys are.
             _ => (ValueGetter<uint>)((ref uint value) => value = ArgMax(CurrentOutputs()) + 1),
         };
         return getter as ValueGetter<TValue>
