@@ -15,6 +15,8 @@ public sealed class PlasticRegressionTrainer : PlasticTrainerBase<PlasticRegress
     public sealed class Options : PlasticTrainerOptionsBase
     {
         /// <summary>The output head: <see cref="HeadKind.Regression"/> (MSE) or <see cref="HeadKind.TwoHot"/>, with one output.</summary>
+        /// <remarks>A search sweeps its kind (regression or two-hot: Plasticity.ML's attribute on <see cref="HeadSpec.Kind"/>).</remarks>
+        [Microsoft.ML.SearchSpace.NestOption]
         public HeadSpec Head { get; set; } = new() { Kind = HeadKind.Regression, Outputs = 1 };
 
         internal override void Validate()

@@ -223,32 +223,8 @@ public sealed class ContinualTrainer : IDisposable
 
     private (double Loss, double Accuracy) Evaluate(TrainingObjective objective, SupervisedTask task, Tensor targets)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Network.eval();
-        try
-        {
-            int n = task.Count;
-            int count = Options.EvaluationSamples == 0 ? n : Math.Min(n, Options.EvaluationSamples);
-            const int chunk = 1024;
-            double lossSum = 0;
-            long correct = 0;
-            for (int start = 0; start < count; start += chunk)
-            {
-                int length = Math.Min(chunk, count - start);
-                using var inner = NewDisposeScope();
-                var x = task.Inputs.narrow(0, start, length);
-                var y = targets.narrow(0, start, length);
-                var output = Network.forward(x);
-                lossSum += objective.ComputeLoss(output, y).item<float>() * length;
-                if (objective.HasAccuracy) correct += objective.CountCorrect(output, task.Targets.narrow(0, start, length)).item<long>();
-            }
-            return (lossSum / count, objective.HasAccuracy ? (double)correct / count : double.NaN);
-        }
-        finally
-        {
-            Network.train();
-        }
+        int count = Options.EvaluationSamples == 0 ? task.Count : Math.Min(task.Count, Options.EvaluationSamples);
+        return SampleEvaluation.Evaluate(Network, objective, task.Inputs, targets, objective.HasAccuracy ? task.Targets : null, count);
     }
 
     private ProbePointRecord ProbePoint(int taskIndex, TrainingSession session, Tensor probeInputs, PlasticityProbe probe, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace Plasticity.Lab;
 
 /// <summary>
 /// The lab's entry point: <c>Plasticity.Lab [experiment] [--preset smoke|default|full] [--seeds N] [--out DIR] [--data PATH] [--spec FILE]</c>,
-/// <c>Plasticity.Lab list</c>, and <c>Plasticity.Lab env-stats --game GAME [--policy P] [--episodes N] [--seed S] [--json FILE]</c>.
+/// <c>Plasticity.Lab search [--preset smoke|default] [--tuner T] [--trials N] [--out DIR]</c>, <c>Plasticity.Lab list</c>, and <c>Plasticity.Lab env-stats --game GAME [--policy P] [--episodes N] [--seed S] [--json FILE]</c>.
 /// </summary>
 public static class LabApp
 {
@@ -31,6 +31,7 @@ public static class LabApp
                 config.SetApplicationName("Plasticity.Lab");
                 if (console is not null) config.ConfigureConsole(console);
                 config.AddCommand<RunCommand>("run").WithDescription("Run an experiment (the default command).");
+                config.AddCommand<Search.SearchCommand>("search").WithDescription("Search plasticity settings on a drifting stream (trials in worker processes; Ctrl+C stops, the same command resumes).");
                 config.AddCommand<ListCommand>("list").WithDescription("List the experiments.");
                 config.AddCommand<EnvStatsCommand>("env-stats").WithDescription("Play a game under a fixed policy and report its returns, lengths and channel statistics (JSON with --json).");
                 config.PropagateExceptions();
@@ -39,7 +40,7 @@ public static class LabApp
         }
         catch (OperationCanceledException)
         {
-            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Cancelled.[/] Finished runs and each run's last checkpoint are kept; run the same command again to resume.");
+            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Cancelled.[/] Finished runs (trials) and checkpoints are kept; run the same command again to resume.");
             return 130;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CommandParseException or CommandRuntimeException or System.Text.Json.JsonException)

@@ -15,6 +15,7 @@ public sealed class ListCommand(IAnsiConsole console) : Command<ListCommand.Sett
     {
         var table = new Table().AddColumn("experiment").AddColumn("what it shows");
         foreach (var e in ExperimentCatalog.All) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description));
+        table.AddRow("search", Markup.Escape("Searches plasticity settings on a drifting stream and reports the best and the default settings on held-out windows (its own command: Plasticity.Lab search)."));
         console.Write(table);
         return 0;
     }

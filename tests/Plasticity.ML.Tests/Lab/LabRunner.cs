@@ -9,7 +9,10 @@ namespace Plasticity.ML.Tests.Lab;
 /// </summary>
 internal static class LabRunner
 {
-    public static (int Exit, string Output) Run(params string[] args)
+    public static (int Exit, string Output) Run(params string[] args) => Run(CancellationToken.None, args);
+
+    /// <summary>Runs the lab with a cancellation token (what Ctrl+C cancels in a terminal).</summary>
+    public static (int Exit, string Output) Run(CancellationToken cancellationToken, params string[] args)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -20,6 +23,6 @@ internal static class LabRunner
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 200;
-        return (LabApp.Run(args, console), writer.ToString());
+        return (LabApp.Run(args, console, cancellationToken), writer.ToString());
     }
 }
