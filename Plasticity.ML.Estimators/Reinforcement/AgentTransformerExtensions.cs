@@ -13,7 +13,7 @@ public static class AgentTransformerExtensions
     /// <c>Score</c> = the Q-value of each action, <c>PredictedLabel</c> = the greedy action (a key whose values are the
     /// action names). See <see cref="QNetworkTransformer"/> for the columns and the input scale.
     /// </summary>
-    /// <param name="agent">A DQN, Double DQN or C51 agent, usually after <see cref="Agent.Train"/>. The network is copied,
+    /// <param name="agent">A DQN, Double DQN or C51 agent, usually after <c>Agent.Train</c>. The network is copied,
     /// so the agent may keep training or be disposed; do not export while another thread trains it.</param>
     /// <param name="mlContext">The ML.NET context the transformer is for (checked for a supported ML.NET; the transformer
     /// keeps no reference to it).</param>

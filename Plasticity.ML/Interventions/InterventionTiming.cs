@@ -15,6 +15,14 @@ public enum InterventionTrigger
 
     /// <summary>At each task boundary (before every task but the first).</summary>
     TaskBoundary,
+
+    /// <summary>
+    /// At each stage boundary: before the first task of every stage but the first, where a stage is a longer segment of
+    /// training on one data source (an agent's next game in a continual chain; see
+    /// <see cref="Training.TrainingSession.BeginTask(int, Training.IObservationSource?, bool)"/>). Learners without stages
+    /// never reach one.
+    /// </summary>
+    StageBoundary,
 }
 
 /// <summary>When an intervention acts: its trigger and, for <see cref="InterventionTrigger.EveryNSteps"/>, the period.</summary>
@@ -44,8 +52,24 @@ public sealed record InterventionTiming
         _ => false,
     };
 
-    /// <summary>True when the intervention acts at the start of task <paramref name="taskIndex"/>.</summary>
+    /// <summary>At each stage boundary (an agent's next game in a continual chain).</summary>
+    public static InterventionTiming AtStageBoundaries { get; } = new() { Trigger = InterventionTrigger.StageBoundary };
+
+    /// <summary>True when the intervention acts at the start of task <paramref name="taskIndex"/> (task-boundary trigger only).</summary>
     public bool ActsAtTaskStart(int taskIndex) => Trigger == InterventionTrigger.TaskBoundary && taskIndex > 0;
+
+    /// <summary>True when the intervention acts at the start of the task <paramref name="context"/> is beginning: at every
+    /// task boundary, or at a stage boundary, as the trigger says.</summary>
+    public bool ActsAtTaskStart(Training.TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Trigger switch
+        {
+            InterventionTrigger.TaskBoundary => context.TaskIndex > 0,
+            InterventionTrigger.StageBoundary => context.StartsStage,
+            _ => false,
+        };
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> for a non-positive period.</summary>
     public void Validate()

@@ -41,7 +41,7 @@ public sealed record ResetSpec : InterventionSpec
 
         public override void OnTaskStart(TrainingContext context)
         {
-            if (spec.Timing.ActsAtTaskStart(context.TaskIndex)) Apply(context);
+            if (spec.Timing.ActsAtTaskStart(context)) Apply(context);
         }
 
         public override void AfterStep(TrainingContext context)

@@ -25,7 +25,7 @@ public abstract class ScheduledInterventionHook : TrainingHook
     /// <inheritdoc />
     public override void OnTaskStart(TrainingContext context)
     {
-        if (Timing.ActsAtTaskStart(context.TaskIndex)) Run(context);
+        if (Timing.ActsAtTaskStart(context)) Run(context);
     }
 
     /// <inheritdoc />

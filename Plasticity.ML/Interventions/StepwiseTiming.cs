@@ -14,8 +14,8 @@ internal static class StepwiseTiming
     public static void Validate(InterventionTiming timing, string intervention)
     {
         timing.Validate();
-        if (timing.Trigger == InterventionTrigger.TaskBoundary)
+        if (timing.Trigger is InterventionTrigger.TaskBoundary or InterventionTrigger.StageBoundary)
             throw new ArgumentException(
-                $"{intervention} acts inside training steps; its {nameof(InterventionSpec.Timing)} must be {nameof(InterventionTrigger.EveryStep)} or {nameof(InterventionTrigger.EveryNSteps)}, not {nameof(InterventionTrigger.TaskBoundary)}.");
+                $"{intervention} acts inside training steps; its {nameof(InterventionSpec.Timing)} must be {nameof(InterventionTrigger.EveryStep)} or {nameof(InterventionTrigger.EveryNSteps)}, not {timing.Trigger}.");
     }
 }

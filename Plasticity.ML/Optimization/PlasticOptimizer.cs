@@ -166,6 +166,29 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
         else AdamStep();
     }
 
+    /// <summary>
+    /// The Euclidean norm of all gradients together, read from the flat gradient buffer in one operation (gradient
+    /// clipping; see <see cref="Training.GradientClippingHook"/>).
+    /// </summary>
+    internal double GradientNorm()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var noGrad = no_grad();
+        EnsureGradientsAttached(copyDetached: true);
+        using var norm = flatGradients.norm();
+        return norm.dtype == ScalarType.Float64 ? norm.item<double>() : norm.item<float>();
+    }
+
+    /// <summary>Multiplies every gradient by <paramref name="factor"/> in one operation on the flat buffer.</summary>
+    internal void ScaleGradients(double factor)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var noGrad = no_grad();
+        EnsureGradientsAttached(copyDetached: true);
+        using var scale = factor.ToScalar();
+        flatGradients.mul_(scale);
+    }
+
     private void FusedStep<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var o = Options;

@@ -37,6 +37,16 @@ public sealed class TrainingContext
     /// <summary>Index of the current task (a supervised task, an ML.NET window, an RL target-network period).</summary>
     public int TaskIndex { get; internal set; }
 
+    /// <summary>
+    /// Index of the current stage: a longer segment of training on one data source, made of tasks (an agent's game in a
+    /// continual chain). 0 for learners without stages.
+    /// </summary>
+    public int StageIndex { get; internal set; }
+
+    /// <summary>True while the hooks' <see cref="TrainingHook.OnTaskStart"/> runs for a task that begins a new stage
+    /// (every stage but the first); false at every other moment.</summary>
+    public bool StartsStage { get; internal set; }
+
     /// <summary>Steps taken in the current task.</summary>
     public int StepInTask { get; internal set; }
 

@@ -18,8 +18,9 @@ namespace Plasticity.ML.Training;
 /// otherwise), backward, <see cref="TrainingHook.AfterBackward"/>, the optimizer step, the step counters,
 /// <see cref="TrainingHook.AfterStep"/>.</para>
 /// <para>Around the steps: <see cref="Start"/> once (<see cref="TrainingHook.OnTrainingStart"/>), then per task
-/// <see cref="BeginTask"/> and <see cref="EndTask"/> (task boundaries: a supervised task, an ML.NET window, an RL
-/// target-network update), and <see cref="RecordProbePoint"/> where the learner measures plasticity.</para>
+/// <see cref="BeginTask(int, IObservationSource?)"/> and <see cref="EndTask"/> (task boundaries: a supervised task, an
+/// ML.NET window, an RL target-network update, an agent's next game, which also starts a stage), and
+/// <see cref="RecordProbePoint"/> where the learner measures plasticity.</para>
 /// <para>Tensors created during a step (the loss, the hooks' terms) belong to the caller's dispose scope: call
 /// <see cref="Step"/> inside a <c>torch.NewDisposeScope()</c> per step, as the shipped loops do.</para>
 /// </remarks>
@@ -75,13 +76,32 @@ public sealed class TrainingSession
     /// <summary>Starts task <paramref name="taskIndex"/>: resets the in-task step count and calls <see cref="TrainingHook.OnTaskStart"/>.</summary>
     /// <param name="taskIndex">The task's index (0 for the first).</param>
     /// <param name="observations">The task's observations for hooks, or null to keep the current ones.</param>
-    public void BeginTask(int taskIndex, IObservationSource? observations)
+    public void BeginTask(int taskIndex, IObservationSource? observations) => BeginTask(taskIndex, observations, startsStage: false);
+
+    /// <summary>
+    /// Starts task <paramref name="taskIndex"/>, which begins the next stage when <paramref name="startsStage"/> is true
+    /// (<see cref="TrainingContext.StageIndex"/> advances, and hooks see <see cref="TrainingContext.StartsStage"/>: a stage
+    /// boundary is also a task boundary).
+    /// </summary>
+    /// <param name="taskIndex">The task's index (0 for the first).</param>
+    /// <param name="observations">The task's observations for hooks, or null to keep the current ones.</param>
+    /// <param name="startsStage">Whether the task begins a new stage (an agent's next game).</param>
+    public void BeginTask(int taskIndex, IObservationSource? observations, bool startsStage)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(taskIndex);
         Context.TaskIndex = taskIndex;
         Context.StepInTask = 0;
         if (observations is not null) Context.Observations = observations;
-        foreach (var hook in hooks) hook.OnTaskStart(Context);
+        if (startsStage) Context.StageIndex++;
+        Context.StartsStage = startsStage;
+        try
+        {
+            foreach (var hook in hooks) hook.OnTaskStart(Context);
+        }
+        finally
+        {
+            Context.StartsStage = false;
+        }
     }
 
     /// <summary>Ends the current task: calls <see cref="TrainingHook.OnTaskEnd"/>.</summary>
@@ -151,6 +171,7 @@ public sealed class TrainingSession
         counters.Set("taskIndex", Context.TaskIndex);
         counters.Set("stepInTask", Context.StepInTask);
         counters.Set("globalStep", Context.GlobalStep);
+        counters.Set("stageIndex", Context.StageIndex);
         counters.Set("hooks", hooks.Length);
         var network = checkpoint.Add("network");
         foreach (var (name, value) in Context.Network.state_dict()) network.Set(name, value);
@@ -186,6 +207,7 @@ public sealed class TrainingSession
         Context.TaskIndex = checked((int)counters.GetInt64("taskIndex"));
         Context.StepInTask = checked((int)counters.GetInt64("stepInTask"));
         Context.GlobalStep = counters.GetInt64("globalStep");
+        Context.StageIndex = counters.Contains("stageIndex") ? checked((int)counters.GetInt64("stageIndex")) : 0;
     }
 
     private static string HookBagName(int index) => $"hook.{index}";

@@ -22,8 +22,10 @@ namespace Plasticity.ML.Reinforcement.Agents;
 /// loss are computed (<see cref="Targets"/>, <see cref="Losses"/>).
 /// </summary>
 /// <remarks>
-/// <para><see cref="Train"/> is the whole run, readable top to bottom like CleanRL's <c>dqn.py</c>: act, step, store,
-/// learn every <see cref="AgentOptions.TrainFrequency"/> steps, copy the target, evaluate, probe, checkpoint.</para>
+/// <para><see cref="Train(IEnvironment, IEnvironment?, RunCheckpointing?, IProgress{AgentProgress}?, CancellationToken)"/> is the whole run, readable top to bottom like CleanRL's <c>dqn.py</c>: act, step, store,
+/// learn every <see cref="AgentOptions.TrainFrequency"/> steps, copy the target, evaluate, probe, checkpoint. A run of several
+/// stages (<see cref="Train(IReadOnlyList{AgentStage}, RunCheckpointing?, IProgress{AgentProgress}?, CancellationToken)"/>)
+/// continues the same agent on the next environment: the continual chain.</para>
 /// <para>Determinism: one seed decides the weights, exploration, replay sampling and the reset seed of every episode
 /// (<c>SeedSequence.Derive(seed, "train-episode", i)</c>), so a run is repeatable and a checkpoint can bring a fresh
 /// environment back to the state of the episode in progress by replaying its actions.</para>
@@ -46,6 +48,7 @@ public abstract class Agent : IDisposable
     private TrainingSession? session;
     private bool started;
     private bool trained;
+    private long runSteps;
 
     /// <summary>Builds the networks, optimizer and replay of an agent for <paramref name="environment"/>.</summary>
     /// <exception cref="ArgumentException">Bad options, or a network that does not fit the environment (names both).</exception>
@@ -113,8 +116,13 @@ public abstract class Agent : IDisposable
     public long Steps => state.Step;
 
     /// <summary>The step protocol the online network trains through (created with the hooks on first use).</summary>
+    /// <remarks>Hooks in call order: the interventions, gradient clipping (<see cref="AgentOptions.MaxGradientNorm"/>),
+    /// added hooks, the statistics panel.</remarks>
     public TrainingSession Session => session ??= new TrainingSession(Online, Optimizer,
-        Options.Interventions.Select(i => i.CreateHook()).Concat(extraHooks).Concat(StatisticsPanel is null ? [] : [StatisticsPanel]), Options.Seed);
+        Options.Interventions.Select(i => i.CreateHook())
+            .Concat(Options.MaxGradientNorm > 0 ? [new GradientClippingHook(Options.MaxGradientNorm)] : [])
+            .Concat(extraHooks)
+            .Concat(StatisticsPanel is null ? [] : [StatisticsPanel]), Options.Seed);
 
     /// <summary>Adds a hook that runs after the interventions (a recorder); before <see cref="Session"/> is first used.</summary>
     public Agent AddHook(TrainingHook hook)
@@ -197,21 +205,35 @@ public abstract class Agent : IDisposable
     /// <see cref="AgentOptions.EvaluationInterval"/> is positive.</param>
     /// <param name="checkpointing">Where and how often to checkpoint; null for none.</param>
     /// <param name="progress">Receives about a hundred reports per run, and one per evaluation and probe point.</param>
-    /// <param name="cancellationToken">Cancels between steps (<see cref="OperationCanceledException"/>).</param>
+    /// <param name="cancellationToken">Cancels between steps (<see cref="OperationCanceledException"/>), after writing a
+    /// checkpoint when <paramref name="checkpointing"/> is set.</param>
     /// <exception cref="ArgumentException">An environment that does not fit the agent, or a missing or shared evaluation environment.</exception>
     /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
     public AgentRunResult Train(IEnvironment environment, IEnvironment? evaluationEnvironment = null, RunCheckpointing? checkpointing = null,
         IProgress<AgentProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        CheckEnvironment(environment, nameof(environment));
-        if (Options.EvaluationInterval > 0)
-        {
-            if (evaluationEnvironment is null)
-                throw new ArgumentException($"{nameof(AgentOptions.EvaluationInterval)} is {Options.EvaluationInterval}: evaluation needs its own environment instance.", nameof(evaluationEnvironment));
-            if (ReferenceEquals(evaluationEnvironment, environment))
-                throw new ArgumentException("The evaluation environment must be a separate instance: evaluating on the training environment would cut its episode.", nameof(evaluationEnvironment));
-            CheckEnvironment(evaluationEnvironment, nameof(evaluationEnvironment));
-        }
+        ArgumentNullException.ThrowIfNull(environment);
+        return Train([new AgentStage { Environment = environment, EvaluationEnvironment = evaluationEnvironment, Steps = Options.TotalSteps }],
+            checkpointing, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains through <paramref name="stages"/> in order on this one agent (a continual chain): networks, optimizer state,
+    /// hooks, counters and (unless a stage says otherwise) the replay carry over from one stage to the next. Each stage
+    /// boundary, after the stage's last evaluation and probe point, ends the current task of the step protocol and begins
+    /// the next one as a new stage; a target update due on the stage's last step is made there. The episode in progress
+    /// at a stage's end is cut (recorded as truncated). <see cref="AgentOptions.TotalSteps"/> is not used: the run lasts
+    /// the stages' steps together. Resumes from a checkpoint of the same run, as <see cref="Train(IEnvironment, IEnvironment?, RunCheckpointing?, IProgress{AgentProgress}?, CancellationToken)"/>
+    /// does, and also checkpoints at every stage boundary.
+    /// </summary>
+    /// <exception cref="ArgumentException">No stages, a stage of no steps, an environment that does not fit the agent, a
+    /// missing or shared evaluation environment, or a stage that empties the replay without warming up for a full
+    /// n-step window (names the stage).</exception>
+    /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
+    public AgentRunResult Train(IReadOnlyList<AgentStage> stages, RunCheckpointing? checkpointing = null,
+        IProgress<AgentProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckStages(stages);
         checkpointing?.Validate();
         if (trained) throw new InvalidOperationException("This agent has already trained; create a new agent for another run (a checkpoint resumes a run).");
         trained = true;
@@ -221,7 +243,7 @@ public abstract class Agent : IDisposable
         state.Clock(running: true);
         try
         {
-            return Run(environment, evaluationEnvironment, checkpointing, progress, cancellationToken);
+            return Run(stages, checkpointing, progress, cancellationToken);
         }
         finally
         {
@@ -229,29 +251,67 @@ public abstract class Agent : IDisposable
         }
     }
 
-    private AgentRunResult Run(IEnvironment environment, IEnvironment? evaluationEnvironment, RunCheckpointing? checkpointing,
-        IProgress<AgentProgress>? progress, CancellationToken cancellationToken)
+    private void CheckStages(IReadOnlyList<AgentStage> stages)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        if (stages.Count == 0) throw new ArgumentException("A run needs at least one stage.", nameof(stages));
+        for (int k = 0; k < stages.Count; k++)
+        {
+            var stage = stages[k] ?? throw new ArgumentException($"Stage {k} is null.", nameof(stages));
+            string name = $"{nameof(stages)}[{k}]";
+            CheckEnvironment(stage.Environment, $"{name}.{nameof(AgentStage.Environment)}");
+            if (stage.Steps < 1) throw new ArgumentException($"{name}.{nameof(AgentStage.Steps)} must be at least 1; got {stage.Steps}.", nameof(stages));
+            if (stage.WarmupSteps < 0) throw new ArgumentException($"{name}.{nameof(AgentStage.WarmupSteps)} must be non-negative; got {stage.WarmupSteps}.", nameof(stages));
+            if (k > 0 && !stage.KeepReplay && stage.WarmupSteps < Options.NSteps)
+                throw new ArgumentException(
+                    $"{name} empties the replay, so it must warm up for at least {nameof(AgentOptions.NSteps)} = {Options.NSteps} steps before learning; its {nameof(AgentStage.WarmupSteps)} is {stage.WarmupSteps}.", nameof(stages));
+            if (Options.EvaluationInterval > 0 || Options.EvaluateAtStart)
+            {
+                if (stage.EvaluationEnvironment is null)
+                    throw new ArgumentException($"Evaluation is on ({nameof(AgentOptions.EvaluationInterval)} {Options.EvaluationInterval}, {nameof(AgentOptions.EvaluateAtStart)} {Options.EvaluateAtStart}): {name} needs its own environment instance for evaluation.", nameof(stages));
+                if (ReferenceEquals(stage.EvaluationEnvironment, stage.Environment))
+                    throw new ArgumentException($"{name}'s evaluation environment must be a separate instance: evaluating on the training environment would cut its episode.", nameof(stages));
+                CheckEnvironment(stage.EvaluationEnvironment, $"{name}.{nameof(AgentStage.EvaluationEnvironment)}");
+            }
+        }
+    }
+
+    private AgentRunResult Run(IReadOnlyList<AgentStage> stages, RunCheckpointing? checkpointing, IProgress<AgentProgress>? progress, CancellationToken cancellationToken)
     {
         var o = Options;
         var probe = o.Probe is null ? null : new PlasticityProbe(o.Probe);
         bool probing = o.Probe is not null || o.Statistics is not null;
-        string fingerprint = Fingerprint();
-        long reportEvery = Math.Max(1, o.TotalSteps / 100);
+        bool evaluating = o.EvaluationInterval > 0;
+        string fingerprint = Fingerprint(stages);
+        runSteps = stages.Sum(s => s.Steps);
+        long reportEvery = Math.Max(1, runSteps / 100);
         var sinceCheckpoint = System.Diagnostics.Stopwatch.StartNew();
         EnsureStarted();
 
-        if (!TryResume(environment, checkpointing, fingerprint, progress))
+        if (!TryResume(stages, checkpointing, fingerprint, progress))
         {
             Session.BeginTask(0, Replay);
-            StartEpisode(environment);
+            StartEpisode(stages[0].Environment);
+            if (o.EvaluateAtStart) RunEvaluation(stages[0], progress);
         }
 
-        while (state.Step < o.TotalSteps)
+        while (state.Step < runSteps)
         {
-            if ((state.Step & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+            if ((state.Step & 255) == 0 && cancellationToken.IsCancellationRequested)
+            {
+                // Between steps the state is whole: keep it, so the same command continues from here.
+                if (checkpointing is not null) WriteCheckpoint(checkpointing.Path, fingerprint);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            var stage = stages[state.Stage];
+            var environment = stage.Environment;
+            long stageEnd = state.StageStart + stage.Steps;
+            bool nextStage = state.Stage < stages.Count - 1;
+            bool warmingUp = state.Step - state.StageStart < stage.WarmupSteps;
 
-            // 1. Act: epsilon-greedy on the current observation; step the environment; store the transition.
-            double epsilon = Epsilon(state.Step);
+            // 1. Act: epsilon-greedy on the current observation (uniformly random while the stage warms up); step the
+            //    environment; store the transition.
+            double epsilon = warmingUp ? 1.0 : Epsilon(state.Step);
             int action = SelectAction(state.Observation, epsilon, state.Exploration);
             var outcome = environment.Step(action, state.Next);
             state.Step++;
@@ -262,15 +322,19 @@ public abstract class Agent : IDisposable
             float reward = o.ClipRewards ? Math.Clamp(outcome.Reward, -1f, 1f) : outcome.Reward;
             Replay.AddStep(action, reward, outcome.Terminated, truncated, state.Next);
             state.Advance();
+            bool stageEnds = state.Step == stageEnd;
             if (outcome.Terminated || truncated)
             {
-                state.Episodes.Add(new EpisodeRecord(state.EpisodeIndex, state.Step, state.EpisodeReturn, state.EpisodeLength, truncated));
+                state.Episodes.Add(new EpisodeRecord(state.EpisodeIndex, state.Step, state.EpisodeReturn, state.EpisodeLength, truncated, state.Stage));
                 state.EpisodeIndex++;
-                StartEpisode(environment);
+                // The next stage starts its own episode in its own environment.
+                if (!(stageEnds && nextStage)) StartEpisode(environment);
+                else state.EpisodeLength = 0;
             }
 
-            // 2. Learn from replay every TrainFrequency steps once more than LearningStarts steps are stored.
-            bool learning = state.Step > o.LearningStarts && state.Step >= o.NSteps;
+            // 2. Learn from replay every TrainFrequency steps once more than LearningStarts steps are stored (and the
+            //    stage's warm-up is over).
+            bool learning = state.Step > o.LearningStarts && state.Step - state.StageStart > stage.WarmupSteps && state.Step >= o.NSteps;
             if (learning && state.Step % o.TrainFrequency == 0)
             {
                 var step = Learn();
@@ -280,17 +344,32 @@ public abstract class Agent : IDisposable
                 state.TotalLossSum += step.TotalLoss;
             }
 
-            // 3. Copy the online network into the target network: the end of one task and the start of the next.
-            if (learning && state.Step % o.TargetUpdatePeriod == 0) UpdateTarget();
+            // 3. Copy the online network into the target network: the end of one task and the start of the next. On the
+            //    last step of a stage the copy waits for the stage boundary (after the stage's last measurements).
+            bool targetDue = learning && state.Step % o.TargetUpdatePeriod == 0;
+            if (targetDue && !(stageEnds && nextStage)) UpdateTarget();
 
-            // 4. Measure: evaluation episodes on their own environment; the probe and the panel on replay.
-            if (o.EvaluationInterval > 0 && state.Step % o.EvaluationInterval == 0)
-                RunEvaluation(evaluationEnvironment!, progress);
-            if (probing && state.Step >= o.LearningStarts && (state.Step - o.LearningStarts) % o.ProbeInterval == 0)
+            // 4. Measure: evaluation episodes on their own environment (on the stage's schedule and at its end); the probe
+            //    and the panel on replay (on the run's schedule and at each stage's end).
+            if (evaluating && ((state.Step - state.StageStart) % o.EvaluationInterval == 0 || stageEnds))
+                RunEvaluation(stage, progress);
+            if (probing && state.Step >= o.LearningStarts && ((state.Step - o.LearningStarts) % o.ProbeInterval == 0 || stageEnds))
                 RecordProbePoint(probe, progress, cancellationToken);
 
-            // 5. Checkpoint when due; report.
-            if (checkpointing is not null && state.Step < o.TotalSteps &&
+            // 5. At the end of a stage: save the agent if asked, then cross into the next stage and checkpoint there.
+            if (stageEnds && stage.SaveAgentTo is { } agentFile) SaveAgent(agentFile);
+            if (stageEnds && nextStage)
+            {
+                BeginNextStage(stages, copyTarget: targetDue, progress);
+                if (checkpointing is not null)
+                {
+                    WriteCheckpoint(checkpointing.Path, fingerprint);
+                    sinceCheckpoint.Restart();
+                }
+            }
+
+            // 6. Checkpoint when due; report.
+            if (checkpointing is not null && state.Step < runSteps &&
                 ((checkpointing.EverySteps > 0 && state.Step % checkpointing.EverySteps == 0) || sinceCheckpoint.Elapsed >= checkpointing.Interval))
             {
                 WriteCheckpoint(checkpointing.Path, fingerprint);
@@ -299,11 +378,6 @@ public abstract class Agent : IDisposable
             if (state.Step % reportEvery == 0) Report(progress, "train", epsilon);
         }
 
-        // The last evaluation and probe point, if the schedule did not end on them; the last target period.
-        if (o.EvaluationInterval > 0 && (state.Evaluations.Count == 0 || state.Evaluations[^1].Step != state.Step))
-            RunEvaluation(evaluationEnvironment!, progress);
-        if (probing && state.Step >= o.LearningStarts && (state.ProbePoints.Count == 0 || state.ProbePoints[^1].GlobalStep != state.Step))
-            RecordProbePoint(probe, progress, cancellationToken);
         Session.EndTask();
         // The last target period, unless the run ended on a target update (an empty period).
         if (state.PeriodUpdates > 0 || state.Losses.Count == 0) state.ClosePeriod(Session.Context.TaskIndex);
@@ -314,6 +388,7 @@ public abstract class Agent : IDisposable
             Options = o,
             Environment = Environment.Name,
             Steps = state.Step,
+            Stages = StageRecords(stages),
             Updates = state.Updates,
             TargetUpdates = state.TargetUpdates,
             Episodes = state.Episodes,
@@ -324,7 +399,49 @@ public abstract class Agent : IDisposable
         };
     }
 
-    /// <summary>One update outside <see cref="Train"/> (benchmarks): the agent's replay must hold a complete transition.</summary>
+    private static StageRecord[] StageRecords(IReadOnlyList<AgentStage> stages)
+    {
+        var records = new StageRecord[stages.Count];
+        long first = 0;
+        for (int k = 0; k < stages.Count; k++)
+        {
+            records[k] = new StageRecord(k, stages[k].Environment.Spec.Name, first, stages[k].Steps);
+            first += stages[k].Steps;
+        }
+        return records;
+    }
+
+    /// <summary>
+    /// The boundary between two stages: the episode in progress is cut, the current task ends (with the target copy due
+    /// on this step), the replay is emptied if the next stage says so, and the next task begins as a new stage with an
+    /// episode of the next environment (and an evaluation there when <see cref="AgentOptions.EvaluateAtStart"/>).
+    /// </summary>
+    private void BeginNextStage(IReadOnlyList<AgentStage> stages, bool copyTarget, IProgress<AgentProgress>? progress)
+    {
+        if (state.EpisodeLength > 0)
+        {
+            state.Episodes.Add(new EpisodeRecord(state.EpisodeIndex, state.Step, state.EpisodeReturn, state.EpisodeLength, Truncated: true, state.Stage));
+            state.EpisodeIndex++;
+        }
+        var session = Session;
+        session.EndTask();
+        if (state.PeriodUpdates > 0 || copyTarget) state.ClosePeriod(session.Context.TaskIndex);
+        if (copyTarget)
+        {
+            Target.CopyStateFrom(Online);
+            state.TargetUpdates++;
+        }
+        state.Stage++;
+        state.StageStart = state.Step;
+        var stage = stages[state.Stage];
+        if (!stage.KeepReplay) Replay.Clear();
+        session.BeginTask(session.Context.TaskIndex + 1, observations: null, startsStage: true);
+        StartEpisode(stage.Environment);
+        Report(progress, "stage", Epsilon(state.Step), $"stage {state.Stage + 1} of {stages.Count}: {stage.Environment.Spec.Name} for {stage.Steps:N0} steps from step {state.Step:N0}");
+        if (Options.EvaluateAtStart) RunEvaluation(stage, progress);
+    }
+
+    /// <summary>One update outside a run (benchmarks): the agent's replay must hold a complete transition.</summary>
     internal StepOutcome UpdateOnce()
     {
         EnsureStarted();
@@ -402,10 +519,11 @@ public abstract class Agent : IDisposable
         return new EvaluationRecord(step, returns.Average(), returns, lengths);
     }
 
-    private void RunEvaluation(IEnvironment environment, IProgress<AgentProgress>? progress)
+    private void RunEvaluation(AgentStage stage, IProgress<AgentProgress>? progress)
     {
         var o = Options;
-        var record = Evaluate(environment, o.EvaluationEpisodes, o.EvaluationEpsilon, SeedSequence.Derive(o.Seed, "evaluation", state.Evaluations.Count), state.Step);
+        var record = Evaluate(stage.EvaluationEnvironment!, o.EvaluationEpisodes, o.EvaluationEpsilon, SeedSequence.Derive(o.Seed, "evaluation", state.Evaluations.Count), state.Step)
+            with { Stage = state.Stage };
         state.Evaluations.Add(record);
         Report(progress, "evaluate", Epsilon(state.Step), $"evaluation at step {state.Step:N0}: mean return {record.MeanReturn:G4} over {record.Returns.Length} episodes");
     }
@@ -430,7 +548,7 @@ public abstract class Agent : IDisposable
     {
         if (progress is null) return;
         double loss = state.PeriodUpdates > 0 ? state.LossSum / state.PeriodUpdates : double.NaN;
-        progress.Report(new AgentProgress(state.Step, Options.TotalSteps, phase, state.Episodes.Count, state.RecentReturn(), loss, epsilon, message));
+        progress.Report(new AgentProgress(state.Step, runSteps, phase, state.Episodes.Count, state.RecentReturn(), loss, epsilon, message, state.Stage));
     }
 
     // ---- Checkpoints: the whole agent (session, target, replay, streams, counters, records) and the episode in progress.
@@ -475,6 +593,16 @@ public abstract class Agent : IDisposable
         Session.Start();
     }
 
+    /// <summary>Saves the whole agent to <paramref name="path"/> (atomically), as <see cref="Save"/> does, with a description of where the run is.</summary>
+    private void SaveAgent(string path)
+    {
+        var checkpoint = new Checkpoint(PlasticityJson.Serialize(new { Code = CodeVersion.Current, state.Step, state.Stage, Environment = Environment.Name }));
+        Save(checkpoint);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        checkpoint.Save(path);
+    }
+
     private void WriteCheckpoint(string path, string fingerprint)
     {
         var checkpoint = new Checkpoint(PlasticityJson.Serialize(new CheckpointDescription(fingerprint, CodeVersion.Current, state.Step, Environment.Name)));
@@ -482,10 +610,10 @@ public abstract class Agent : IDisposable
         checkpoint.Save(path);
     }
 
-    private bool TryResume(IEnvironment environment, RunCheckpointing? checkpointing, string fingerprint, IProgress<AgentProgress>? progress)
+    private bool TryResume(IReadOnlyList<AgentStage> stages, RunCheckpointing? checkpointing, string fingerprint, IProgress<AgentProgress>? progress)
     {
         if (checkpointing is null) return false;
-        void Warn(string message) => progress?.Report(new AgentProgress(0, Options.TotalSteps, "warning", 0, double.NaN, double.NaN, Options.EpsilonStart, message));
+        void Warn(string message) => progress?.Report(new AgentProgress(0, runSteps, "warning", 0, double.NaN, double.NaN, Options.EpsilonStart, message));
         var checkpoint = Checkpoint.LoadNewest(checkpointing.Path, message => Warn(message + " It is not used."));
         if (checkpoint is null) return false;
         var description = PlasticityJson.Deserialize<CheckpointDescription>(checkpoint.Description);
@@ -496,9 +624,12 @@ public abstract class Agent : IDisposable
             return false;
         }
         Load(checkpoint);
-        RestoreEpisode(environment);
-        progress?.Report(new AgentProgress(state.Step, Options.TotalSteps, "resumed", state.Episodes.Count, state.RecentReturn(), double.NaN, Epsilon(state.Step),
-            $"resumed at step {state.Step:N0} of {Options.TotalSteps:N0} from the checkpoint {checkpointing.Path}"));
+        if (state.Stage >= stages.Count)
+            throw new InvalidDataException($"The checkpoint {checkpointing.Path} is in stage {state.Stage + 1}, but the run has {stages.Count} stages.");
+        RestoreEpisode(stages[state.Stage].Environment);
+        string where = stages.Count > 1 ? $" (stage {state.Stage + 1} of {stages.Count}, {stages[state.Stage].Environment.Spec.Name})" : "";
+        progress?.Report(new AgentProgress(state.Step, runSteps, "resumed", state.Episodes.Count, state.RecentReturn(), double.NaN, Epsilon(state.Step),
+            $"resumed at step {state.Step:N0} of {runSteps:N0}{where} from the checkpoint {checkpointing.Path}", state.Stage));
         return true;
     }
 
@@ -518,12 +649,13 @@ public abstract class Agent : IDisposable
     }
 
     /// <summary>What must match for a checkpoint to be resumed: everything that decides the numbers, and the code.</summary>
-    private string Fingerprint()
+    private string Fingerprint(IReadOnlyList<AgentStage> stages)
     {
         string text = PlasticityJson.Serialize(new
         {
             Options = Options with { Threads = 0 },
             Environment,
+            Stages = stages.Select(s => s.Description).ToArray(),
             Hooks = Session.Hooks.Select(h => h.GetType().FullName).ToArray(),
             Code = CodeVersion.Current,
         });
@@ -547,18 +679,33 @@ public abstract class Agent : IDisposable
             throw new ArgumentException($"The agent was built for observations up to {Environment.ObservationMaximum} ({Environment.Name}), but {spec.Name}'s go up to {spec.ObservationMaximum}.", parameter);
     }
 
-    private static NetworkSpec ResolveNetwork(AgentOptions options, EnvironmentSpec environment)
+    /// <summary>
+    /// The Q-network an agent of <paramref name="kind"/> builds for <paramref name="environment"/> when
+    /// <see cref="AgentOptions.Network"/> is null: <see cref="NetworkPresets.MinAtar"/> for grids of at least 3 x 3 (with
+    /// <see cref="NetworkPresets.Categorical"/>'s head for C51), otherwise an MLP of two hidden layers of 128 units.
+    /// Start from it to change one setting (<c>DefaultNetwork(kind, spec) with { Normalization = NormalizationKind.LayerNorm }</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The environment's observation shape or action count is invalid.</exception>
+    public static NetworkSpec DefaultNetwork(AgentKind kind, EnvironmentSpec environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         if (environment.ObservationShape is null || environment.ObservationShape.Length == 0 || environment.ObservationShape.Any(d => d <= 0))
             throw new ArgumentException($"{environment.Name} has an invalid observation shape [{string.Join(", ", environment.ObservationShape ?? [])}].", nameof(environment));
         if (environment.ActionCount < 1) throw new ArgumentException($"{environment.Name} has {environment.ActionCount} actions.", nameof(environment));
-        var head = options.Kind == AgentKind.C51
+        var head = kind == AgentKind.C51
             ? NetworkPresets.Categorical(environment.ActionCount)
             : new HeadSpec { Kind = HeadKind.Regression, Outputs = environment.ActionCount };
         var shape = environment.ObservationShape;
-        var spec = options.Network ?? (shape.Length == 3 && shape[1] >= 3 && shape[2] >= 3
+        return shape.Length == 3 && shape[1] >= 3 && shape[2] >= 3
             ? NetworkPresets.MinAtar(shape[0], environment.ActionCount) with { InputShape = shape.ToArray(), Head = head }
-            : new NetworkSpec { InputShape = shape.ToArray(), HiddenWidths = [128, 128], Head = head });
+            : new NetworkSpec { InputShape = shape.ToArray(), HiddenWidths = [128, 128], Head = head };
+    }
+
+    private static NetworkSpec ResolveNetwork(AgentOptions options, EnvironmentSpec environment)
+    {
+        var defaultNetwork = DefaultNetwork(options.Kind, environment);
+        var shape = environment.ObservationShape;
+        var spec = options.Network ?? defaultNetwork;
 
         bool fits = spec.Architecture == NetworkArchitecture.Cnn ? spec.InputShape.SequenceEqual(shape) : spec.InputSize == environment.ObservationSize;
         if (!fits)

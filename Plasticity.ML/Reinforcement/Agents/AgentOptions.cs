@@ -103,6 +103,14 @@ public sealed record AgentOptions
     /// <summary>Epsilon of evaluation episodes (Dopamine and DQN Zoo: 0.001; 0 is greedy).</summary>
     public double EvaluationEpsilon { get; init; } = 0.001;
 
+    /// <summary>Also evaluate before the first step of every stage (C-CHAIN evaluates each game at its step 0), so a
+    /// learning curve starts from the untrained policy (or, in a chain, from the policy the previous game left).</summary>
+    public bool EvaluateAtStart { get; init; }
+
+    /// <summary>Clip the global gradient norm of every update to this value (DQN Zoo: 10); 0 for no clipping (see
+    /// <see cref="GradientClippingHook"/>).</summary>
+    public double MaxGradientNorm { get; init; }
+
     /// <summary>The plasticity probe, measured on observations sampled from replay; null for none.</summary>
     public ProbeOptions? Probe { get; init; }
 
@@ -179,6 +187,8 @@ public sealed record AgentOptions
         if (MaxEpisodeSteps < 0) throw new ArgumentException($"{nameof(MaxEpisodeSteps)} must be non-negative; got {MaxEpisodeSteps}.");
         if (EvaluationInterval < 0) throw new ArgumentException($"{nameof(EvaluationInterval)} must be non-negative; got {EvaluationInterval}.");
         if (EvaluationEpisodes < 1) throw new ArgumentException($"{nameof(EvaluationEpisodes)} must be at least 1; got {EvaluationEpisodes}.");
+        if (!(MaxGradientNorm >= 0) || !double.IsFinite(MaxGradientNorm))
+            throw new ArgumentException($"{nameof(MaxGradientNorm)} must be non-negative and finite (0: no clipping); got {MaxGradientNorm}.");
         if ((Probe is not null || Statistics is not null) && ProbeInterval < 1)
             throw new ArgumentException($"{nameof(ProbeInterval)} must be at least 1 when a probe or statistics are requested; got {ProbeInterval}.");
         Probe?.Validate();

@@ -14,6 +14,9 @@ public sealed record AgentRunResult
     /// <summary>Environment steps taken.</summary>
     public long Steps { get; init; }
 
+    /// <summary>The stages of the run, in order (one for a run on a single environment).</summary>
+    public IReadOnlyList<StageRecord> Stages { get; init; } = [];
+
     /// <summary>Updates (optimizer steps) made.</summary>
     public long Updates { get; init; }
 

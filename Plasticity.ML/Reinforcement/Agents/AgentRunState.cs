@@ -26,6 +26,12 @@ internal sealed class AgentRunState
     /// <summary>Environment steps taken.</summary>
     public long Step { get; set; }
 
+    /// <summary>The stage in progress.</summary>
+    public int Stage { get; set; }
+
+    /// <summary>The step count when the stage in progress started.</summary>
+    public long StageStart { get; set; }
+
     /// <summary>Updates made.</summary>
     public long Updates { get; set; }
 
@@ -116,6 +122,8 @@ internal sealed class AgentRunState
     public void Save(StateBag bag)
     {
         bag.Set("step", Step);
+        bag.Set("stage", Stage);
+        bag.Set("stageStart", StageStart);
         bag.Set("updates", Updates);
         bag.Set("targetUpdates", TargetUpdates);
         bag.Set("episodeIndex", EpisodeIndex);
@@ -136,6 +144,8 @@ internal sealed class AgentRunState
     public void Load(StateBag bag)
     {
         Step = bag.GetInt64("step");
+        Stage = checked((int)bag.GetInt64("stage"));
+        StageStart = bag.GetInt64("stageStart");
         Updates = bag.GetInt64("updates");
         TargetUpdates = checked((int)bag.GetInt64("targetUpdates"));
         EpisodeIndex = checked((int)bag.GetInt64("episodeIndex"));

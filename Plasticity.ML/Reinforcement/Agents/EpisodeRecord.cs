@@ -5,5 +5,7 @@ namespace Plasticity.ML.Reinforcement.Agents;
 /// <param name="Step">The environment step (of the run) on which it ended.</param>
 /// <param name="Return">The sum of its rewards, unclipped.</param>
 /// <param name="Length">Its steps.</param>
-/// <param name="Truncated">True when a time limit cut it (the environment's or <see cref="AgentOptions.MaxEpisodeSteps"/>).</param>
-public sealed record EpisodeRecord(int Index, long Step, double Return, int Length, bool Truncated);
+/// <param name="Truncated">True when a time limit cut it (the environment's or <see cref="AgentOptions.MaxEpisodeSteps"/>),
+/// or the end of its stage.</param>
+/// <param name="Stage">The stage it was played in (0 in a run of one stage).</param>
+public sealed record EpisodeRecord(int Index, long Step, double Return, int Length, bool Truncated, int Stage = 0);

@@ -5,4 +5,5 @@ namespace Plasticity.ML.Reinforcement.Agents;
 /// <param name="MeanReturn">Mean of <paramref name="Returns"/>.</param>
 /// <param name="Returns">Each episode's return, unclipped.</param>
 /// <param name="Lengths">Each episode's length.</param>
-public sealed record EvaluationRecord(long Step, double MeanReturn, double[] Returns, int[] Lengths);
+/// <param name="Stage">The stage whose environment it ran on (0 in a run of one stage).</param>
+public sealed record EvaluationRecord(long Step, double MeanReturn, double[] Returns, int[] Lengths, int Stage = 0);

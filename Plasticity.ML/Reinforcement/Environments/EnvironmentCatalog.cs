@@ -1,3 +1,4 @@
+using Plasticity.ML.Reinforcement.Environments.Classification;
 using Plasticity.ML.Reinforcement.Environments.MinAtar;
 
 namespace Plasticity.ML.Reinforcement.Environments;
@@ -5,7 +6,9 @@ namespace Plasticity.ML.Reinforcement.Environments;
 /// <summary>
 /// Turns an environment name into an environment: the one place that knows every backend. Names: a MinAtar game
 /// (<c>breakout</c>, <c>asterix</c>, <c>freeway</c>, <c>seaquest</c>, <c>space_invaders</c>, optionally prefixed
-/// <c>minatar:</c>), or <c>ale:&lt;game&gt;</c> for the Arcade Learning Environment.
+/// <c>minatar:</c>), <c>ale:&lt;game&gt;</c> for the Arcade Learning Environment, or
+/// <c>classification-mdp:true-labels</c>, <c>:random-labels</c> or <c>:sparse-reward</c> for the paper's classification MDP
+/// over <see cref="EnvironmentRequest.Images"/>.
 /// </summary>
 public static class EnvironmentCatalog
 {
@@ -14,6 +17,17 @@ public static class EnvironmentCatalog
 
     /// <summary>The prefix of MinAtar-style games (optional).</summary>
     public const string MinAtarPrefix = "minatar:";
+
+    /// <summary>The prefix of the classification MDP's variants.</summary>
+    public const string ClassificationPrefix = "classification-mdp:";
+
+    /// <summary>The classification MDP's variants by name (the suffix of <see cref="ClassificationPrefix"/>).</summary>
+    public static IReadOnlyDictionary<string, ClassificationMdpVariant> ClassificationVariants { get; } = new Dictionary<string, ClassificationMdpVariant>
+    {
+        ["true-labels"] = ClassificationMdpVariant.TrueLabels,
+        ["random-labels"] = ClassificationMdpVariant.RandomLabels,
+        ["sparse-reward"] = ClassificationMdpVariant.SparseReward,
+    };
 
     /// <summary>The MinAtar game names, as MinAtar spells them.</summary>
     public static IReadOnlyList<string> MinAtarNames { get; } = Enum.GetValues<MinAtarGame>().Select(MinAtarEnvironment.GameName).ToArray();
@@ -38,6 +52,8 @@ public static class EnvironmentCatalog
         request ??= new EnvironmentRequest();
         if (name.Trim().StartsWith(AlePrefix, StringComparison.OrdinalIgnoreCase))
             return CreateAle(name.Trim(), request);
+        if (name.Trim().StartsWith(ClassificationPrefix, StringComparison.OrdinalIgnoreCase))
+            return CreateClassification(name.Trim(), request);
         if (ParseMinAtar(name) is not { } game)
             throw new ArgumentException($"Unknown environment '{name}'. Known: {string.Join(", ", MinAtarNames)} (optionally prefixed '{MinAtarPrefix}'), or '{AlePrefix}<game>'.", nameof(name));
         if (request.RomPath is not null)
@@ -49,6 +65,18 @@ public static class EnvironmentCatalog
             DifficultyRamping = request.DifficultyRamping,
             MinimalActions = request.MinimalActions,
         });
+    }
+
+    /// <summary>The classification MDP over the request's images, starting with the labels of its label task.</summary>
+    private static ClassificationMdp CreateClassification(string name, EnvironmentRequest request)
+    {
+        string variant = name[ClassificationPrefix.Length..].Trim().ToLowerInvariant();
+        if (!ClassificationVariants.TryGetValue(variant, out var kind))
+            throw new ArgumentException($"Unknown classification MDP '{name}'. Known: {string.Join(", ", ClassificationVariants.Keys.Select(k => ClassificationPrefix + k))}.", nameof(name));
+        var images = request.Images ?? throw new ArgumentException($"'{name}' needs images ({nameof(EnvironmentRequest)}.{nameof(EnvironmentRequest.Images)}).", nameof(request));
+        var mdp = new ClassificationMdp(images, new ClassificationMdpOptions { Variant = kind, LabelSeed = request.LabelSeed });
+        if (request.LabelTask != 0) mdp.StartTask(request.LabelTask);
+        return mdp;
     }
 
     /// <summary>

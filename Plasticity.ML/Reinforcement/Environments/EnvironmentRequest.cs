@@ -14,4 +14,13 @@ public sealed record EnvironmentRequest
 
     /// <summary>The ROM file (ALE games only).</summary>
     public string? RomPath { get; init; }
+
+    /// <summary>The images of a classification MDP (<c>classification-mdp:</c> names only), e.g. <see cref="Data.FashionMnist.LoadEmbedded"/>.</summary>
+    public Data.ImageDataset? Images { get; init; }
+
+    /// <summary>The classification MDP's random-label seed (<see cref="Classification.ClassificationMdpOptions.LabelSeed"/>).</summary>
+    public long LabelSeed { get; init; }
+
+    /// <summary>Which task's random labels the classification MDP starts with (<see cref="Classification.ClassificationMdp.StartTask"/>).</summary>
+    public int LabelTask { get; init; }
 }

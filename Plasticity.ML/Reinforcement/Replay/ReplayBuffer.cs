@@ -155,6 +155,23 @@ public sealed class ReplayBuffer : IObservationSource
         episodeOpen = !(terminated || truncated);
     }
 
+    /// <summary>
+    /// Forgets every stored observation and transition (an agent's next stage that does not keep its replay); the
+    /// capacity, settings and <see cref="Written"/> count stay, and the next call must be <see cref="AddFirst"/>.
+    /// </summary>
+    public void Clear()
+    {
+        Array.Clear(flags);
+        Array.Clear(actions);
+        Array.Clear(rewards);
+        priorities?.Restore(new double[Capacity]);
+        head = 0;
+        count = 0;
+        transitions = 0;
+        episodeOpen = false;
+        maxPriority = 1.0;
+    }
+
     /// <summary>True when <see cref="Sample(ReplayBatch, RandomStream)"/> can draw: some transition's n-step window is complete.</summary>
     public bool CanSample
     {

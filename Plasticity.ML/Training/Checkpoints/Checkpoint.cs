@@ -132,11 +132,21 @@ public sealed class Checkpoint
         return null;
     }
 
-    /// <summary>Deletes the checkpoint files at <paramref name="path"/> (both generations).</summary>
+    /// <summary>
+    /// Deletes the checkpoint files at <paramref name="path"/>: both generations, and the temporary files of writes that a
+    /// killed process left half done.
+    /// </summary>
     public static void Delete(string path)
     {
-        foreach (var candidate in new[] { path, PreviousPath(path), path + ".staged" })
+        string full = Path.GetFullPath(path);
+        foreach (var candidate in new[] { full, PreviousPath(full), full + ".staged" })
             if (File.Exists(candidate)) File.Delete(candidate);
+        // AtomicFile writes ".<name>.<guid>.tmp" beside its target; a SIGKILL mid-write leaves it behind.
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is null || !Directory.Exists(directory)) return;
+        string name = Path.GetFileName(full);
+        foreach (var orphan in Directory.EnumerateFiles(directory, $".{name}.*.tmp").Concat(Directory.EnumerateFiles(directory, $".{name}.staged.*.tmp")).Distinct())
+            File.Delete(orphan);
     }
 
     private static byte[] Read(ZipArchiveEntry entry)

@@ -6,12 +6,12 @@ namespace Plasticity.Lab.Catalog;
 /// A named experiment of the lab: how to build its spec for a preset and, optionally, extra analysis and
 /// plots on top of the standard outputs (summary table, CSV, summary.json, probe/accuracy plots, report).
 /// </summary>
-public abstract class LabExperiment
+public abstract class LabExperiment : ILabExperiment
 {
-    /// <summary>The name used on the command line.</summary>
+    /// <inheritdoc />
     public abstract string Name { get; }
 
-    /// <summary>One line saying what it shows.</summary>
+    /// <inheritdoc />
     public abstract string Description { get; }
 
     /// <summary>The experiment's spec at a preset.</summary>

@@ -1,8 +1,11 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Plasticity.Lab.Catalog;
+using Plasticity.Lab.Reinforcement;
 using Plasticity.Lab.Reporting;
 using Plasticity.ML.Common;
 using Plasticity.ML.Experiments;
+using Plasticity.ML.Experiments.Agents;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,24 +17,36 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
-        ExperimentSpec baseSpec;
-        LabExperiment experiment;
-        if (settings.Spec is not null)
+        ILabExperiment experiment;
+        string? specText = settings.Spec is null ? null : File.ReadAllText(settings.Spec);
+        if (specText is not null)
         {
-            baseSpec = PlasticityJson.ReadFile<ExperimentSpec>(settings.Spec);
+            string? name = JsonNode.Parse(specText)?["name"]?.GetValue<string>();
             experiment = settings.Experiment is not null ? ExperimentCatalog.Find(settings.Experiment)
-                : ExperimentCatalog.TryFind(baseSpec.Name) ?? ExperimentCatalog.Default;
+                : (name is null ? null : ExperimentCatalog.TryFind(name)) ?? ExperimentCatalog.Default;
         }
         else
         {
             experiment = settings.Experiment is null ? ExperimentCatalog.Default : ExperimentCatalog.Find(settings.Experiment);
-            if (!experiment.SupportsPreset(settings.Preset))
+        }
+        if (experiment is AgentLabExperiment agents)
+            return new AgentLabRun(console).Execute(agents, settings, specText is null ? null : PlasticityJson.Deserialize<AgentExperimentSpec>(specText), cancellationToken);
+
+        var supervised = (LabExperiment)experiment;
+        ExperimentSpec baseSpec;
+        if (specText is not null)
+        {
+            baseSpec = PlasticityJson.Deserialize<ExperimentSpec>(specText);
+        }
+        else
+        {
+            if (!supervised.SupportsPreset(settings.Preset))
             {
-                var presets = Enum.GetValues<LabPreset>().Where(experiment.SupportsPreset).Select(p => p.ToString().ToLowerInvariant());
-                console.MarkupLineInterpolated($"[red]The experiment '{experiment.Name}' has no preset '{settings.Preset.ToString().ToLowerInvariant()}'; its presets: {string.Join(", ", presets)}.[/]");
+                var presets = Enum.GetValues<LabPreset>().Where(supervised.SupportsPreset).Select(p => p.ToString().ToLowerInvariant());
+                console.MarkupLineInterpolated($"[red]The experiment '{supervised.Name}' has no preset '{settings.Preset.ToString().ToLowerInvariant()}'; its presets: {string.Join(", ", presets)}.[/]");
                 return 2;
             }
-            baseSpec = experiment.CreateSpec(settings.Preset);
+            baseSpec = supervised.CreateSpec(settings.Preset);
         }
 
         var spec = ApplyOverrides(baseSpec, settings);
@@ -44,14 +59,14 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         console.MarkupLineInterpolated($"{spec.Variants.Count} variants x {spec.Seeds} seeds, {spec.Tasks.Tasks} tasks x {spec.Training.StepsPerTask} steps; results in [link]{folder}[/]");
 
         var labContext = new LabRunContext(spec, folder, settings.Preset, console, settings.Fresh, cancellationToken);
-        var result = experiment.Execute(labContext);
+        var result = supervised.Execute(labContext);
         if (result.ResumedRuns > 0)
             console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");
 
         ResultStore.Write(result, folder);
         var plots = ExperimentPlots.Write(result, folder);
         var report = StandardReport(result, folder, plots);
-        experiment.Analyze(result, labContext, report);
+        supervised.Analyze(result, labContext, report);
         report.Write(Path.Combine(folder, "report.md"));
 
         console.Write(SummaryTable(result));

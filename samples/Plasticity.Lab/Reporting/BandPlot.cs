@@ -6,6 +6,7 @@ namespace Plasticity.Lab.Reporting;
 public sealed class BandPlot
 {
     private readonly List<(string Name, double[] X, double[] Mean, double[] Std)> series = [];
+    private readonly List<(double X, string Label)> markers = [];
 
     /// <summary>Creates an empty chart.</summary>
     public BandPlot(string title, string xLabel, string yLabel)
@@ -35,6 +36,13 @@ public sealed class BandPlot
         return this;
     }
 
+    /// <summary>Adds a labelled vertical line (e.g. where a chain of games moves to the next game).</summary>
+    public BandPlot AddMarker(double x, string label)
+    {
+        markers.Add((x, label));
+        return this;
+    }
+
     /// <summary>Renders the chart to a PNG file.</summary>
     public void SavePng(string path, int width = 900, int height = 520)
     {
@@ -56,6 +64,13 @@ public sealed class BandPlot
             line.LineWidth = 2;
             line.MarkerSize = 5;
             line.LegendText = name;
+        }
+        foreach (var (x, label) in markers)
+        {
+            var line = plot.Add.VerticalLine(x);
+            line.Color = Colors.Gray;
+            line.LinePattern = LinePattern.Dashed;
+            line.LabelText = label;
         }
         if (IntegerXTicks) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(Title);

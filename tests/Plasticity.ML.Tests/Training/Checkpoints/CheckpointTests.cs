@@ -60,6 +60,36 @@ public sealed class CheckpointTests
     }
 
     [TestMethod]
+    public void DeleteRemovesBothGenerationsAndTheTemporaryFilesOfAKilledWrite()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"plasticity-checkpoint-delete-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string path = Path.Combine(folder, "run.checkpoint");
+            Sample("first", 1).Save(path);
+            Sample("second", 2).Save(path);
+            // What a process killed inside AtomicFile.Write leaves beside the checkpoint.
+            File.WriteAllText(Path.Combine(folder, ".run.checkpoint.staged.0123456789abcdef.tmp"), "half");
+            File.WriteAllText(Path.Combine(folder, ".run.checkpoint.fedcba9876543210.tmp"), "half");
+            // Another run's files in the same folder stay.
+            string other = Path.Combine(folder, "other.checkpoint");
+            Sample("other", 3).Save(other);
+            File.WriteAllText(Path.Combine(folder, ".other.checkpoint.staged.0123456789abcdef.tmp"), "half");
+            Assert.HasCount(6, Directory.EnumerateFiles(folder));
+
+            Checkpoint.Delete(path);
+
+            CollectionAssert.AreEquivalent(new[] { "other.checkpoint", ".other.checkpoint.staged.0123456789abcdef.tmp" },
+                Directory.EnumerateFiles(folder).Select(Path.GetFileName).ToArray());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void MissingOrMistypedEntriesNameThemselves()
     {
         var bag = Sample("{}", 1).Bag("part");

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Plasticity.ML.Tests.Lab;
+
+/// <summary>
+/// The lab's reinforcement-learning experiments at their smoke presets: every standard file, plot and report section,
+/// the experiment-specific analysis (rliable's aggregate for rl, the chain's score for continual-minatar, the probe after
+/// each task for classification-mdp), reuse of stored runs, and a lab killed with SIGKILL that resumes every run.
+/// </summary>
+[TestClass]
+public sealed class AgentLabTests
+{
+    private static string Folder(string name) => Path.Combine(Path.GetTempPath(), $"plasticity-lab-{name}-{Guid.NewGuid():N}");
+
+    private static void AssertPng(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4], path);
+    }
+
+    [TestMethod]
+    public void TheRlSmokePresetReportsEveryGameTheAggregateWithIntervalsAndThePublishedReturnsAndReusesItsRuns()
+    {
+        string folder = Folder("rl");
+        try
+        {
+            var (exit, output) = LabRunner.Run("rl", "--preset", "smoke", "--out", folder);
+            Assert.AreEqual(0, exit, output);
+            StringAssert.Contains(output, "5 tracks x 4 variants x 1 seeds = 20 runs");
+
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+            var root = summary.RootElement;
+            Assert.AreEqual("rl", root.GetProperty("experiment").GetString());
+            Assert.AreEqual(20, root.GetProperty("runs").GetArrayLength());
+            var aggregate = root.GetProperty("aggregate");
+            var normalization = aggregate.GetProperty("normalization").EnumerateArray().ToList();
+            CollectionAssert.AreEqual(new[] { "asterix", "breakout", "freeway", "seaquest", "space_invaders" }, normalization.Select(n => n.GetProperty("game").GetString()).ToArray());
+            CollectionAssert.AreEqual(new double[] { 17, 10, 50, 20, 43 }, normalization.Select(n => n.GetProperty("maximum").GetDouble()).ToArray(), "the maximum is the MinAtar paper's DQN at 5M frames");
+            Assert.IsTrue(normalization.All(n => n.GetProperty("minimum").GetDouble() < n.GetProperty("maximum").GetDouble()));
+            var variants = aggregate.GetProperty("variants").EnumerateArray().ToList();
+            CollectionAssert.AreEqual(new[] { "dqn", "dqn-layernorm", "c51", "c51-layernorm" }, variants.Select(v => v.GetProperty("variant").GetString()).ToArray());
+            foreach (var v in variants)
+            {
+                var iqm = v.GetProperty("interquartileMean");
+                Assert.AreEqual(5, v.GetProperty("runs").GetInt32());
+                Assert.AreEqual(50_000, iqm.GetProperty("resamples").GetInt32());
+                double estimate = iqm.GetProperty("estimate").GetDouble();
+                Assert.IsTrue(double.IsFinite(estimate));
+                // One seed per game: every stratified resample is the data itself.
+                Assert.AreEqual(estimate, iqm.GetProperty("lower").GetDouble());
+                Assert.AreEqual(estimate, iqm.GetProperty("upper").GetDouble());
+            }
+            Assert.IsTrue(aggregate.GetProperty("games").EnumerateArray().All(g => g.GetProperty("publishedFrames").GetInt64() == 5_000_000 && g.GetProperty("ourFrames").GetInt64() == 1_500));
+
+            // Evaluations at the start, after 750 steps and at the end (1,500) of each of the 20 runs.
+            Assert.AreEqual(1 + 20 * 3, File.ReadAllLines(Path.Combine(folder, "evaluations.csv")).Length);
+            StringAssert.Contains(File.ReadLines(Path.Combine(folder, "probes.csv")).First(), "dormantFraction.tau0.1");
+            foreach (var game in new[] { "asterix", "breakout", "freeway", "seaquest", "space_invaders" })
+                AssertPng(Path.Combine(folder, $"learning-curve-{game}.png"));
+            AssertPng(Path.Combine(folder, "probe-loss.png"));
+            AssertPng(Path.Combine(folder, "dormant-units.png"));
+            string report = File.ReadAllText(Path.Combine(folder, "report.md"));
+            StringAssert.Contains(report, "interquartile mean");
+            StringAssert.Contains(report, "published DQN (5M frames)");
+            StringAssert.Contains(report, "learning-curve-freeway.png");
+
+            var (exit2, output2) = LabRunner.Run("rl", "--preset", "smoke", "--out", folder);
+            Assert.AreEqual(0, exit2, output2);
+            StringAssert.Contains(output2, "Reused 20 finished run(s)");
+            // The spec written repeats the experiment (and reuses its runs).
+            var (exit3, output3) = LabRunner.Run("--spec", Path.Combine(folder, "spec.json"), "--out", folder);
+            Assert.AreEqual(0, exit3, output3);
+            StringAssert.Contains(output3, "Reused 20 finished run(s)");
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void TheClassificationMdpSmokePresetProbesAfterEveryTaskOfEveryVariant()
+    {
+        string folder = Folder("mdp");
+        try
+        {
+            var (exit, output) = LabRunner.Run("classification-mdp", "--preset", "smoke", "--tasks", "2", "--out", folder);
+            Assert.AreEqual(0, exit, output);
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+            var tasks = summary.RootElement.GetProperty("tasks").EnumerateArray().ToList();
+            CollectionAssert.AreEqual(new[] { "true-labels", "true-labels", "random-labels", "random-labels", "sparse-reward", "sparse-reward" },
+                tasks.Select(t => t.GetProperty("track").GetString()).ToArray());
+            foreach (var t in tasks)
+            {
+                // The initial network and the end of each of the 2 tasks.
+                var probe = t.GetProperty("probeLoss").EnumerateArray().Select(p => p.GetProperty("mean").GetDouble()).ToList();
+                Assert.HasCount(3, probe);
+                Assert.IsTrue(probe.All(double.IsFinite));
+                Assert.AreEqual(probe[2] - probe[0], t.GetProperty("plasticityLoss").GetProperty("mean").GetDouble(), 1e-12);
+                var rate = t.GetProperty("rewardRate").EnumerateArray().Select(p => p.GetProperty("mean").GetDouble()).ToList();
+                Assert.HasCount(2, rate);
+                Assert.IsTrue(rate.All(r => r is >= 0 and <= 1));
+            }
+            // Evaluations at each task's end only: 6 runs x 2 tasks.
+            Assert.AreEqual(1 + 6 * 2, File.ReadAllLines(Path.Combine(folder, "evaluations.csv")).Length);
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "Plasticity over tasks");
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void SettingsThatDoNotApplyAreRefusedAndTheNewExperimentsAreListed()
+    {
+        var (exit, output) = LabRunner.Run("rl", "--preset", "smoke", "--tasks", "3", "--out", Folder("refused"));
+        Assert.AreNotEqual(0, exit);
+        StringAssert.Contains(output, "--tasks does not apply to 'rl'");
+        var (exit2, output2) = LabRunner.Run("continual-minatar", "--preset", "paper");
+        Assert.AreEqual(2, exit2);
+        StringAssert.Contains(output2, "smoke, default, full");
+        var (exit3, output3) = LabRunner.Run("list");
+        Assert.AreEqual(0, exit3);
+        foreach (var name in new[] { "rl", "continual-minatar", "classification-mdp" }) StringAssert.Contains(output3, name);
+    }
+
+    /// <summary>summary.json: the numbers that must not depend on the kill.</summary>
+    private static string Numbers(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!.ToJsonString();
+
+    [TestMethod]
+    public void AContinualMinAtarLabKilledWithSigkillResumesEveryRunToTheNumbersOfAnUninterruptedOne()
+    {
+        string[] arguments = ["continual-minatar", "--preset", "smoke", "--steps", "400"];
+        string uninterrupted = Folder("chain-reference"), killed = Folder("chain-killed");
+        try
+        {
+            var (exit, output) = LabRunner.Run([.. arguments, "--out", uninterrupted]);
+            Assert.AreEqual(0, exit, output);
+            using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(uninterrupted, "summary.json"))))
+            {
+                var chain = summary.RootElement.GetProperty("chain");
+                Assert.AreEqual(22.04, chain.GetProperty("published").GetProperty("vanilla").GetDouble());
+                Assert.AreEqual(5, chain.GetProperty("variants").GetArrayLength());
+                Assert.IsTrue(double.IsFinite(chain.GetProperty("variants")[0].GetProperty("chain").GetProperty("mean").GetDouble()));
+            }
+            AssertPng(Path.Combine(uninterrupted, "learning-curve-space_invaders-asterix-seaquest.png"));
+
+            // The lab as its own process, killed with SIGKILL as soon as a run has crossed a game switch (its checkpoint).
+            string lab = Path.Combine(AppContext.BaseDirectory, "Plasticity.Lab.dll");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in arguments.Prepend(lab).Concat(["--out", killed])) start.ArgumentList.Add(argument);
+            using (var process = Process.Start(start)!)
+            {
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                string runs = Path.Combine(killed, "runs");
+                var clock = Stopwatch.StartNew();
+                while (!(Directory.Exists(runs) && Directory.EnumerateFiles(runs, "*.checkpoint").Any()))
+                {
+                    Assert.IsFalse(process.HasExited, "the lab finished before it wrote a checkpoint");
+                    Assert.IsLessThan(120.0, clock.Elapsed.TotalSeconds, "no checkpoint appeared");
+                    Thread.Sleep(5);
+                }
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+            Assert.IsFalse(File.Exists(Path.Combine(killed, "summary.json")), "the killed lab did not get to write its summary");
+
+            var (exit2, output2) = LabRunner.Run([.. arguments, "--out", killed]);
+            Assert.AreEqual(0, exit2, output2);
+            StringAssert.Contains(output2, "resumed at step");
+            Assert.AreEqual(Numbers(uninterrupted), Numbers(killed));
+            Assert.IsEmpty(Directory.EnumerateFiles(Path.Combine(killed, "runs"), "*.checkpoint*"));
+        }
+        finally
+        {
+            foreach (var folder in new[] { uninterrupted, killed })
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}
