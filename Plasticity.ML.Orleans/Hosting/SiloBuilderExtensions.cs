@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 
 using Plasticity.ML.Orleans.Silo;
 
@@ -19,6 +20,8 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var trials = options ?? new TrialSiloOptions();
         trials.Validate();
+        // The grains and messages of this assembly, whichever program hosts the silo (its entry assembly may not list them).
+        builder.Services.AddSerializer(serializer => serializer.AddAssembly(typeof(SiloBuilderExtensions).Assembly));
         builder.Services.AddSingleton(trials);
         builder.Services.AddSingleton<TrialSiloService>();
         return builder;

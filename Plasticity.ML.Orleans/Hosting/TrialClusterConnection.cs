@@ -43,6 +43,7 @@ public sealed class TrialClusterConnection : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             settings.Clustering.Apply(client, settings.ClusterId, settings.ServiceId);
+            client.AddPlasticityTrialClient();
             client.UseConnectionRetryFilter(async (_, ct) =>
             {
                 if (clock.Elapsed > options.ConnectTimeout) return false;

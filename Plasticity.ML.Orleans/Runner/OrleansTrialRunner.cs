@@ -271,6 +271,7 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
             _ = CancelAttemptAsync(grain);
             return Result.Misplaced();
         }
+        if (report.State == TrialAttemptState.Refused) return Result.Refused(report.Error ?? $"silo {slot.Key} refused the trial");
         AttemptStarted?.Invoke(this, new TrialAttemptEventArgs(spec.Name, number, slot.Key));
         long? failingSince = null;
         while (true)
