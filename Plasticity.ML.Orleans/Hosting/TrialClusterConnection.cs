@@ -38,7 +38,8 @@ public sealed class TrialClusterConnection : IAsyncDisposable
         var options = runnerOptions ?? new OrleansTrialRunnerOptions();
         options.Validate();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "plasticity-search" });
-        TrialSilo.Quiet(builder.Logging);
+        // Errors only: a silo that dies makes the client warn about lost connections, which the runner handles.
+        TrialSilo.Quiet(builder.Logging, Microsoft.Extensions.Logging.LogLevel.Error);
         var clock = Stopwatch.StartNew();
         builder.UseOrleansClient(client =>
         {

@@ -46,6 +46,14 @@ public static class TrialSilo
         {
             settings.Clustering.Apply(silo, settings.ClusterId, settings.ServiceId, settings.SiloPort, settings.GatewayPort, settings.AdvertisedAddress);
             if (settings.Name is not null) silo.Configure<SiloOptions>(o => o.SiloName = settings.Name);
+            if (settings.ProbeTimeout is TimeSpan probe)
+            {
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = probe;
+                    o.NumMissedProbesLimit = 2;
+                });
+            }
             silo.AddPlasticityTrials(settings.Trials);
         });
         return builder;
@@ -127,13 +135,13 @@ public static class TrialSilo
         return true;
     }
 
-    /// <summary>Warnings and errors on standard error (standard output carries only <see cref="ReadyLine"/>).</summary>
-    internal static void Quiet(ILoggingBuilder logging)
+    /// <summary>Messages of <paramref name="level"/> and above on standard error (a silo's standard output carries only <see cref="ReadyLine"/>).</summary>
+    internal static void Quiet(ILoggingBuilder logging, LogLevel level = LogLevel.Warning)
     {
         logging.ClearProviders();
         logging.AddSimpleConsole(o => o.SingleLine = true);
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.SetMinimumLevel(level);
     }
 
     private static void WatchStandardInput(CancellationTokenSource stop)

@@ -64,6 +64,7 @@ public sealed class LocalTrialCluster : IAsyncDisposable
                 GatewayPort = ports[2 * i + 1],
                 Clustering = TrialClustering.Localhost(i == 0 ? null : ports[0]),
                 Trials = trials,
+                ProbeTimeout = TimeSpan.FromSeconds(1), // one machine: a killed silo is found dead in seconds
                 ExitWithParent = true,
             };
             // The primary first: the others join through it.

@@ -110,6 +110,9 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
     /// <summary>Raised when an attempt at a trial started on a silo (on the runner's thread; keep handlers short).</summary>
     public event EventHandler<TrialAttemptEventArgs>? AttemptStarted;
 
+    /// <summary>Raised when an attempt ended with the trial's outcome (completed or failed by itself).</summary>
+    public event EventHandler<TrialAttemptEventArgs>? AttemptFinished;
+
     /// <summary>Raised when an attempt was lost with its silo; the trial runs again elsewhere, or fails after <see cref="OrleansTrialRunnerOptions.MaxAttempts"/>.</summary>
     public event EventHandler<TrialAttemptEventArgs>? AttemptLost;
 
@@ -143,6 +146,7 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
             switch (result.Kind)
             {
                 case ResultKind.Completed:
+                    AttemptFinished?.Invoke(this, new TrialAttemptEventArgs(spec.Name, number, slot.Key));
                     return result.Outcome!;
                 case ResultKind.Refused:
                     lock (gate) refusals.TryAdd(slot.Key, result.Reason!);
