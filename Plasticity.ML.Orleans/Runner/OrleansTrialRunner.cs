@@ -153,11 +153,17 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
                     AttemptRefused?.Invoke(this, new TrialAttemptEventArgs(spec.Name, number, slot.Key, result.Reason));
                     Pulse();
                     break;
+                case ResultKind.Draining:
+                    // The silo is shutting down: nothing ran there; it takes no more trials, and this one goes elsewhere.
+                    Suspend(slot);
+                    break;
                 case ResultKind.Misplaced:
                     // The silo went away between the choice and the start: nothing ran; choose again once the view is fresh.
                     await Task.Delay(options.RefreshInterval, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
+                    // A silo that just lost a trial is dying or cut off: the trial runs again on another one.
+                    Suspend(slot);
                     losses.Add($"attempt {number} on silo {slot.Key}: {result.Reason}");
                     AttemptLost?.Invoke(this, new TrialAttemptEventArgs(spec.Name, number, slot.Key, result.Reason));
                     if (losses.Count >= options.MaxAttempts)
@@ -276,6 +282,7 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
             return Result.Misplaced();
         }
         if (report.State == TrialAttemptState.Refused) return Result.Refused(report.Error ?? $"silo {slot.Key} refused the trial");
+        if (report.State == TrialAttemptState.Stopped) return Result.Draining();
         AttemptStarted?.Invoke(this, new TrialAttemptEventArgs(spec.Name, number, slot.Key));
         long? failingSince = null;
         while (true)
@@ -362,7 +369,8 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
             lock (gate)
             {
                 var usable = silos.Values.Where(s => !refusals.ContainsKey(s.Key) && !s.Gone.IsCancellationRequested).ToList();
-                var free = usable.Where(s => s.Busy < s.Info.Slots).OrderBy(s => (double)s.Busy / s.Info.Slots).ThenBy(s => s.Order).FirstOrDefault();
+                long now = Environment.TickCount64;
+                var free = usable.Where(s => s.Busy < s.Info.Slots && s.SuspendedUntil <= now).OrderBy(s => (double)s.Busy / s.Info.Slots).ThenBy(s => s.Order).FirstOrDefault();
                 if (free is not null)
                 {
                     free.Busy++;
@@ -385,6 +393,12 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>Takes no more trials to <paramref name="slot"/>'s silo for <see cref="OrleansTrialRunnerOptions.UnreachableTimeout"/>, or until the membership drops it.</summary>
+    private void Suspend(SiloSlots slot)
+    {
+        lock (gate) slot.SuspendedUntil = Environment.TickCount64 + (long)options.UnreachableTimeout.TotalMilliseconds;
     }
 
     private void Release(SiloSlots slot)
@@ -426,6 +440,7 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
         Refused,
         Lost,
         Misplaced,
+        Draining,
     }
 
     private sealed record Result(ResultKind Kind, TrialOutcome? Outcome, string? Reason)
@@ -437,6 +452,8 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
         public static Result Lost(string reason) => new(ResultKind.Lost, null, reason);
 
         public static Result Misplaced() => new(ResultKind.Misplaced, null, null);
+
+        public static Result Draining() => new(ResultKind.Draining, null, null);
     }
 
     /// <summary>A silo's slots as the runner counts them.</summary>
@@ -451,6 +468,9 @@ public sealed class OrleansTrialRunner : ITrialRunner, IAsyncDisposable
         public int Order { get; } = order;
 
         public int Busy { get; set; }
+
+        /// <summary>Until when (<see cref="Environment.TickCount64"/>) the silo takes no trials: it lost one, or is shutting down.</summary>
+        public long SuspendedUntil { get; set; }
 
         public CancellationTokenSource Gone { get; } = new();
     }
