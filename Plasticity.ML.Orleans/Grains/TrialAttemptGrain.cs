@@ -18,7 +18,14 @@ internal sealed class TrialAttemptGrain(TrialSiloService service) : Grain, ITria
         return service.StartAsync(work);
     }
 
-    public Task<TrialAttemptReport> WaitAsync(TimeSpan longest) => service.WaitAsync(this.GetPrimaryKey(), longest);
+    public async Task<TrialAttemptReport> WaitAsync(TimeSpan longest) => Ended(await service.WaitAsync(this.GetPrimaryKey(), longest));
 
-    public Task<TrialAttemptReport> CancelAsync(TimeSpan longest) => service.CancelAsync(this.GetPrimaryKey(), longest);
+    public async Task<TrialAttemptReport> CancelAsync(TimeSpan longest) => Ended(await service.CancelAsync(this.GetPrimaryKey(), longest));
+
+    /// <summary>An attempt that ended needs its grain no more (the service keeps the report a while for a repeated question).</summary>
+    private TrialAttemptReport Ended(TrialAttemptReport report)
+    {
+        if (report.State != TrialAttemptState.Running) DeactivateOnIdle();
+        return report;
+    }
 }
