@@ -1,17 +1,21 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
 using Plasticity.ML.Estimators.Data;
+using Plasticity.ML.Estimators.Internal;
+using Plasticity.ML.Estimators.Scoring;
 using Plasticity.ML.Estimators.Training;
 
 namespace Plasticity.ML.Estimators;
 
 /// <summary>
-/// The shared part of the three plastic neural network trainers: schema checks, reading the data, training
-/// (fresh or warm-started from a previous model), and building the transformer.
+/// The shared part of the three plastic neural network trainers: an ML.NET trainer estimator
+/// (<see cref="ITrainerEstimator{TTransformer, TModel}"/>) that checks the schema, reads the data, trains (fresh, or
+/// warm-started from earlier model parameters) and returns a <see cref="PlasticNeuralNetworkTransformer"/>.
 /// </summary>
 /// <typeparam name="TOptions">The trainer's options.</typeparam>
-public abstract class PlasticTrainerBase<TOptions> : IEstimator<PlasticNeuralNetworkTransformer>
+public abstract class PlasticTrainerBase<TOptions> : ITrainerEstimator<PlasticNeuralNetworkTransformer, PlasticNeuralNetworkModelParameters>
     where TOptions : PlasticTrainerOptionsBase
 {
     private readonly IHost host;
@@ -24,6 +28,7 @@ public abstract class PlasticTrainerBase<TOptions> : IEstimator<PlasticNeuralNet
         host = env.Register(name);
         TrainerOptions = options;
         Kind = kind;
+        Info = MLNetInterop.CreateTrainerInfo();
     }
 
     /// <summary>The trainer's options (do not change them while a Fit runs).</summary>
@@ -32,75 +37,81 @@ public abstract class PlasticTrainerBase<TOptions> : IEstimator<PlasticNeuralNet
     /// <summary>The kind of prediction.</summary>
     public PlasticPredictionKind Kind { get; }
 
+    /// <summary>
+    /// What ML.NET needs to know about the trainer: it wants normalized features (scale them, e.g. with
+    /// <c>NormalizeMinMax</c>), reads the data once (no caching needed) and supports incremental training
+    /// (<see cref="Fit(IDataView, PlasticNeuralNetworkModelParameters)"/>).
+    /// </summary>
+    public TrainerInfo Info { get; }
+
     /// <summary>Trains a new model on <paramref name="trainData"/>.</summary>
-    public PlasticNeuralNetworkTransformer Fit(IDataView trainData) => Fit(trainData, previousModel: null);
+    public PlasticNeuralNetworkTransformer Fit(IDataView trainData) => Fit(trainData, modelParameters: null, CancellationToken.None);
 
     /// <summary>
-    /// Trains on <paramref name="trainData"/>, starting from <paramref name="previousModel"/>'s weights when it is not
-    /// null (its network is copied, never changed). When <see cref="PlasticTrainerOptionsBase.RetainOptimizerState"/> is
-    /// set and the previous model carries optimizer state, the optimizer resumes that state (a copy). Interventions timed
-    /// at task boundaries act before the first new window, as at every boundary between windows. The previous model must
-    /// have the same feature size and classes.
+    /// Continues training <paramref name="modelParameters"/> on <paramref name="trainData"/> (ML.NET's incremental
+    /// training; a fresh model when null). The previous model is copied, never changed. When
+    /// <see cref="PlasticTrainerOptionsBase.RetainOptimizerState"/> is set and the previous model carries optimizer
+    /// state, the optimizer resumes that state (a copy). Interventions timed at task boundaries act before the first
+    /// new window, as at every boundary between windows. The previous model must have the same feature size and
+    /// classes; a regression model keeps its label scaling.
     /// </summary>
-    public PlasticNeuralNetworkTransformer Fit(IDataView trainData, PlasticNeuralNetworkTransformer? previousModel) =>
-        Fit(trainData, previousModel, CancellationToken.None);
+    public PlasticNeuralNetworkTransformer Fit(IDataView trainData, PlasticNeuralNetworkModelParameters? modelParameters) =>
+        Fit(trainData, modelParameters, CancellationToken.None);
 
     /// <summary>
-    /// Like <see cref="Fit(IDataView, PlasticNeuralNetworkTransformer?)"/>, and stops with <see cref="OperationCanceledException"/>
-    /// between mini-batches once <paramref name="cancellationToken"/> is cancelled (or the ML.NET environment is).
+    /// Like <see cref="Fit(IDataView, PlasticNeuralNetworkModelParameters)"/>, and stops with
+    /// <see cref="OperationCanceledException"/> between mini-batches once <paramref name="cancellationToken"/> is
+    /// cancelled (or the ML.NET environment is).
     /// </summary>
-    public PlasticNeuralNetworkTransformer Fit(IDataView trainData, PlasticNeuralNetworkTransformer? previousModel, CancellationToken cancellationToken)
+    public PlasticNeuralNetworkTransformer Fit(IDataView trainData, PlasticNeuralNetworkModelParameters? modelParameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trainData);
         Action checkAlive = () =>
         {
-            host.CheckAlive();
+            MLNetInterop.ThrowIfCancelled(host);
             cancellationToken.ThrowIfCancellationRequested();
         };
         var options = TrainerOptions;
-        var data = TrainingDataReader.Read(trainData, options.FeatureColumnName, options.LabelColumnName, options.SegmentColumnName, Kind, checkAlive);
-        KeyValuesSnapshot? keyValues = Kind == PlasticPredictionKind.MulticlassClassification
-            ? KeyValuesSnapshot.From(trainData.Schema[options.LabelColumnName])
-            : null;
-        if (previousModel is not null)
+        var schema = trainData.Schema;
+        KeyValuesSnapshot? keyValues = null;
+        if (Kind == PlasticPredictionKind.MulticlassClassification)
+            keyValues = KeyValuesSnapshot.From(SchemaErrors.LabelColumn(schema, options.LabelColumnName, Kind));
+        if (modelParameters is not null)
         {
-            if (previousModel.Kind != Kind)
-                throw new ArgumentException($"The previous model is a {previousModel.Kind} model; this trainer trains {Kind}.", nameof(previousModel));
-            if (previousModel.FeatureCount != data.FeatureCount)
-                throw SchemaErrors.Mismatch("feature", options.FeatureColumnName, $"known-size vector of Single of size {previousModel.FeatureCount} (the size the previous model was trained on)", trainData.Schema[options.FeatureColumnName].Type);
-            if (Kind == PlasticPredictionKind.MulticlassClassification && previousModel.ClassCount != data.ClassCount)
-                throw SchemaErrors.Mismatch("label", options.LabelColumnName, $"key type with {previousModel.ClassCount} values (the classes of the previous model)", trainData.Schema[options.LabelColumnName].Type);
-            keyValues ??= previousModel.KeyValues;
+            if (modelParameters.Kind != Kind)
+                throw new ArgumentException($"The model parameters are of a {modelParameters.Kind} model; this trainer trains {Kind}.", nameof(modelParameters));
+            var features = SchemaErrors.FeatureColumn(schema, options.FeatureColumnName);
+            if (((VectorDataViewType)features.Type).Size != modelParameters.FeatureCount)
+                throw SchemaErrors.Mismatch("feature", options.FeatureColumnName, $"known-size vector of Single of size {modelParameters.FeatureCount} (the size the previous model was trained on)", features.Type);
+            var label = SchemaErrors.LabelColumn(schema, options.LabelColumnName, Kind);
+            if (Kind == PlasticPredictionKind.MulticlassClassification && ((KeyDataViewType)label.Type).Count != (ulong)modelParameters.ClassCount)
+                throw SchemaErrors.Mismatch("label", options.LabelColumnName, $"key type with {modelParameters.ClassCount} values (the classes of the previous model)", label.Type);
+            keyValues ??= modelParameters.KeyValues;
         }
-        var (network, windows, optimizerState) = PlasticTrainingEngine.Train(host, options, Kind, data, previousModel, checkAlive);
-        return new PlasticNeuralNetworkTransformer(Kind, options.FeatureColumnName, data.FeatureCount, data.ClassCount, keyValues, network, windows, options.Snapshot(),
-            optimizerState, options.RetainOptimizerState);
+
+        // ML.NET's convention: the MLContext's seed decides, unless the trainer's options set one.
+        long seed = options.Seed ?? host.Rand.Next();
+        using var data = TrainingDataReader.Read(trainData, options.FeatureColumnName, options.LabelColumnName, options.ExampleWeightColumnName,
+            options.SegmentColumnName, Kind, checkAlive);
+        var outcome = PlasticTrainingEngine.Train(host, options, Kind, data, modelParameters, seed, checkAlive);
+        var model = new PlasticNeuralNetworkModelParameters(Kind, data.FeatureCount, data.ClassCount, keyValues, outcome.Network, outcome.WindowsTrained,
+            options.Snapshot(seed), outcome.LabelScaling, outcome.OptimizerState, options.RetainOptimizerState);
+        return new PlasticNeuralNetworkTransformer(model, options.FeatureColumnName);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// The input schema plus the columns the trained model will add, annotated as ML.NET's trainers announce theirs.
+    /// Throws, in ML.NET's wording, when the feature, label or weight column is missing or of the wrong type.
+    /// </summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SchemaErrors.FeatureColumn(inputSchema, TrainerOptions.FeatureColumnName);
-        SchemaErrors.LabelColumn(inputSchema, TrainerOptions.LabelColumnName, Kind);
+        var options = TrainerOptions;
+        SchemaErrors.FeatureColumn(inputSchema, options.FeatureColumnName);
+        SchemaErrors.LabelColumn(inputSchema, options.LabelColumnName, Kind);
+        if (!string.IsNullOrEmpty(options.ExampleWeightColumnName)) SchemaErrors.WeightColumn(inputSchema, options.ExampleWeightColumnName);
         var columns = inputSchema.ToDictionary(c => c.Name);
-        var scalar = SchemaShape.Column.VectorKind.Scalar;
-        switch (Kind)
-        {
-            case PlasticPredictionKind.Regression:
-                columns[DefaultColumnNames.Score] = new SchemaShape.Column(DefaultColumnNames.Score, scalar, NumberDataViewType.Single, false);
-                break;
-            case PlasticPredictionKind.BinaryClassification:
-                columns[DefaultColumnNames.Score] = new SchemaShape.Column(DefaultColumnNames.Score, scalar, NumberDataViewType.Single, false);
-                columns[DefaultColumnNames.Probability] = new SchemaShape.Column(DefaultColumnNames.Probability, scalar, NumberDataViewType.Single, false);
-                columns[DefaultColumnNames.PredictedLabel] = new SchemaShape.Column(DefaultColumnNames.PredictedLabel, scalar, BooleanDataViewType.Instance, false);
-                break;
-            default:
-                inputSchema.TryFindColumn(TrainerOptions.LabelColumnName, out var label);
-                columns[DefaultColumnNames.Score] = new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
-                columns[DefaultColumnNames.PredictedLabel] = new SchemaShape.Column(DefaultColumnNames.PredictedLabel, scalar, NumberDataViewType.UInt32, true, label.Annotations);
-                break;
-        }
+        foreach (var column in ScoreColumns.Shape(Kind, inputSchema, options.LabelColumnName)) columns[column.Name] = column;
         return new SchemaShape(columns.Values);
     }
 }

@@ -2,6 +2,8 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
+using Plasticity.ML.Estimators.Scoring;
+
 namespace Plasticity.ML.Estimators.Data;
 
 /// <summary>
@@ -26,7 +28,7 @@ internal sealed class KeyValuesSnapshot
     /// <summary>Reads the KeyValues of a key column, or null when it has none (or of an unsupported item type).</summary>
     public static KeyValuesSnapshot? From(DataViewSchema.Column column)
     {
-        var annotation = column.Annotations.Schema.GetColumnOrNull(AnnotationUtils.Kinds.KeyValues);
+        var annotation = column.Annotations.Schema.GetColumnOrNull(AnnotationKinds.KeyValues);
         if (annotation is not { Type: VectorDataViewType { ItemType: PrimitiveDataViewType item } }) return null;
         string[]? values = item switch
         {
@@ -41,16 +43,19 @@ internal sealed class KeyValuesSnapshot
         return values is null ? null : new KeyValuesSnapshot(item, values);
     }
 
-    /// <summary>Adds the KeyValues annotation to <paramref name="builder"/>.</summary>
-    public void AddTo(DataViewSchema.Annotations.Builder builder)
+    /// <summary>Text key values (such as an agent's action names).</summary>
+    public static KeyValuesSnapshot FromText(IEnumerable<string> values) => new(TextDataViewType.Instance, values.ToArray());
+
+    /// <summary>Adds the values to <paramref name="builder"/> as annotation <paramref name="kind"/> (KeyValues unless given).</summary>
+    public void AddTo(DataViewSchema.Annotations.Builder builder, string kind = AnnotationKinds.KeyValues)
     {
         var type = new VectorDataViewType(ItemType, Values.Length);
-        if (ItemType is TextDataViewType) Add(builder, type, s => s.AsMemory());
-        else if (ItemType == NumberDataViewType.Single) Add(builder, type, s => float.Parse(s, CultureInfo.InvariantCulture));
-        else if (ItemType == NumberDataViewType.Double) Add(builder, type, s => double.Parse(s, CultureInfo.InvariantCulture));
-        else if (ItemType == NumberDataViewType.Int32) Add(builder, type, s => int.Parse(s, CultureInfo.InvariantCulture));
-        else if (ItemType == NumberDataViewType.Int64) Add(builder, type, s => long.Parse(s, CultureInfo.InvariantCulture));
-        else Add(builder, type, s => uint.Parse(s, CultureInfo.InvariantCulture));
+        if (ItemType is TextDataViewType) Add(builder, kind, type, s => s.AsMemory());
+        else if (ItemType == NumberDataViewType.Single) Add(builder, kind, type, s => float.Parse(s, CultureInfo.InvariantCulture));
+        else if (ItemType == NumberDataViewType.Double) Add(builder, kind, type, s => double.Parse(s, CultureInfo.InvariantCulture));
+        else if (ItemType == NumberDataViewType.Int32) Add(builder, kind, type, s => int.Parse(s, CultureInfo.InvariantCulture));
+        else if (ItemType == NumberDataViewType.Int64) Add(builder, kind, type, s => long.Parse(s, CultureInfo.InvariantCulture));
+        else Add(builder, kind, type, s => uint.Parse(s, CultureInfo.InvariantCulture));
     }
 
     /// <summary>Writes the snapshot.</summary>
@@ -95,10 +100,10 @@ internal sealed class KeyValuesSnapshot
         return buffer.DenseValues().Select(format).ToArray();
     }
 
-    private void Add<T>(DataViewSchema.Annotations.Builder builder, VectorDataViewType type, Func<string, T> parse)
+    private void Add<T>(DataViewSchema.Annotations.Builder builder, string kind, VectorDataViewType type, Func<string, T> parse)
     {
         var values = Values.Select(parse).ToArray();
-        builder.Add(AnnotationUtils.Kinds.KeyValues, type, (ref VBuffer<T> destination) =>
+        builder.Add(kind, type, (ref VBuffer<T> destination) =>
         {
             var editor = VBufferEditor.Create(ref destination, values.Length);
             values.AsSpan().CopyTo(editor.Values);

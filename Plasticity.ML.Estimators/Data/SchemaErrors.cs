@@ -6,6 +6,15 @@ namespace Plasticity.ML.Estimators.Data;
 /// <summary>Column checks whose exceptions use ML.NET's own wording, so users meet familiar messages.</summary>
 internal static class SchemaErrors
 {
+    /// <summary>The first column of <paramref name="shape"/> named <paramref name="name"/> (as ML.NET looks columns up), or null.</summary>
+    public static SchemaShape.Column? Find(SchemaShape? shape, string name)
+    {
+        if (shape is null) return null;
+        foreach (var column in shape)
+            if (column.Name == name) return column;
+        return null;
+    }
+
     /// <summary>"Could not find {role} column '{name}'".</summary>
     public static ArgumentOutOfRangeException Missing(string role, string name) =>
         new("inputSchema", $"Could not find {role} column '{name}'");
@@ -14,21 +23,24 @@ internal static class SchemaErrors
     public static ArgumentOutOfRangeException Mismatch(string role, string name, string expected, DataViewType actual) =>
         new("inputSchema", $"Schema mismatch for {role} column '{name}': expected {expected}, got {actual}");
 
-    /// <summary>The feature column: a known-size vector of Single, of <paramref name="size"/> slots when given.</summary>
-    public static DataViewSchema.Column FeatureColumn(DataViewSchema schema, string name, int? size = null)
+    /// <summary>
+    /// The feature column: a known-size vector of Single, of <paramref name="size"/> slots when given, described in the
+    /// error as <paramref name="sizeDescription"/> ("{size} (the size the model was trained on)" unless given).
+    /// </summary>
+    public static DataViewSchema.Column FeatureColumn(DataViewSchema schema, string name, int? size = null, string? sizeDescription = null)
     {
         var column = schema.GetColumnOrNull(name) ?? throw Missing("feature", name);
         if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, IsKnownSize: true } vector || item != NumberDataViewType.Single)
             throw Mismatch("feature", name, "known-size vector of Single", column.Type);
         if (size is int expected && vector.Size != expected)
-            throw Mismatch("feature", name, $"known-size vector of Single of size {expected} (the size the model was trained on)", column.Type);
+            throw Mismatch("feature", name, $"known-size vector of Single of size {sizeDescription ?? $"{expected} (the size the model was trained on)"}", column.Type);
         return column;
     }
 
     /// <summary>The feature column of a schema shape (estimator-time check).</summary>
     public static SchemaShape.Column FeatureColumn(SchemaShape schema, string name)
     {
-        if (!schema.TryFindColumn(name, out var column)) throw Missing("feature", name);
+        var column = Find(schema, name) ?? throw Missing("feature", name);
         if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
             throw new ArgumentOutOfRangeException("inputSchema", $"Schema mismatch for feature column '{name}': expected known-size vector of Single, got {Describe(column)}");
         return column;
@@ -50,10 +62,30 @@ internal static class SchemaErrors
         return column;
     }
 
+    /// <summary>The example-weight column: Single or Double, as ML.NET's trainers require ("Training weight column ...").</summary>
+    public static DataViewSchema.Column WeightColumn(DataViewSchema schema, string name)
+    {
+        var column = schema.GetColumnOrNull(name) ?? throw Missing("weight", name);
+        if (column.Type != NumberDataViewType.Single && column.Type != NumberDataViewType.Double)
+            throw WeightType(name, column.Type.ToString() ?? column.Type.RawType.Name);
+        return column;
+    }
+
+    /// <summary>The example-weight column of a schema shape (estimator-time check).</summary>
+    public static void WeightColumn(SchemaShape schema, string name)
+    {
+        var column = Find(schema, name) ?? throw Missing("weight", name);
+        if (column.Kind != SchemaShape.Column.VectorKind.Scalar || (column.ItemType != NumberDataViewType.Single && column.ItemType != NumberDataViewType.Double))
+            throw WeightType(name, Describe(column));
+    }
+
+    private static ArgumentOutOfRangeException WeightType(string name, string actual) =>
+        new("inputSchema", $"Training weight column '{name}' must be of floating point numeric type, but has type: {actual}.");
+
     /// <summary>The label column of a schema shape (estimator-time check).</summary>
     public static void LabelColumn(SchemaShape schema, string name, PlasticPredictionKind kind)
     {
-        if (!schema.TryFindColumn(name, out var column)) throw Missing("label", name);
+        var column = Find(schema, name) ?? throw Missing("label", name);
         bool ok = kind switch
         {
             PlasticPredictionKind.Regression => column.Kind == SchemaShape.Column.VectorKind.Scalar && column.ItemType == NumberDataViewType.Single,

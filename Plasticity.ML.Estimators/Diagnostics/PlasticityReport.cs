@@ -30,7 +30,11 @@ public sealed record PlasticityReport
     /// <summary>Mean absolute value of all parameters.</summary>
     public double MeanAbsoluteWeight { get; init; }
 
-    /// <summary>Effective rank (srank) of the penultimate features: the fewest singular values holding 1 − δ of their sum.</summary>
+    /// <summary>
+    /// srank of the penultimate features (Kumar et al., 2021; the paper's feature rank): the fewest singular values of the
+    /// feature matrix whose sum holds at least 1 − δ of the sum of all of them (δ = <see cref="PlasticityReportOptions.RankThreshold"/>).
+    /// An integer count, unlike <see cref="FeatureEffectiveRank"/>, which is the entropy-based effective rank.
+    /// </summary>
     public int FeatureRank { get; init; }
 
     /// <summary>Width of the penultimate layer (the largest possible <see cref="FeatureRank"/>).</summary>

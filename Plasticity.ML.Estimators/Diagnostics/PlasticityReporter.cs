@@ -23,9 +23,9 @@ public static class PlasticityReporter
         options ??= new PlasticityReportOptions();
         options.Validate();
         var features = ReadFeatures(model, data, options.MaxRows);
-        using var network = model.CopyNetwork();
-        using var inputs = tensor(features.Values, [features.Rows, model.FeatureCount]);
-        return Measure(network, inputs, options.Optimizer ?? model.Settings.Optimizer, options, cancellationToken);
+        using var network = model.Model.CopyNetwork();
+        using var inputs = tensor(features.Values, [features.Rows, model.Model.FeatureCount]);
+        return Measure(network, inputs, options.Optimizer ?? model.Model.TrainingSettings.Optimizer, options, cancellationToken);
     }
 
     /// <summary>Reports on a network and inputs <c>[N, features]</c> directly.</summary>
@@ -62,8 +62,8 @@ public static class PlasticityReporter
 
     private static (float[] Values, int Rows) ReadFeatures(PlasticNeuralNetworkTransformer model, IDataView data, int maxRows)
     {
-        var column = SchemaErrors.FeatureColumn(data.Schema, model.FeatureColumnName, model.FeatureCount);
-        int d = model.FeatureCount;
+        var column = SchemaErrors.FeatureColumn(data.Schema, model.FeatureColumnName, model.Model.FeatureCount);
+        int d = model.Model.FeatureCount;
         var values = new float[checked(maxRows * d)];
         int rows = 0;
         using var cursor = data.GetRowCursor([column]);

@@ -6,47 +6,25 @@ namespace Plasticity.ML.Estimators.Scoring;
 
 /// <summary>
 /// Maps rows of one input schema to rows with the model's output columns appended (ML.NET's <see cref="IRowToRowMapper"/>,
-/// which <c>PredictionEngine</c> and transformer chains use). Immutable and thread-safe; the rows it makes are not.
+/// which <c>PredictionEngine</c> and transformer chains use), and describes those columns with the annotations ML.NET's
+/// scorers attach. Serves every <see cref="IScoringModel"/> (supervised models and exported Q-networks). Immutable and
+/// thread-safe; the rows and cursors it makes are not.
 /// </summary>
 internal sealed class PlasticNeuralNetworkMapper : IRowToRowMapper
 {
     private readonly OutputRole[] roles;
 
-    public PlasticNeuralNetworkMapper(PlasticNeuralNetworkTransformer model, DataViewSchema inputSchema)
+    public PlasticNeuralNetworkMapper(IScoringModel model, string featureColumnName, DataViewSchema inputSchema)
     {
         Model = model;
         InputSchema = inputSchema;
-        FeatureColumn = SchemaErrors.FeatureColumn(inputSchema, model.FeatureColumnName, model.FeatureCount);
-
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(inputSchema);
-        var added = new List<OutputRole>();
-        switch (model.Kind)
-        {
-            case PlasticPredictionKind.Regression:
-                builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);
-                added.Add(OutputRole.Score);
-                break;
-            case PlasticPredictionKind.BinaryClassification:
-                builder.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);
-                builder.AddColumn(DefaultColumnNames.Probability, NumberDataViewType.Single);
-                builder.AddColumn(DefaultColumnNames.PredictedLabel, BooleanDataViewType.Instance);
-                added.AddRange([OutputRole.Score, OutputRole.Probability, OutputRole.PredictedLabel]);
-                break;
-            default:
-                var keyAnnotations = new DataViewSchema.Annotations.Builder();
-                model.KeyValues?.AddTo(keyAnnotations);
-                builder.AddColumn(DefaultColumnNames.Score, new VectorDataViewType(NumberDataViewType.Single, model.ClassCount));
-                builder.AddColumn(DefaultColumnNames.PredictedLabel, new KeyDataViewType(typeof(uint), model.ClassCount), keyAnnotations.ToAnnotations());
-                added.AddRange([OutputRole.Score, OutputRole.PredictedLabel]);
-                break;
-        }
-        OutputSchema = builder.ToSchema();
+        FeatureColumn = SchemaErrors.FeatureColumn(inputSchema, featureColumnName, model.FeatureCount, model.FeatureSizeDescription);
+        OutputSchema = model.BuildOutputSchema(inputSchema, out var added);
         roles = [.. Enumerable.Repeat(OutputRole.None, inputSchema.Count), .. added];
     }
 
     /// <summary>The model.</summary>
-    public PlasticNeuralNetworkTransformer Model { get; }
+    public IScoringModel Model { get; }
 
     /// <summary>The feature column in the input schema.</summary>
     public DataViewSchema.Column FeatureColumn { get; }

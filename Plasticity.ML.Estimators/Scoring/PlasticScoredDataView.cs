@@ -2,7 +2,10 @@ using Microsoft.ML;
 
 namespace Plasticity.ML.Estimators.Scoring;
 
-/// <summary>The lazy result of <see cref="PlasticNeuralNetworkTransformer.Transform"/>: input columns plus the model's outputs.</summary>
+/// <summary>
+/// The lazy result of <see cref="PlasticNeuralNetworkTransformer.Transform"/>: input columns plus the model's outputs,
+/// scored a block of rows at a time (<see cref="PlasticScoringCursor"/>).
+/// </summary>
 internal sealed class PlasticScoredDataView(IDataView input, PlasticNeuralNetworkMapper mapper) : IDataView
 {
     public bool CanShuffle => input.CanShuffle;
@@ -15,7 +18,7 @@ internal sealed class PlasticScoredDataView(IDataView input, PlasticNeuralNetwor
     {
         var active = columnsNeeded.ToArray();
         var cursor = input.GetRowCursor(mapper.GetDependencies(active), rand);
-        return new PlasticScoringRow(mapper, cursor, active);
+        return new PlasticScoringCursor(mapper, cursor, active);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>

@@ -185,7 +185,8 @@ public sealed class PlasticSearchExperiment
             .SetObjective(searchObjective)
             .SetParallelism(parallelism, reproducibleOrder)
             .SetCheckpointFolder(searchFolder)
-            .SetSeed(seed ?? baseline.Seed);
+            // ML.NET's convention, as for the trainers: the MLContext's seed decides unless a seed is set.
+            .SetSeed(seed ?? baseline.Seed ?? ((Microsoft.ML.Runtime.IHostEnvironment)mlContext).Register(nameof(PlasticSearchExperiment)).Rand.Next());
         if (budget is not null) experiment.SetBudget(budget);
         if (tuner is not null) experiment.SetTuner(tuner);
         if (monitor is not null) experiment.SetMonitor(monitor);

@@ -14,7 +14,7 @@ internal sealed class PlasticTrainerWindowLearner : IWindowLearner
     private readonly MLContext ml;
     private readonly PlasticTrialOptions trial;
     private readonly WindowStream stream;
-    private readonly Func<IDataView, PlasticNeuralNetworkTransformer?, CancellationToken, PlasticNeuralNetworkTransformer> fit;
+    private readonly Func<IDataView, PlasticNeuralNetworkModelParameters?, CancellationToken, PlasticNeuralNetworkTransformer> fit;
     private readonly string featureColumn;
     private readonly string labelColumn;
     private PlasticNeuralNetworkTransformer? model;
@@ -49,8 +49,8 @@ internal sealed class PlasticTrainerWindowLearner : IWindowLearner
         }
         model = (loaded is TransformerChain<ITransformer> chain ? chain.LastTransformer : loaded) as PlasticNeuralNetworkTransformer
             ?? throw new InvalidDataException($"The model {stateFile} is not a plastic neural network model.");
-        if (model.Kind != trial.Kind || model.FeatureCount != stream.FeatureCount)
-            throw new InvalidDataException($"The model {stateFile} is a {model.Kind} model over {model.FeatureCount} features; the trial trains {trial.Kind} over {stream.FeatureCount}.");
+        if (model.Model.Kind != trial.Kind || model.Model.FeatureCount != stream.FeatureCount)
+            throw new InvalidDataException($"The model {stateFile} is a {model.Model.Kind} model over {model.Model.FeatureCount} features; the trial trains {trial.Kind} over {stream.FeatureCount}.");
     }
 
     /// <summary>The model trained so far (null before the first window).</summary>
@@ -83,7 +83,7 @@ internal sealed class PlasticTrainerWindowLearner : IWindowLearner
     public void Learn(StreamWindow window, int index, CancellationToken cancellationToken)
     {
         var data = WindowDataView.Create(ml, trial.Kind, stream, window, trial.ClassNames, featureColumn, labelColumn);
-        var next = fit(data, model, cancellationToken);
+        var next = fit(data, model?.Model, cancellationToken);
         model?.Dispose();
         model = next;
         schema = data.Schema;

@@ -83,7 +83,7 @@ public sealed class ChurnMeter
     public void Save(StateBag state, string prefix)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state.Set(prefix + ".random", (random ?? new RandomStream(0)).GetState().Select(w => (long)w).ToArray());
+        state.Set(prefix + ".random", random ?? new RandomStream(0));
         state.Set(prefix + ".sum", sum);
         state.Set(prefix + ".count", count);
     }
@@ -93,7 +93,7 @@ public sealed class ChurnMeter
     {
         ArgumentNullException.ThrowIfNull(state);
         random ??= new RandomStream(0);
-        random.SetState(state.GetInt64Array(prefix + ".random").Select(w => (ulong)w).ToArray());
+        state.Restore(prefix + ".random", random);
         sum = state.GetDouble(prefix + ".sum");
         count = state.GetInt64(prefix + ".count");
         DisposePending();

@@ -86,7 +86,7 @@ public sealed class RandomWalkHook : TrainingHook
     {
         ArgumentNullException.ThrowIfNull(state);
         if (random is null) throw new InvalidOperationException("The random walk was not started.");
-        state.Set("random", random.GetState().Select(w => (long)w).ToArray());
+        state.Set("random", random);
         state.Set("steps", Steps);
         state.Set("lastStepNorm", LastStepNorm);
     }
@@ -96,7 +96,7 @@ public sealed class RandomWalkHook : TrainingHook
     {
         ArgumentNullException.ThrowIfNull(state);
         if (random is null) throw new InvalidOperationException("The random walk was not started.");
-        random.SetState(state.GetInt64Array("random").Select(w => (ulong)w).ToArray());
+        state.Restore("random", random);
         Steps = state.GetInt64("steps");
         LastStepNorm = state.GetDouble("lastStepNorm");
     }

@@ -76,7 +76,7 @@ internal sealed class ContinualRunState
             return false;
         }
         session.Load(checkpoint);
-        Batches.SetState(checkpoint.Bag("trainer").GetInt64Array("batches").Select(w => (ulong)w).ToArray());
+        checkpoint.Bag("trainer").Restore("batches", Batches);
         Tasks = record.Tasks;
         Initial = record.Initial;
         TaskIndex = record.TaskIndex;
@@ -157,7 +157,7 @@ internal sealed class ContinualRunState
         };
         var checkpoint = new Checkpoint(PlasticityJson.Serialize(record));
         session.Save(checkpoint);
-        checkpoint.Add("trainer").Set("batches", Batches.GetState().Select(w => (long)w).ToArray());
+        checkpoint.Add("trainer").Set("batches", Batches);
         checkpoint.Save(checkpointing!.Path);
         sinceCheckpoint.Restart();
     }

@@ -99,6 +99,45 @@ public sealed class TrainingObjective
         }
     }
 
+    /// <summary>
+    /// The weighted mean loss: each example's loss (averaged over its outputs) times its weight, averaged over the
+    /// examples. With every weight 1 it equals <see cref="ComputeLoss(Tensor, Tensor)"/>; weights whose mean is 1 keep the
+    /// loss on the same scale (the ML.NET trainers rescale example weights that way).
+    /// </summary>
+    /// <param name="rawOutput">The network's raw output <c>[N, ...]</c>.</param>
+    /// <param name="preparedTargets">Targets from <see cref="PrepareTargets"/>, one row per example.</param>
+    /// <param name="weights">Non-negative example weights <c>[N]</c>, float32 like the outputs.</param>
+    public Tensor ComputeLoss(Tensor rawOutput, Tensor preparedTargets, Tensor weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.dim() != 1 || weights.shape[0] != rawOutput.shape[0])
+            throw new ArgumentException($"Expected one weight per example ([{rawOutput.shape[0]}]); got shape [{string.Join(", ", weights.shape)}].", nameof(weights));
+        using var scope = NewDisposeScope();
+        Tensor perExample;
+        switch (Loss)
+        {
+            case LossKind.CrossEntropy:
+                perExample = nn.functional.cross_entropy(rawOutput, preparedTargets, reduction: nn.Reduction.None);
+                break;
+            case LossKind.Mse:
+                perExample = nn.functional.mse_loss(rawOutput, preparedTargets, reduction: nn.Reduction.None).view(rawOutput.shape[0], -1).mean([1]);
+                break;
+            case LossKind.Huber:
+                perExample = nn.functional.huber_loss(rawOutput, preparedTargets, reduction: nn.Reduction.None, delta: HuberDelta).view(rawOutput.shape[0], -1).mean([1]);
+                break;
+            case LossKind.TwoHotCrossEntropy:
+            {
+                var logits = rawOutput.view(rawOutput.shape[0], Head.Outputs, Head.Bins);
+                var target = TwoHot!.Encode(preparedTargets);
+                perExample = (-(target * logits.log_softmax(-1)).sum(-1)).mean([1]);
+                break;
+            }
+            default:
+                throw new InvalidOperationException($"Unknown loss {Loss}.");
+        }
+        return (perExample * weights).mean().MoveToOuterDisposeScope();
+    }
+
     /// <summary>The decoded prediction <c>[N, outputs]</c> of a raw output (class logits, values, or two-hot expectations).</summary>
     public Tensor Decode(Tensor rawOutput)
     {

@@ -68,10 +68,20 @@ var rows = Enumerable.Range(0, images.Count)
     .Select(i => new ImageRow { Features = images.Pixels.AsSpan(i * 784, 784).ToArray(), Label = FashionMnist.ClassNames[images.Labels[i]] }).ToList();
 var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), testFraction: 0.25, seed: 8);
 var model = ml.Transforms.Conversion.MapValueToKey("Label")
-    .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [32], epochs: 5, learningRate: 3e-3, seed: 7))
+    .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [32], epochs: 5, learningRate: 3e-3))
     .Fit(split.TrainSet);
 double accuracy = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet)).MicroAccuracy;
+// The trainer is an ML.NET trainer estimator: the model parameters are reachable the ML.NET way.
+var parameters = model.LastTransformer.Model;
+Check(parameters.FeatureCount == 784 && parameters.ClassCount == 10, $"model.LastTransformer.Model: {parameters.FeatureCount} features, {parameters.ClassCount} classes");
 Check(accuracy > 0.5, $"ML.NET PlasticNeuralNetwork: test accuracy {accuracy:F3} (> 0.5; chance 0.1)");
+// ML.NET's one-versus-all takes the plastic binary trainer (ML.NET's own binary transformer is built through an
+// internal constructor, so this also checks the package's access to ML.NET internals outside the repository).
+var oneVersusAll = ml.Transforms.Conversion.MapValueToKey("Label")
+    .Append(ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [16], epochs: 3)))
+    .Fit(split.TrainSet);
+double ovaAccuracy = ml.MulticlassClassification.Evaluate(oneVersusAll.Transform(split.TestSet)).MicroAccuracy;
+Check(ovaAccuracy > 0.5, $"OneVersusAll(PlasticNeuralNetwork binary): test accuracy {ovaAccuracy:F3} (> 0.5; chance 0.1)");
 string modelPath = Path.Combine(Path.GetTempPath(), $"consumer-smoke-{Environment.ProcessId}.zip");
 ml.Model.Save(model, split.TrainSet.Schema, modelPath);
 var loaded = new MLContext().Model.Load(modelPath, out _);

@@ -98,8 +98,12 @@ ITransformer Plastic(NormalizationKind normalization, List<InterventionSpec> int
         Interventions = interventions,
         Epochs = 10,
         Seed = 4,
+        // The settings of the measured table in the README: 10 plain epochs per window at batch 64, no held-out part.
+        BatchSize = 64,
+        ValidationFraction = 0,
+        MinimumSteps = 0,
     });
-    return trainer.Fit(data, previous as PlasticNeuralNetworkTransformer);
+    return trainer.Fit(data, (previous as PlasticNeuralNetworkTransformer)?.Model);
 }
 
 /// <summary>One image and its (drifting) class, as a key over 10 classes.</summary>

@@ -14,8 +14,8 @@ var rows = Enumerable.Range(0, images.Count).Select(i => new Image
 var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), testFraction: 0.2, seed: 1);
 
 var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-    .Append(ml.Transforms.NormalizeMeanVariance("Features", "Pixels"))
-    .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [128], epochs: 5))
+    .Append(ml.Transforms.NormalizeMinMax("Features", "Pixels"))
+    .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork())
     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel"));
 var model = pipeline.Fit(split.TrainSet);
 var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));

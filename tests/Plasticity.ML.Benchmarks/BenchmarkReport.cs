@@ -53,6 +53,12 @@ public sealed class BenchmarkReport
     /// <summary>A search trial in this process against the same trial in a worker process.</summary>
     public SearchRunnerResult? SearchRunner { get; set; }
 
+    /// <summary>Transform in blocks against row-by-row scoring, and a PredictionEngine's latency.</summary>
+    public List<ScoringResult> Scoring { get; } = [];
+
+    /// <summary>The plastic trainers' defaults against SDCA and LightGbm on tabular data sets.</summary>
+    public List<TabularResult> Tabular { get; } = [];
+
     /// <summary>Trials on the Orleans cluster runner: two silos against one, the cluster against the local runner.</summary>
     public OrleansRunnerResult? Orleans { get; set; }
 
@@ -69,7 +75,12 @@ public sealed class BenchmarkReport
         foreach (var s in ThreadScaling.Where(s => Bad(s.One) || Bad(s.Two))) yield return $"threads {s.Batch}";
         if (Probe is null || Bad(Probe.ProbeSeconds) || Bad(Probe.ReferenceStepSeconds)) yield return "probe";
         if (Panel is null || Bad(Panel.PanelSeconds) || Bad(Panel.ProbeStepSeconds) || Bad(Panel.CovarianceBatchedSeconds) || Bad(Panel.CovarianceLoopSeconds)) yield return "panel";
-        if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds) || Bad(Ingestion.CursorSeconds)) yield return "ingestion";
+        if (Ingestion is null || Bad(Ingestion.OursSeconds) || Bad(Ingestion.MemcpySeconds) || Bad(Ingestion.CursorSeconds) || Bad(Ingestion.CopyFloorSeconds)) yield return "ingestion";
+        if (Scoring.Count == 0) yield return "scoring";
+        foreach (var r in Scoring.Where(r => Bad(r.BatchedSeconds) || Bad(r.RowByRowSeconds) || Bad(r.EngineSeconds))) yield return "scoring " + r.Dataset;
+        if (Tabular.Count == 0) yield return "tabular";
+        // R² may be negative; it must be a finite number, as must accuracy and the times.
+        foreach (var t in Tabular.Where(t => !double.IsFinite(t.MeanMetric) || Bad(t.MeanSeconds))) yield return $"tabular {t.Dataset} {t.Trainer}";
         // ALE is optional: missing is fine (reported as skipped), but measured figures must be valid.
         if (Ale is not null && (Bad(Ale.OursSeconds) || Bad(Ale.RawSeconds))) yield return "ale";
         if (Environments.Count == 0) yield return "environments";
@@ -154,9 +165,45 @@ public sealed class BenchmarkReport
             s.AppendLine();
             s.AppendLine("### Data ingestion (IDataView -> [N, 784] tensor, against memcpy of the same bytes)");
             s.AppendLine();
-            s.AppendLine("| rows | MB | ours GB/s | memcpy GB/s | ours / memcpy | bare ML.NET cursor GB/s | ours / bare cursor |");
+            s.AppendLine("Ratios are of rates (GB/s): 1 means as fast as the reference; targets: ours / memcpy ≥ 0.7, bare cursor time / ours ≥ 1 / 1.3.");
+            s.AppendLine();
+            s.AppendLine("| rows | MB | ours GB/s | memcpy GB/s | ours / memcpy | bare ML.NET cursor GB/s | ours / bare cursor | cursor + plain copy GB/s | ours / (cursor + copy) |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|---|");
+            double floor = Ingestion.Bytes / Ingestion.CopyFloorSeconds / 1e9;
+            s.AppendLine(c, $"| {Ingestion.Rows} | {Ingestion.Bytes / 1e6:F1} | {Ingestion.OursGigabytesPerSecond:F2} | {Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.CursorGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.CursorGigabytesPerSecond:F2} | {floor:F2} | {Ingestion.OursGigabytesPerSecond / floor:F2} |");
+        }
+        if (Scoring.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("### Scoring: `Transform` in blocks vs one forward pass per row, and a PredictionEngine on one row");
+            s.AppendLine();
+            s.AppendLine("Default multiclass model (10 classes); the same evaluation rows, read through ML.NET cursors; 1 intra-op thread.");
+            s.AppendLine();
+            s.AppendLine("| data | network | rows | Transform, rows/s | row by row, rows/s | speed-up (target ≥ 20) | PredictionEngine, one row (µs) |");
             s.AppendLine("|---|---|---|---|---|---|---|");
-            s.AppendLine(c, $"| {Ingestion.Rows} | {Ingestion.Bytes / 1e6:F1} | {Ingestion.OursGigabytesPerSecond:F2} | {Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.MemcpyGigabytesPerSecond:F2} | {Ingestion.CursorGigabytesPerSecond:F2} | {Ingestion.OursGigabytesPerSecond / Ingestion.CursorGigabytesPerSecond:F2} |");
+            foreach (var r in Scoring)
+                s.AppendLine(c, $"| {r.Dataset} | {r.Network} | {r.Rows:N0} | {r.BatchedRowsPerSecond:N0} | {r.RowByRowRowsPerSecond:N0} | {r.Speedup:F1} | {r.EngineSeconds * 1e6:F0} |");
+        }
+        if (Tabular.Count > 0)
+        {
+            s.AppendLine();
+            s.AppendLine("### Defaults: plastic trainers vs SDCA and LightGbm (NormalizeMinMax, default arguments, same splits)");
+            s.AppendLine();
+            s.AppendLine(c, $"Metric: accuracy (classification; binary also AUC) or R² (regression) on a random {TabularBenchmark.TestFraction:P0} of the rows, mean ± standard deviation over the splits; seconds: mean `Fit` time (normalizer + trainer).");
+            s.AppendLine();
+            s.AppendLine("| data set | rows (train / test) | features | metric | splits | plastic | SDCA | LightGbm | plastic s | SDCA s | LightGbm s |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var group in Tabular.GroupBy(t => t.Dataset))
+            {
+                var byTrainer = group.ToDictionary(t => t.Trainer);
+                var first = group.First();
+                string metric = first.Task switch { TabularTask.Regression => "R²", TabularTask.Binary => "accuracy (AUC)", _ => "accuracy" };
+                string Cell(string trainer) => byTrainer.TryGetValue(trainer, out var t)
+                    ? string.Create(c, $"{t.MeanMetric:F3} ± {t.MetricStd:F3}") + (t.Task == TabularTask.Binary ? string.Create(c, $" ({t.MeanAuc:F3})") : "")
+                    : "-";
+                string Seconds(string trainer) => byTrainer.TryGetValue(trainer, out var t) ? t.MeanSeconds.ToString("F2", c) : "-";
+                s.AppendLine(c, $"| {group.Key} | {first.TrainRows:N0} / {first.TestRows:N0} | {first.Features} | {metric} | {first.Metric.Length} | {Cell(TabularBenchmark.Plastic.Name)} | {Cell(TabularBenchmark.Sdca.Name)} | {Cell(TabularBenchmark.LightGbm.Name)} | {Seconds(TabularBenchmark.Plastic.Name)} | {Seconds(TabularBenchmark.Sdca.Name)} | {Seconds(TabularBenchmark.LightGbm.Name)} |");
+            }
         }
         if (Ale is not null || AleSkipped is not null)
         {
@@ -218,16 +265,16 @@ public sealed class BenchmarkReport
             s.AppendLine("|---|---|---|---|");
             s.AppendLine(c, $"| {ReplayMemory.Bytes / 1e6:F0} | {ReplayMemory.AllocatedBytes / 1e6:F0} | {ReplayMemory.NaiveBytes / 1e6:F0} | {(double)ReplayMemory.Bytes / ReplayMemory.NaiveBytes:F3} |");
         }
-        if (SearchRunner is { } r)
+        if (SearchRunner is { } runner)
         {
             s.AppendLine();
             s.AppendLine("### Search trials: in this process vs a worker process per trial");
             s.AppendLine();
-            s.AppendLine(c, $"The same trial (784-64-10 MLP, {r.Windows} windows of 200 embedded images, {r.StepsPerWindow} steps per window) run by `TrialExecutor.Execute` in the benchmark process and through a one-worker `ProcessPoolTrialRunner`, interleaved. The difference is what isolation costs per trial (process start, runtime and libtorch loading, rebuilding the stream, spec and outcome files).");
+            s.AppendLine(c, $"The same trial (784-64-10 MLP, {runner.Windows} windows of 200 embedded images, {runner.StepsPerWindow} steps per window) run by `TrialExecutor.Execute` in the benchmark process and through a one-worker `ProcessPoolTrialRunner`, interleaved. The difference is what isolation costs per trial (process start, runtime and libtorch loading, rebuilding the stream, spec and outcome files).");
             s.AppendLine();
             s.AppendLine("| in process (s) | worker process (s) | ratio | overhead per trial (s) |");
             s.AppendLine("|---|---|---|---|");
-            s.AppendLine(c, $"| {r.InProcessSeconds:F3} | {r.ProcessPoolSeconds:F3} | {r.Ratio:F2} | {r.OverheadSeconds:F3} |");
+            s.AppendLine(c, $"| {runner.InProcessSeconds:F3} | {runner.ProcessPoolSeconds:F3} | {runner.Ratio:F2} | {runner.OverheadSeconds:F3} |");
         }
         if (Orleans is { } cluster)
         {

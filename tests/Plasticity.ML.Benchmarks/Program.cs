@@ -24,6 +24,23 @@ public static class Program
         Plasticity.ML.Orleans.Hosting.TrialSilo.RunIfRequested(args);
         bool quick = args.Contains("--quick");
         bool matmulOnly = args.Contains("--matmul");
+        int tuneAt = Array.IndexOf(args, "--tune");
+        if (tuneAt >= 0)
+        {
+            // Choosing the plastic trainers' defaults (docs/defaults.md): --tune [splits] [small|fmnist|all] [candidate;candidate...]
+            int splits = args.Length > tuneAt + 1 ? int.Parse(args[tuneAt + 1], CultureInfo.InvariantCulture) : 3;
+            string which = args.Length > tuneAt + 2 ? args[tuneAt + 2] : "small";
+            string? candidates = args.Length > tuneAt + 3 ? args[tuneAt + 3] : null;
+            var sets = which switch
+            {
+                "all" => TabularDatasets.All(),
+                "fmnist" => [TabularDatasets.FashionMnistSubset(10_000)],
+                _ => TabularDatasets.All().Take(5).ToList(),
+            };
+            TorchThreads.Set(1);
+            Console.WriteLine(TabularTuning.Run(sets, d => d.Rows > 5000 ? Math.Min(splits, 2) : splits, candidates, withReferences: candidates is null || candidates.Contains("references", StringComparison.Ordinal)));
+            return 0;
+        }
         string? output = null;
         HashSet<string>? only = null;
         for (int i = 0; i < args.Length; i++)
@@ -75,7 +92,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "ale", "environments", "agents", "search", "orleans"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "scoring", "tabular", "ale", "environments", "agents", "search", "orleans"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -153,6 +170,22 @@ public static class Program
         {
             Log("search trial runners");
             report.SearchRunner = SearchRunnerBenchmark.Measure(quick ? 20 : 200, quick ? 1 : 5);
+        }
+        if (Runs("scoring"))
+        {
+            Log("scoring");
+            int rows = quick ? 2000 : 10_000, rounds = quick ? 2 : 7, epochs = quick ? 2 : 20;
+            report.Scoring.Add(ScoringBenchmark.Measure(TabularDatasets.Digits(), rows, rounds, epochs));
+            report.Scoring.Add(ScoringBenchmark.Measure(TabularDatasets.FashionMnistSubset(10_000), rows, rounds, epochs));
+        }
+        if (Runs("tabular"))
+        {
+            // The trainers with their defaults against ML.NET's SDCA and LightGbm (docs/benchmarks.md, "Defaults").
+            var trainers = new[] { TabularBenchmark.Plastic, TabularBenchmark.Sdca, TabularBenchmark.LightGbm };
+            var small = quick ? [TabularDatasets.Iris(), TabularDatasets.Diabetes()] : TabularDatasets.All().Take(5).ToList();
+            report.Tabular.AddRange(TabularBenchmark.Measure(small, trainers, quick ? 1 : 10, Log));
+            // The medium set costs LightGbm and SDCA half a minute per fit: two splits.
+            if (!quick) report.Tabular.AddRange(TabularBenchmark.Measure([TabularDatasets.FashionMnistSubset(10_000)], trainers, 2, Log));
         }
         if (Runs("orleans"))
         {

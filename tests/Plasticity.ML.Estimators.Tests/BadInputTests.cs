@@ -161,7 +161,7 @@ public sealed class BadInputTests
         var trainer = Trainer();
         var model = trainer.Fit(Ml.Data.LoadFromEnumerable(SyntheticData.Regression(32, 1)));
         var wider = Ml.Data.LoadFromEnumerable(new[] { new ThreeFeatureRow { Features = [1, 2, 3], Label = 1 } });
-        AssertMessage(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(wider, model)),
+        AssertMessage(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(wider, model.Model)),
             "Schema mismatch for feature column 'Features': expected known-size vector of Single of size 2 (the size the previous model was trained on), got Vector<Single, 3>");
     }
 }

@@ -43,20 +43,47 @@ public sealed class OptimizerStateRetentionTests
         var test = ml.Data.LoadFromEnumerable(Test);
         var trainer = Trainer(ml, OptimizerStateRetention.InMemory);
         using var uninterrupted = trainer.Fit(ml.Data.LoadFromEnumerable(Window0.Concat(Window1).ToList()));
-        Assert.AreEqual(2, uninterrupted.WindowsTrained);
+        Assert.AreEqual(2, uninterrupted.Model.WindowsTrained);
 
         using var first = trainer.Fit(ml.Data.LoadFromEnumerable(Window0));
-        Assert.IsTrue(first.HasOptimizerState);
-        using var resumed = trainer.Fit(ml.Data.LoadFromEnumerable(Window1), first);
-        Assert.AreEqual(2, resumed.WindowsTrained);
+        Assert.IsTrue(first.Model.HasOptimizerState);
+        using var resumed = trainer.Fit(ml.Data.LoadFromEnumerable(Window1), first.Model);
+        Assert.AreEqual(2, resumed.Model.WindowsTrained);
         float[] expected = SyntheticData.Scores(uninterrupted.Transform(test));
         CollectionAssert.AreEqual(Bits(expected), Bits(SyntheticData.Scores(resumed.Transform(test))), "the resumed fit left the uninterrupted trajectory");
 
         // The same warm start without the state: Adam restarts (bias correction from step 1), so the weights differ.
-        using var withoutState = Trainer(ml, OptimizerStateRetention.None).Fit(ml.Data.LoadFromEnumerable(Window1), first);
-        Assert.IsFalse(withoutState.HasOptimizerState);
+        using var withoutState = Trainer(ml, OptimizerStateRetention.None).Fit(ml.Data.LoadFromEnumerable(Window1), first.Model);
+        Assert.IsFalse(withoutState.Model.HasOptimizerState);
         float gap = expected.Zip(SyntheticData.Scores(withoutState.Transform(test))).Max(p => Math.Abs(p.First - p.Second));
         Assert.IsGreaterThan(1e-4f, gap, "a fresh optimizer gave the same predictions; the test could not see the state");
+    }
+
+    [TestMethod]
+    public void WithEarlyStoppingAWarmStartStillContinuesLikeOneFitOverBothWindows()
+    {
+        // Each window holds out a quarter of its rows and keeps its best epoch (weights and optimizer state), in one
+        // Fit over both windows as in a chain of two Fits; the held-out rows depend on the window's index only.
+        var ml = new MLContext(seed: 0);
+        var test = ml.Data.LoadFromEnumerable(Test);
+        var options = TrainerTests.RegressionOptions();
+        options.Epochs = 12;
+        options.BatchSize = 8;
+        options.SegmentColumnName = nameof(RegressionRow.Segment);
+        options.ValidationFraction = 0.25;
+        options.EarlyStoppingPatience = 3;
+        options.RetainOptimizerState = OptimizerStateRetention.InMemory;
+        var trainer = ml.Regression.Trainers.PlasticNeuralNetwork(options);
+        var windows = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("kept epoch", StringComparison.Ordinal)) windows.Add(e.Message); };
+        using var uninterrupted = trainer.Fit(ml.Data.LoadFromEnumerable(Window0.Concat(Window1).ToList()));
+        // The test means something only if some window kept an earlier epoch than its last.
+        Assert.IsTrue(windows.Any(w => System.Text.RegularExpressions.Regex.Match(w, @"(\d+) epoch\(s\) of \d+ rows; kept epoch (\d+)") is { Success: true } m
+            && int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) < int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)),
+            string.Join("\n", windows));
+        using var first = trainer.Fit(ml.Data.LoadFromEnumerable(Window0));
+        using var resumed = trainer.Fit(ml.Data.LoadFromEnumerable(Window1), first.Model);
+        CollectionAssert.AreEqual(Bits(SyntheticData.Scores(uninterrupted.Transform(test))), Bits(SyntheticData.Scores(resumed.Transform(test))));
     }
 
     [TestMethod]
@@ -68,16 +95,16 @@ public sealed class OptimizerStateRetentionTests
         var window1 = ml.Data.LoadFromEnumerable(Window1);
         var trainer = Trainer(ml, OptimizerStateRetention.InModelFile);
         using var first = trainer.Fit(window0);
-        using var resumedInMemory = trainer.Fit(window1, first);
+        using var resumedInMemory = trainer.Fit(window1, first.Model);
 
         string path = Path.Combine(directory, "with-state.zip");
         ml.Model.Save(first, window0.Schema, path);
         Assert.IsTrue(HasEntry(path, "OptimizerState.bin"), "the state entry is missing from the model file");
         var fresh = new MLContext(seed: 7);
         using var loaded = (PlasticNeuralNetworkTransformer)fresh.Model.Load(path, out _);
-        Assert.IsTrue(loaded.HasOptimizerState);
-        Assert.AreEqual(OptimizerStateRetention.InModelFile, loaded.OptimizerStateRetention);
-        using var resumedFromFile = Trainer(fresh, OptimizerStateRetention.InModelFile).Fit(fresh.Data.LoadFromEnumerable(Window1), loaded);
+        Assert.IsTrue(loaded.Model.HasOptimizerState);
+        Assert.AreEqual(OptimizerStateRetention.InModelFile, loaded.Model.OptimizerStateRetention);
+        using var resumedFromFile = Trainer(fresh, OptimizerStateRetention.InModelFile).Fit(fresh.Data.LoadFromEnumerable(Window1), loaded.Model);
 
         CollectionAssert.AreEqual(Bits(SyntheticData.Scores(resumedInMemory.Transform(test))), Bits(SyntheticData.Scores(resumedFromFile.Transform(test))));
     }
@@ -89,8 +116,8 @@ public sealed class OptimizerStateRetentionTests
         var window0 = ml.Data.LoadFromEnumerable(Window0);
         using var inMemory = Trainer(ml, OptimizerStateRetention.InMemory).Fit(window0);
         using var none = Trainer(ml, OptimizerStateRetention.None).Fit(window0);
-        Assert.IsTrue(inMemory.HasOptimizerState);
-        Assert.IsFalse(none.HasOptimizerState);
+        Assert.IsTrue(inMemory.Model.HasOptimizerState);
+        Assert.IsFalse(none.Model.HasOptimizerState);
 
         string inMemoryPath = Path.Combine(directory, "in-memory.zip"), nonePath = Path.Combine(directory, "none.zip");
         ml.Model.Save(inMemory, window0.Schema, inMemoryPath);
@@ -99,8 +126,8 @@ public sealed class OptimizerStateRetentionTests
         Assert.IsFalse(HasEntry(nonePath, "OptimizerState.bin"));
         // A file without the entry is exactly the format written before optimizer state existed; it loads without state.
         using var loaded = (PlasticNeuralNetworkTransformer)new MLContext().Model.Load(nonePath, out _);
-        Assert.IsFalse(loaded.HasOptimizerState);
-        Assert.AreEqual(OptimizerStateRetention.None, loaded.OptimizerStateRetention);
+        Assert.IsFalse(loaded.Model.HasOptimizerState);
+        Assert.AreEqual(OptimizerStateRetention.None, loaded.Model.OptimizerStateRetention);
         var test = ml.Data.LoadFromEnumerable(Test);
         CollectionAssert.AreEqual(Bits(SyntheticData.Scores(none.Transform(test))), Bits(SyntheticData.Scores(loaded.Transform(test))));
     }
@@ -136,12 +163,12 @@ public sealed class OptimizerStateRetentionTests
         var ml = new MLContext(seed: 0);
         using var adam = Trainer(ml, OptimizerStateRetention.InMemory).Fit(ml.Data.LoadFromEnumerable(Window0));
         var sgd = Trainer(ml, OptimizerStateRetention.InMemory, OptimizerKind.Sgd);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => sgd.Fit(ml.Data.LoadFromEnumerable(Window1), adam));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => sgd.Fit(ml.Data.LoadFromEnumerable(Window1), adam.Model));
         Assert.Contains("optimizer state cannot be resumed", e.Message);
         Assert.Contains("RetainOptimizerState to None", e.Message);
         // Without retention the same warm start is fine: a fresh SGD optimizer from the Adam-trained weights.
-        using var fresh = Trainer(ml, OptimizerStateRetention.None, OptimizerKind.Sgd).Fit(ml.Data.LoadFromEnumerable(Window1), adam);
-        Assert.AreEqual(2, fresh.WindowsTrained);
+        using var fresh = Trainer(ml, OptimizerStateRetention.None, OptimizerKind.Sgd).Fit(ml.Data.LoadFromEnumerable(Window1), adam.Model);
+        Assert.AreEqual(2, fresh.Model.WindowsTrained);
     }
 
     private static bool HasEntry(string zipPath, string suffix)

@@ -1,7 +1,5 @@
-using System.Collections;
-using System.Reflection;
 using Microsoft.ML;
-using Microsoft.ML.Runtime;
+using Plasticity.ML.Estimators.Internal;
 
 namespace Plasticity.ML.Estimators.Tests;
 
@@ -56,48 +54,14 @@ public sealed class ProgressReportingTests
     }
 
     /// <summary>
-    /// What ML.NET's own components see as cancellation: the context's environment is cancelled, which cancels its
-    /// child hosts, so host.CheckAlive() throws (ML.NET 5.0.1 keeps ICancelable internal, hence reflection).
+    /// What ML.NET's own components see as cancellation (AutoML cancels this way): the context's environment is
+    /// cancelled, which cancels its child hosts. ML.NET 5 keeps it internal; the library's interop file reaches it.
     /// </summary>
-    private static void CancelExecution(MLContext ml)
-    {
-        object environment = EnvironmentOf(ml);
-        environment.GetType().GetInterfaces().Single(i => i.Name == "ICancelable").GetMethod("CancelExecution")!.Invoke(environment, null);
-    }
-
-    private static object EnvironmentOf(MLContext ml) =>
-        typeof(MLContext).GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
-            .Single(f => typeof(IHostEnvironment).IsAssignableFrom(f.FieldType)).GetValue(ml)!;
-
-    private sealed record ProgressEventView(string Name, string Kind, bool IsCheckpoint, double?[] Metrics, double?[] Progress, double?[] ProgressLimit);
+    private static void CancelExecution(MLContext ml) => MLNetInterop.ForTests.CancelExecution(ml);
 
     /// <summary>
     /// The events ML.NET's progress tracker collected. MLContext has no public listener for progress (its console
-    /// environment polls the same tracker), so the test reads the tracker through reflection.
+    /// environment polls the same tracker); the library's interop file reads it.
     /// </summary>
-    private static List<ProgressEventView> ProgressEvents(MLContext ml)
-    {
-        const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
-        object environment = EnvironmentOf(ml);
-        FieldInfo? trackerField = null;
-        for (var type = environment.GetType(); type is not null && trackerField is null; type = type.BaseType)
-            trackerField = type.GetField("ProgressTracker", Instance | BindingFlags.DeclaredOnly);
-        object tracker = trackerField!.GetValue(environment)!;
-        var events = (IEnumerable)tracker.GetType().GetMethod("GetAllProgress")!.Invoke(tracker, null)!;
-        var result = new List<ProgressEventView>();
-        foreach (object e in events)
-        {
-            var type = e.GetType();
-            object? entry = type.GetField("ProgressEntry")!.GetValue(e);
-            var entryType = entry?.GetType();
-            result.Add(new ProgressEventView(
-                (string)type.GetField("Name")!.GetValue(e)!,
-                type.GetField("Kind")!.GetValue(e)!.ToString()!,
-                entry is not null && (bool)entryType!.GetField("IsCheckpoint")!.GetValue(entry)!,
-                entry is null ? [] : (double?[])entryType!.GetField("Metrics")!.GetValue(entry)!,
-                entry is null ? [] : (double?[])entryType!.GetField("Progress")!.GetValue(entry)!,
-                entry is null ? [] : (double?[])entryType!.GetField("ProgressLim")!.GetValue(entry)!));
-        }
-        return result;
-    }
+    private static List<MLNetInterop.ForTests.ProgressEvent> ProgressEvents(MLContext ml) => MLNetInterop.ForTests.ProgressEvents(ml);
 }

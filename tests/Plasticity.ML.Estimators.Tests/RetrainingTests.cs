@@ -26,7 +26,7 @@ public sealed class RetrainingTests
         float[] before = SyntheticData.Scores(previous.Transform(test));
 
         var trainer = ml.Regression.Trainers.PlasticNeuralNetwork(TinyStepOptions());
-        var warm = trainer.Fit(second, previous);
+        var warm = trainer.Fit(second, previous.Model);
         var fresh = trainer.Fit(second);
 
         CollectionAssert.AreEqual(before, SyntheticData.Scores(previous.Transform(test)), "the previous model changed");
@@ -34,7 +34,7 @@ public sealed class RetrainingTests
         Assert.IsLessThan(1e-3, before.Zip(warmScores).Max(p => Math.Abs(p.First - p.Second)));
         Assert.IsGreaterThan(0.95, ml.Regression.Evaluate(warm.Transform(test)).RSquared);
         Assert.IsLessThan(0.5, ml.Regression.Evaluate(fresh.Transform(test)).RSquared);
-        Assert.AreEqual(previous.WindowsTrained + 1, warm.WindowsTrained);
+        Assert.AreEqual(previous.Model.WindowsTrained + 1, warm.Model.WindowsTrained);
     }
 
     [TestMethod]
@@ -48,7 +48,7 @@ public sealed class RetrainingTests
 
         var options = TinyStepOptions();
         options.Interventions = [new ResetSpec { Layers = 0 }];
-        var reset = ml.Regression.Trainers.PlasticNeuralNetwork(options).Fit(second, previous);
+        var reset = ml.Regression.Trainers.PlasticNeuralNetwork(options).Fit(second, previous.Model);
         // Everything was re-initialized at the boundary and the tiny steps cannot relearn it.
         Assert.IsLessThan(0.5, ml.Regression.Evaluate(reset.Transform(test)).RSquared);
     }
@@ -67,7 +67,7 @@ public sealed class RetrainingTests
         options.SegmentColumnName = nameof(RegressionRow.Segment);
         options.Epochs = 2;
         var model = ml.Regression.Trainers.PlasticNeuralNetwork(options).Fit(ml.Data.LoadFromEnumerable(rows));
-        Assert.AreEqual(3, model.WindowsTrained);
+        Assert.AreEqual(3, model.Model.WindowsTrained);
         var windows = messages.Where(m => m.Contains("Window ", StringComparison.Ordinal) && m.Contains(" rows", StringComparison.Ordinal)).ToList();
         Assert.HasCount(3, windows);
         for (int w = 0; w < 3; w++) Assert.Contains($"Window {w}: 40 rows, 4 steps", windows[w]);

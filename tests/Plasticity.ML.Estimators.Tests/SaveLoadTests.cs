@@ -20,7 +20,7 @@ public sealed class SaveLoadTests
     {
         var data = ml.Data.LoadFromEnumerable(SyntheticData.Multiclass(120, seed: 5));
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [8], epochs: 2, learningRate: 1e-2, seed: 3));
+            .Append(ml.MulticlassClassification.Trainers.PlasticNeuralNetwork(hiddenWidths: [8], epochs: 2, learningRate: 1e-2));
         return (pipeline.Fit(data), data, data.Schema);
     }
 
@@ -116,8 +116,10 @@ public sealed class SaveLoadTests
         var e = Assert.Throws<Exception>(() => new MLContext().Model.Load(path, out _));
         Assert.IsNotInstanceOfType<InvalidCastException>(e);
         Assert.IsNotInstanceOfType<NullReferenceException>(e);
-        Console.WriteLine(Flatten(e));
+        // Cut in half, the zip has lost its central directory (at the end): ML.NET's loader reports the archive itself.
+        Assert.Contains("End of Central Directory record could not be found", Flatten(e), Flatten(e));
     }
+
 
     [TestMethod]
     public void FailedSaveLeavesNoFileBehind()

@@ -123,7 +123,7 @@ public sealed class ChurnReductionHook : TrainingHook
     {
         ArgumentNullException.ThrowIfNull(state);
         if (random is null) throw new InvalidOperationException("C-CHAIN was not started.");
-        state.Set("random", random.GetState().Select(w => (long)w).ToArray());
+        state.Set("random", random);
         state.Set("coefficient", Coefficient);
         state.Set("updates", Updates);
         state.Set("lastChurnLoss", LastChurnLoss);
@@ -141,7 +141,7 @@ public sealed class ChurnReductionHook : TrainingHook
     {
         ArgumentNullException.ThrowIfNull(state);
         if (random is null) throw new InvalidOperationException("C-CHAIN was not started.");
-        random.SetState(state.GetInt64Array("random").Select(w => (ulong)w).ToArray());
+        state.Restore("random", random);
         Coefficient = state.GetDouble("coefficient");
         Updates = state.GetInt64("updates");
         LastChurnLoss = state.GetDouble("lastChurnLoss");

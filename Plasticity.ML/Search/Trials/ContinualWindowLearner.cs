@@ -41,7 +41,7 @@ internal sealed class ContinualWindowLearner : IWindowLearner
             session.Start();
             if (resumeFrom is null) return;
             session.Load(resumeFrom);
-            batches.SetState(resumeFrom.Bag("trainer").GetInt64Array("batches").Select(w => (ulong)w).ToArray());
+            resumeFrom.Bag("trainer").Restore("batches", batches);
         }
         catch
         {
@@ -97,7 +97,7 @@ internal sealed class ContinualWindowLearner : IWindowLearner
     {
         var checkpoint = new Checkpoint(PlasticityJson.Serialize(new { Learner = nameof(ContinualLearnerFactory), Code = CodeVersion.Current }));
         session.Save(checkpoint);
-        checkpoint.Add("trainer").Set("batches", batches.GetState().Select(w => (long)w).ToArray());
+        checkpoint.Add("trainer").Set("batches", batches);
         checkpoint.Save(Path.Combine(folder, StateFile));
         return StateFile;
     }

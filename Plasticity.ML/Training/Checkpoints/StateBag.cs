@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Plasticity.ML.Common;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,6 +61,28 @@ public sealed class StateBag
         var bytes = new byte[cpu.numel() * cpu.element_size()];
         cpu.bytes.CopyTo(bytes);
         Put(name, Kind.Tensor, new TensorValue(cpu.dtype, cpu.shape.ToArray(), bytes));
+    }
+
+    /// <summary>Stores a random stream's state, so that <see cref="Restore"/> continues it exactly.</summary>
+    public void Set(string name, RandomStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Set(name, stream.GetState().Select(w => unchecked((long)w)).ToArray());
+    }
+
+    /// <summary>Continues <paramref name="stream"/> from the state stored under <paramref name="name"/>.</summary>
+    public void Restore(string name, RandomStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var words = Get<long[]>(name, Kind.Int64Array);
+        try
+        {
+            stream.SetState(words.Select(w => unchecked((ulong)w)).ToArray());
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{Name}: '{name}' is not a random stream's state ({e.Message}).", e);
+        }
     }
 
     /// <summary>Reads an integer.</summary>

@@ -126,7 +126,7 @@ public sealed class PlasticSearchExperimentTests
         Assert.HasCount(300, predicted);
         Assert.IsTrue(predicted.All(Names.Contains));
         var plastic = (PlasticNeuralNetworkTransformer)result.BestModel;
-        Assert.AreEqual(5, plastic.WindowsTrained, "warm-started through all five windows");
+        Assert.AreEqual(5, plastic.Model.WindowsTrained, "warm-started through all five windows");
     }
 
     [TestMethod]
@@ -150,7 +150,7 @@ public sealed class PlasticSearchExperimentTests
         // Three sectors of the plane are easy: a label off by one key would leave the accuracy near a third.
         Assert.IsGreaterThan(0.85, trial.Scores[^1].Accuracy);
         Assert.IsNull(result.Search.HeldOut, "no window was held out");
-        Assert.AreEqual(4, ((PlasticNeuralNetworkTransformer)result.BestModel!).WindowsTrained, "the best trial's model continued through the last window");
+        Assert.AreEqual(4, ((PlasticNeuralNetworkTransformer)result.BestModel!).Model.WindowsTrained, "the best trial's model continued through the last window");
     }
 
     [TestMethod]
