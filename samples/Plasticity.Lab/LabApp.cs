@@ -6,7 +6,8 @@ namespace Plasticity.Lab;
 
 /// <summary>
 /// The lab's entry point: <c>Plasticity.Lab [experiment] [--preset smoke|default|full] [--seeds N] [--out DIR] [--data PATH] [--spec FILE]</c>,
-/// <c>Plasticity.Lab search [--preset smoke|default] [--tuner T] [--trials N] [--out DIR]</c>, <c>Plasticity.Lab list</c>, and <c>Plasticity.Lab env-stats --game GAME [--policy P] [--episodes N] [--seed S] [--json FILE]</c>.
+/// <c>Plasticity.Lab search [--preset smoke|default] [--tuner T] [--trials N] [--out DIR] [--cluster N [--kill-silo-after S]]</c>,
+/// <c>Plasticity.Lab silo [--cluster-db INVARIANT --cluster-connection STRING]</c>, <c>Plasticity.Lab list</c>, and <c>Plasticity.Lab env-stats --game GAME [--policy P] [--episodes N] [--seed S] [--json FILE]</c>.
 /// </summary>
 public static class LabApp
 {
@@ -32,6 +33,7 @@ public static class LabApp
                 if (console is not null) config.ConfigureConsole(console);
                 config.AddCommand<RunCommand>("run").WithDescription("Run an experiment (the default command).");
                 config.AddCommand<Search.SearchCommand>("search").WithDescription("Search plasticity settings on a drifting stream (trials in worker processes; Ctrl+C stops, the same command resumes).");
+                config.AddCommand<SiloCommand>("silo").WithDescription("Run an Orleans silo that runs search trials (for search --cluster-db on several machines; Ctrl+C stops it).");
                 config.AddCommand<ListCommand>("list").WithDescription("List the experiments.");
                 config.AddCommand<EnvStatsCommand>("env-stats").WithDescription("Play a game under a fixed policy and report its returns, lengths and channel statistics (JSON with --json).");
                 config.PropagateExceptions();

@@ -59,6 +59,9 @@ public sealed class BenchmarkReport
     /// <summary>The plastic trainers' defaults against SDCA and LightGbm on tabular data sets.</summary>
     public List<TabularResult> Tabular { get; } = [];
 
+    /// <summary>Trials on the Orleans cluster runner: two silos against one, the cluster against the local runner.</summary>
+    public OrleansRunnerResult? Orleans { get; set; }
+
     /// <summary>Names of figures that are missing, non-finite or not positive.</summary>
     public IEnumerable<string> InvalidFigures()
     {
@@ -86,6 +89,7 @@ public sealed class BenchmarkReport
         if (AgentThroughput is null || Bad(AgentThroughput.PlasticStepsPerSecond) || Bad(AgentThroughput.TorchSharpStepsPerSecond)) yield return "agent throughput";
         if (ReplayMemory is null || ReplayMemory.Bytes <= 0 || ReplayMemory.AllocatedBytes <= 0 || ReplayMemory.NaiveBytes <= 0) yield return "replay memory";
         if (SearchRunner is null || Bad(SearchRunner.InProcessSeconds) || Bad(SearchRunner.ProcessPoolSeconds)) yield return "search runners";
+        if (Orleans is null || Bad(Orleans.TrialSeconds) || Bad(Orleans.OneSiloSeconds) || Bad(Orleans.TwoSiloSeconds) || Bad(Orleans.LocalSeconds) || Bad(Orleans.ClusterSeconds)) yield return "orleans";
     }
 
     /// <summary>The report as markdown.</summary>
@@ -271,6 +275,17 @@ public sealed class BenchmarkReport
             s.AppendLine("| in process (s) | worker process (s) | ratio | overhead per trial (s) |");
             s.AppendLine("|---|---|---|---|");
             s.AppendLine(c, $"| {runner.InProcessSeconds:F3} | {runner.ProcessPoolSeconds:F3} | {runner.Ratio:F2} | {runner.OverheadSeconds:F3} |");
+        }
+        if (Orleans is { } cluster)
+        {
+            s.AppendLine();
+            s.AppendLine("### Search trials on an Orleans cluster (Plasticity.ML.Orleans)");
+            s.AppendLine();
+            s.AppendLine(c, $"A batch of {cluster.Trials} single-threaded trials (784-64-10 MLP, 5 windows of 200 embedded images, {cluster.StepsPerWindow} steps per window; one alone takes {cluster.TrialSeconds:F2} s in process) on silo processes of the benchmark program (localhost clustering, loopback TCP), batches interleaved, clusters started before timing. Scaling: one silo against two, one slot each, trials on a silo thread (target: at least 1.7x on two cores). Overhead: the local default runner (a process pool of two workers) against two silos of one slot that run each trial in a worker process too (target: at most 5% slower).");
+            s.AppendLine();
+            s.AppendLine("| 1 silo (s) | 2 silos (s) | throughput 2 / 1 | local pool (s) | cluster (s) | cluster / local |");
+            s.AppendLine("|---|---|---|---|---|---|");
+            s.AppendLine(c, $"| {cluster.OneSiloSeconds:F2} | {cluster.TwoSiloSeconds:F2} | {cluster.Scaling:F2} | {cluster.LocalSeconds:F2} | {cluster.ClusterSeconds:F2} | {cluster.Overhead:F3} |");
         }
         return s.ToString();
     }

@@ -20,6 +20,8 @@ public static class Program
     {
         // The search benchmark's process pool starts this program again as its trial worker.
         Plasticity.ML.Search.Runners.TrialWorker.RunIfRequested(args);
+        // The Orleans benchmark starts this program again as its silos.
+        Plasticity.ML.Orleans.Hosting.TrialSilo.RunIfRequested(args);
         bool quick = args.Contains("--quick");
         bool matmulOnly = args.Contains("--matmul");
         int tuneAt = Array.IndexOf(args, "--tune");
@@ -90,7 +92,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "scoring", "tabular", "ale", "environments", "agents", "search"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "scoring", "tabular", "ale", "environments", "agents", "search", "orleans"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -184,6 +186,12 @@ public static class Program
             report.Tabular.AddRange(TabularBenchmark.Measure(small, trainers, quick ? 1 : 10, Log));
             // The medium set costs LightGbm and SDCA half a minute per fit: two splits.
             if (!quick) report.Tabular.AddRange(TabularBenchmark.Measure([TabularDatasets.FashionMnistSubset(10_000)], trainers, 2, Log));
+        }
+        if (Runs("orleans"))
+        {
+            // Full: 20 trials of about 5 s each (600 steps per window); quick: 4 short ones.
+            Log("orleans cluster runner");
+            report.Orleans = OrleansRunnerBenchmark.Measure(quick ? 4 : 20, quick ? 20 : 600, quick ? 1 : 3);
         }
         return report;
     }

@@ -10,8 +10,9 @@ namespace Plasticity.Lab.Search;
 
 /// <summary>
 /// <c>Plasticity.Lab search</c>: searches plasticity settings on the drifting stream of samples/DriftRetraining, each
-/// trial in a worker process (the lab itself), shows progress, and writes the history, summary.json, plots and
-/// report.md. Ctrl+C stops it cleanly; the same command resumes it.
+/// trial in a worker process (the lab itself) or on an Orleans cluster (<c>--cluster N</c> local silos, or an existing
+/// cluster with <c>--cluster-db</c>), shows progress, and writes the history, summary.json, plots and report.md. Ctrl+C
+/// stops it cleanly; the same command resumes it.
 /// </summary>
 public sealed class SearchCommand(IAnsiConsole console) : AsyncCommand<SearchCommandSettings>
 {
@@ -35,9 +36,11 @@ public sealed class SearchCommand(IAnsiConsole console) : AsyncCommand<SearchCom
         if (settings.Fresh && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
 
         var space = setup.Space;
-        ITrialRunner runner = settings.Runner == "in-process"
-            ? new InProcessTrialRunner(setup.Parallel)
+        await using var cluster = await SearchCluster.StartAsync(settings, console, cancellationToken).ConfigureAwait(false);
+        ITrialRunner runner = cluster is not null ? cluster.Runner
+            : settings.Runner == "in-process" ? new InProcessTrialRunner(setup.Parallel)
             : new ProcessPoolTrialRunner(new ProcessPoolOptions { WorkerCommand = TrialWorkerCommand.ForAssembly(typeof(LabApp).Assembly), MaxWorkers = setup.Parallel });
+        string where = cluster is not null ? "on the cluster" : settings.Runner;
         var experiment = new SearchExperiment()
             .SetData(StreamReference.Embedded(setup.Stream), setup.TuningWindows)
             .SetTrainingOptions(setup.Baseline, (baseline, parameters) => LabSearchSetup.Apply(space, baseline, parameters))
@@ -50,7 +53,7 @@ public sealed class SearchCommand(IAnsiConsole console) : AsyncCommand<SearchCom
             .SetMonitor(new ConsoleSearchMonitor(console))
             .SetRunner(runner);
 
-        console.MarkupLineInterpolated($"[bold]search[/] ({settings.Preset.ToString().ToLowerInvariant()}): {setup.Tuner} over {space.Parameters.Count} plasticity settings, budget {setup.Budget}, {setup.Parallel} trial(s) at once ({settings.Runner})");
+        console.MarkupLineInterpolated($"[bold]search[/] ({settings.Preset.ToString().ToLowerInvariant()}): {setup.Tuner} over {space.Parameters.Count} plasticity settings, budget {setup.Budget}, {Math.Min(setup.Parallel, runner.Capacity)} trial(s) at once ({where})");
         console.MarkupLineInterpolated($"Stream: {setup.Stream.Windows} windows x {setup.Stream.ImagesPerWindow} images; tuning on windows 0-{setup.TuningWindows - 1}, windows {setup.TuningWindows}-{setup.Stream.Windows - 1} held out. Results in [link]{folder}[/]");
         var result = await experiment.RunAsync(cancellationToken).ConfigureAwait(false);
         var summary = SearchReport.Write(result, setup, settings.Preset, space, folder);

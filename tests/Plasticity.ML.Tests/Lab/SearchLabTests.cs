@@ -162,6 +162,43 @@ public sealed class SearchLabTests
     }
 
     [TestMethod]
+    public void ASmokeSearchOnALocalClusterOfTwoSilosSurvivesAKilledSiloAndEndsLikeTheLocalSearch()
+    {
+        string expected = Reference();
+        string folder = Path.Combine(Path.GetTempPath(), "plasticity-search-cluster-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Two silo processes of the lab on loopback ports; the second is killed (SIGKILL) as soon as it runs a trial.
+            var (exit, output) = LabRunner.Run([.. Smoke, "--out", folder, "--cluster", "2", "--kill-silo-after", "0"]);
+            Assert.AreEqual(0, exit, output);
+            StringAssert.Contains(output, "Cluster: 2 silo(s), 2 trial slot(s)");
+            StringAssert.Contains(output, "Killed silo 1");
+            StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"trial \d+ was lost with silo .*; it runs again on a live silo"));
+            var (lines, heldOut) = Numbers(folder);
+            var (expectedLines, expectedHeldOut) = Numbers(expected);
+            CollectionAssert.AreEqual(expectedLines, lines, "the same trials as the search on local worker processes, each recorded once");
+            Assert.AreEqual(expectedHeldOut, heldOut);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void BadClusterArgumentsAreNamed()
+    {
+        string never = Path.Combine(Path.GetTempPath(), "never-" + Guid.NewGuid().ToString("N"));
+        var (exit, output) = LabRunner.Run("search", "--preset", "smoke", "--cluster", "1", "--kill-silo-after", "3", "--out", never);
+        Assert.AreNotEqual(0, exit);
+        StringAssert.Contains(output, "--kill-silo-after needs --cluster 2 or more");
+        (exit, output) = LabRunner.Run("search", "--preset", "smoke", "--cluster-db", "Npgsql", "--out", never);
+        Assert.AreNotEqual(0, exit);
+        StringAssert.Contains(output, "--cluster-db and --cluster-connection go together");
+        Assert.IsFalse(Directory.Exists(never));
+    }
+
+    [TestMethod]
     public void BadSearchArgumentsAreNamed()
     {
         var (exit, output) = LabRunner.Run("search", "--preset", "smoke", "--tuner", "bayes", "--out", Path.Combine(Path.GetTempPath(), "never-" + Guid.NewGuid().ToString("N")));
