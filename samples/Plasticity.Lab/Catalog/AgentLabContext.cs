@@ -4,34 +4,5 @@ using Spectre.Console;
 namespace Plasticity.Lab.Catalog;
 
 /// <summary>What an agent experiment runs with: its final spec, where outputs go, the console, and cancellation.</summary>
-public sealed class AgentLabContext
-{
-    /// <summary>Creates a context.</summary>
-    public AgentLabContext(AgentExperimentSpec spec, string outputFolder, LabPreset preset, IAnsiConsole console, bool fresh, CancellationToken cancellationToken)
-    {
-        Spec = spec;
-        OutputFolder = outputFolder;
-        Preset = preset;
-        Console = console;
-        Fresh = fresh;
-        CancellationToken = cancellationToken;
-    }
-
-    /// <summary>The spec after command-line overrides.</summary>
-    public AgentExperimentSpec Spec { get; }
-
-    /// <summary>The output folder.</summary>
-    public string OutputFolder { get; }
-
-    /// <summary>The preset.</summary>
-    public LabPreset Preset { get; }
-
-    /// <summary>Where to write messages.</summary>
-    public IAnsiConsole Console { get; }
-
-    /// <summary>Ignore stored runs and train everything again.</summary>
-    public bool Fresh { get; }
-
-    /// <summary>Cancels the run.</summary>
-    public CancellationToken CancellationToken { get; }
-}
+public sealed class AgentLabContext(AgentExperimentSpec spec, string outputFolder, LabPreset preset, IAnsiConsole console, bool fresh, CancellationToken cancellationToken)
+    : LabContext<AgentExperimentSpec>(spec, outputFolder, preset, console, fresh, cancellationToken);
