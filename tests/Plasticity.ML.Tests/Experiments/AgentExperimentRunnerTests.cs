@@ -57,25 +57,7 @@ public sealed class AgentExperimentRunnerTests
 
     private static string Folder() => Path.Combine(Path.GetTempPath(), "plasticity-agent-experiment-" + Guid.NewGuid().ToString("N"));
 
-    private static string Numbers(AgentExperimentResult result)
-    {
-        var node = JsonNode.Parse(PlasticityJson.Serialize(result.Runs))!;
-        Strip(node);
-        return node.ToJsonString();
-
-        static void Strip(JsonNode? n)
-        {
-            if (n is JsonObject o)
-            {
-                foreach (var key in o.Select(p => p.Key).Where(k => k.Contains("econds", StringComparison.Ordinal) || k == "threads").ToList()) o.Remove(key);
-                foreach (var (_, child) in o) Strip(child);
-            }
-            else if (n is JsonArray a)
-            {
-                foreach (var child in a) Strip(child);
-            }
-        }
-    }
+    private static string Numbers(AgentExperimentResult result) => ResultNumbers.Of(result.Runs, "threads");
 
     [TestMethod]
     public void EveryTrackVariantAndSeedRunsIsStoredAndIsReusedTheNextTime()

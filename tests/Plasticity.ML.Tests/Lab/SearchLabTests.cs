@@ -28,6 +28,15 @@ public sealed class SearchLabTests
     }
 
     /// <summary>What must not depend on a stop and resume: history lines without times, costs and workers, and the held-out result.</summary>
+    /// <summary>The search in <paramref name="folder"/> has the history and held-out result of the one in <paramref name="expected"/>.</summary>
+    private static void AssertSameNumbers(string expected, string folder)
+    {
+        var (lines, heldOut) = Numbers(folder);
+        var (expectedLines, expectedHeldOut) = Numbers(expected);
+        CollectionAssert.AreEqual(expectedLines, lines);
+        Assert.AreEqual(expectedHeldOut, heldOut);
+    }
+
     private static (string[] Lines, string HeldOut) Numbers(string folder)
     {
         var lines = File.ReadAllLines(Path.Combine(folder, "history.jsonl")).Select(l =>
@@ -108,10 +117,7 @@ public sealed class SearchLabTests
             var (exit2, output2) = LabRunner.Run([.. Smoke, "--out", folder]);
             Assert.AreEqual(0, exit2, output2);
             StringAssert.Contains(output2, "Resumed the search");
-            var (lines, heldOut) = Numbers(folder);
-            var (expectedLines, expectedHeldOut) = Numbers(expected);
-            CollectionAssert.AreEqual(expectedLines, lines);
-            Assert.AreEqual(expectedHeldOut, heldOut);
+            AssertSameNumbers(expected, folder);
         }
         finally
         {
@@ -150,10 +156,7 @@ public sealed class SearchLabTests
             var (exit, output) = LabRunner.Run([.. Smoke, "--out", folder]);
             Assert.AreEqual(0, exit, output);
             StringAssert.Contains(output, "Resumed the search");
-            var (lines, heldOut) = Numbers(folder);
-            var (expectedLines, expectedHeldOut) = Numbers(expected);
-            CollectionAssert.AreEqual(expectedLines, lines);
-            Assert.AreEqual(expectedHeldOut, heldOut);
+            AssertSameNumbers(expected, folder);
         }
         finally
         {

@@ -83,25 +83,7 @@ public sealed class AgentResumeTests
     }
 
     /// <summary>The result as JSON without timings: what must be equal bit for bit.</summary>
-    private static string Numbers<T>(T value)
-    {
-        var node = JsonNode.Parse(PlasticityJson.Serialize(value))!;
-        Strip(node);
-        return node.ToJsonString();
-
-        static void Strip(JsonNode? n)
-        {
-            if (n is JsonObject o)
-            {
-                foreach (var key in o.Select(p => p.Key).Where(k => k.Contains("econds", StringComparison.Ordinal)).ToList()) o.Remove(key);
-                foreach (var (_, child) in o) Strip(child);
-            }
-            else if (n is JsonArray a)
-            {
-                foreach (var child in a) Strip(child);
-            }
-        }
-    }
+    private static string Numbers<T>(T value) => ResultNumbers.Of(value);
 
     private static string TempPath() => Path.Combine(Path.GetTempPath(), $"plasticity-agent-{Guid.NewGuid():N}.checkpoint");
 
