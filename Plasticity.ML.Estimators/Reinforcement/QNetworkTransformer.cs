@@ -25,9 +25,9 @@ namespace Plasticity.ML.Estimators.Reinforcement;
 /// floats). The transformer scales them as the agent does.</para>
 /// <para>The columns carry ML.NET's scorer annotations with score column kind "QValues": the scores are action values,
 /// not probabilities.</para>
-/// <para><see cref="Transform"/> scores a block of rows per forward pass; a <c>PredictionEngine</c> scores the one row it
-/// is given. Thread safety: this object is immutable, and <see cref="Transform"/>, <see cref="GetOutputSchema"/>,
-/// <see cref="GetRowToRowMapper"/> and saving may be called from several threads at once; the data views, cursors and
+/// <para><c>Transform</c> scores a block of rows per forward pass; a <c>PredictionEngine</c> scores the one row it
+/// is given. Thread safety: this object is immutable, and <c>Transform</c>, <c>GetOutputSchema</c>,
+/// <c>GetRowToRowMapper</c> and saving may be called from several threads at once; the data views, cursors and
 /// rows it returns are single-threaded, as in all of ML.NET, and so is a <c>PredictionEngine</c>.</para>
 /// <para>Disposing the transformer disposes its model.</para>
 /// </remarks>
@@ -39,55 +39,14 @@ namespace Plasticity.ML.Estimators.Reinforcement;
 /// var actions = mlContext.Transforms.Conversion.MapKeyToValue("Action", "PredictedLabel").Fit(loaded.Transform(data));
 /// </code>
 /// </example>
-public sealed class QNetworkTransformer : ISingleFeaturePredictionTransformer<QNetworkModelParameters>, IDisposable
+public sealed class QNetworkTransformer : ScoringTransformer<QNetworkModelParameters>
 {
     internal const string LoaderSignature = "PlasticQNetwork";
 
     internal QNetworkTransformer(QNetworkModelParameters model, string featureColumnName)
+        : base(model, model, featureColumnName)
     {
-        Model = model;
-        FeatureColumnName = featureColumnName;
-        FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.FeatureCount);
     }
 
-    /// <summary>The exported Q-network and what its observations and actions look like.</summary>
-    public QNetworkModelParameters Model { get; }
-
-    /// <summary>Name of the feature column (the flattened raw observation).</summary>
-    public string FeatureColumnName { get; }
-
-    /// <summary>Type of the feature column: a vector of <see cref="QNetworkModelParameters.FeatureCount"/> Singles.</summary>
-    public DataViewType FeatureColumnType { get; }
-
-    /// <inheritdoc />
-    public bool IsRowToRowMapper => true;
-
-    /// <inheritdoc />
-    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, or is not a vector of Single of the
-    /// observation size (ML.NET's "Schema mismatch for feature column" message, with the expected and actual type).</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return new PlasticNeuralNetworkMapper(Model, FeatureColumnName, inputSchema).OutputSchema;
-    }
-
-    /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        return new PlasticNeuralNetworkMapper(Model, FeatureColumnName, inputSchema);
-    }
-
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        return new PlasticScoredDataView(input, new PlasticNeuralNetworkMapper(Model, FeatureColumnName, input.Schema));
-    }
-
-    /// <inheritdoc />
-    void ICanSaveModel.Save(ModelSaveContext ctx) => MLNetInterop.SaveQNetworkTransformer(ctx, this);
-
-    /// <summary>Releases the model's native memory. Do not use the transformer afterwards.</summary>
-    public void Dispose() => Model.Dispose();
+    private protected override void Save(ModelSaveContext ctx) => MLNetInterop.SaveQNetworkTransformer(ctx, this);
 }

@@ -3,7 +3,7 @@ using Microsoft.ML;
 namespace Plasticity.ML.Estimators.Scoring;
 
 /// <summary>
-/// The lazy result of <see cref="PlasticNeuralNetworkTransformer.Transform"/>: input columns plus the model's outputs,
+/// The lazy result of <see cref="ScoringTransformer{TModel}.Transform"/>: input columns plus the model's outputs,
 /// scored a block of rows at a time (<see cref="PlasticScoringCursor"/>).
 /// </summary>
 internal sealed class PlasticScoredDataView(IDataView input, PlasticNeuralNetworkMapper mapper) : IDataView

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace Plasticity.ML.Estimators.Scoring;
 
 /// <summary>
-/// The cursor of <see cref="PlasticNeuralNetworkTransformer.Transform"/>: it reads a block of rows ahead from its one
+/// The cursor of <see cref="ScoringTransformer{TModel}.Transform"/>: it reads a block of rows ahead from its one
 /// input cursor (their features, and a copy of every active input column), scores the block with one forward pass,
 /// and then serves the rows one by one. Blocks start small and double up to <see cref="MaxBlockRows"/>, so reading a
 /// few rows stays cheap while a full pass costs a few forward passes instead of one per row. The scores are the ones
