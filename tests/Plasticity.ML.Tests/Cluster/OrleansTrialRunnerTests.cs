@@ -11,26 +11,10 @@ namespace Plasticity.ML.Tests.Cluster;
 
 /// <summary>The search's trials on Orleans' in-process test cluster of three silos (one slot each).</summary>
 [TestClass]
-public sealed class OrleansTrialRunnerTests
+public sealed class OrleansTrialRunnerTests : SearchFolderTests
 {
-    private readonly List<string> folders = [];
-    private StreamReference data = null!;
-
-    [TestInitialize]
-    public void Create() => data = SearchFixtures.Write(Folder("data"));
-
-    [TestCleanup]
-    public void Remove() => SearchFixtures.Delete([.. folders]);
-
-    private string Folder(string what)
-    {
-        string folder = SearchFixtures.TempFolder(what);
-        folders.Add(folder);
-        return folder;
-    }
-
     private SearchExperiment Experiment(ITrialRunner runner, string learner, int trials, int parallel = 3) => new SearchExperiment()
-        .SetData(data, tuningWindows: 4)
+        .SetData(Data, tuningWindows: 4)
         .SetTrainingOptions(SearchFixtures.Options)
         .SetSearchSpace(SearchFixtures.Space)
         .SetTuner(new RandomSearchTuner(SearchFixtures.Space, new RandomSearchOptions { Direction = OptimizationDirection.Maximize, Seed = 3 }))
@@ -164,7 +148,7 @@ public sealed class OrleansTrialRunnerTests
         var started = new ConcurrentBag<TrialAttemptEventArgs>();
         cluster.Runner.AttemptStarted += (_, e) => started.Add(e);
 
-        var failing = SearchFixtures.Spec(data, "throws", fidelity: 3) with { Learner = LearnerTypes.NameOf<ThrowingLearnerFactory>() };
+        var failing = SearchFixtures.Spec(Data, "throws", fidelity: 3) with { Learner = LearnerTypes.NameOf<ThrowingLearnerFactory>() };
         var outcome = await cluster.Runner.RunAsync(failing, CancellationToken.None);
         Assert.AreEqual(TrialStatus.Failed, outcome.Status);
         StringAssert.Contains(outcome.Error, "test failure while learning window 2");

@@ -10,26 +10,10 @@ namespace Plasticity.ML.Tests.Search.Experiment;
 
 /// <summary>The process pool with the lab as its worker program (run with this test project's dependencies).</summary>
 [TestClass]
-public sealed class ProcessPoolRunnerTests
+public sealed class ProcessPoolRunnerTests : SearchFolderTests
 {
-    private readonly List<string> folders = [];
-    private StreamReference data = null!;
-
-    [TestInitialize]
-    public void Create() => data = SearchFixtures.Write(Folder("data"));
-
-    [TestCleanup]
-    public void Remove() => SearchFixtures.Delete([.. folders]);
-
-    private string Folder(string what)
-    {
-        string folder = SearchFixtures.TempFolder(what);
-        folders.Add(folder);
-        return folder;
-    }
-
     private SearchExperiment Experiment(ITrialRunner runner, string learner, ITuner tuner, int trials, int parallel) => new SearchExperiment()
-        .SetData(data, tuningWindows: 4)
+        .SetData(Data, tuningWindows: 4)
         .SetTrainingOptions(SearchFixtures.Options)
         .SetSearchSpace(SearchFixtures.Space)
         .SetTuner(tuner)
@@ -119,7 +103,7 @@ public sealed class ProcessPoolRunnerTests
         Directory.CreateDirectory(work);
         string spec = Path.Combine(work, "spec.json"), outcome = Path.Combine(work, "outcome.json");
         // Five slow windows (1.5 s each): the pool dies while the trial runs, and a worker that outlived it would show.
-        File.WriteAllText(spec, (SearchFixtures.Spec(data, "orphan", fidelity: 5) with { Learner = LearnerTypes.NameOf<SlowerLearnerFactory>() }).ToJson());
+        File.WriteAllText(spec, (SearchFixtures.Spec(Data, "orphan", fidelity: 5) with { Learner = LearnerTypes.NameOf<SlowerLearnerFactory>() }).ToJson());
         var command = SearchFixtures.Worker;
         var start = new ProcessStartInfo(command.FileName) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in command.Arguments.Concat([TrialWorker.TrialArgument, spec, outcome, TrialWorker.ExitWithParentArgument])) start.ArgumentList.Add(argument);

@@ -12,29 +12,13 @@ using Plasticity.ML.Tasks.Streams;
 namespace Plasticity.ML.Tests.Search.Experiment;
 
 [TestClass]
-public sealed class SearchExperimentBadInputTests
+public sealed class SearchExperimentBadInputTests : SearchFolderTests
 {
-    private readonly List<string> folders = [];
-    private StreamReference data = null!;
-
-    [TestInitialize]
-    public void Create() => data = SearchFixtures.Write(Folder("data"));
-
-    [TestCleanup]
-    public void Remove() => SearchFixtures.Delete([.. folders]);
-
-    private string Folder(string what)
-    {
-        string folder = SearchFixtures.TempFolder(what);
-        folders.Add(folder);
-        return folder;
-    }
-
     private static RandomSearchTuner Random(SearchSpace? space = null, OptimizationDirection direction = OptimizationDirection.Maximize) =>
         new(space ?? SearchFixtures.Space, new RandomSearchOptions { Direction = direction, Seed = 1 });
 
     private SearchExperiment Valid(string? folder = null, SearchSpace? space = null, ITuner? tuner = null) => new SearchExperiment()
-        .SetData(data, tuningWindows: 4)
+        .SetData(Data, tuningWindows: 4)
         .SetTrainingOptions(SearchFixtures.Options)
         .SetSearchSpace(space ?? SearchFixtures.Space)
         .SetTuner(tuner ?? Random(space))
@@ -85,7 +69,7 @@ public sealed class SearchExperimentBadInputTests
             var e = Assert.ThrowsExactly<ArgumentException>(() => new SearchExperiment().SetBudget(budget));
             StringAssert.Contains(e.Message, field);
         }
-        var none = new SearchExperiment().SetData(data, 4).SetTrainingOptions(SearchFixtures.Options).SetRunner(new InProcessTrialRunner());
+        var none = new SearchExperiment().SetData(Data, 4).SetTrainingOptions(SearchFixtures.Options).SetRunner(new InProcessTrialRunner());
         StringAssert.Contains((await Assert.ThrowsExactlyAsync<ArgumentException>(() => none.RunAsync())).Message, "The search has no budget");
     }
 
@@ -153,13 +137,13 @@ public sealed class SearchExperimentBadInputTests
         StringAssert.Contains(await Fails(Valid(tuner: Random(otherSpace))), "The tuner searches another space than the experiment");
         var asha = new AshaTuner(SearchFixtures.Space, new AshaOptions { Direction = OptimizationDirection.Maximize, MaxFidelity = 4 });
         StringAssert.Contains(await Fails(Valid(tuner: asha)), "ASHA's MaxFidelity is 4 windows, but with 4 tuning windows a trial can learn at most 3");
-        StringAssert.Contains(await Fails(Valid().SetData(data, 7)), "The search tunes on 7 windows, but the stream has only 6");
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Valid().SetData(data, 1)).Message, "tuningWindows must be at least 2");
+        StringAssert.Contains(await Fails(Valid().SetData(Data, 7)), "The search tunes on 7 windows, but the stream has only 6");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Valid().SetData(Data, 1)).Message, "tuningWindows must be at least 2");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Valid().SetParallelism(0)).Message, "The degree of parallelism must be at least 1; got 0");
         StringAssert.Contains(await Fails(Valid().SetObjective(new StreamObjective { Metric = ObjectiveMetric.PlasticityLoss })
             .SetTuner(Random(direction: OptimizationDirection.Minimize))), "needs the plasticity probe: set Probe");
         StringAssert.Contains(await Fails(new SearchExperiment().SetTrainingOptions(SearchFixtures.Options).SetBudget(SearchBudget.Trials(1))), "The search has no data");
-        StringAssert.Contains(await Fails(new SearchExperiment().SetData(data, 4).SetBudget(SearchBudget.Trials(1))), "The search has no learner");
+        StringAssert.Contains(await Fails(new SearchExperiment().SetData(Data, 4).SetBudget(SearchBudget.Trials(1))), "The search has no learner");
 
         var wrongInput = SearchFixtures.Options with { Network = SearchFixtures.Options.Network with { InputShape = [9] } };
         StringAssert.Contains(await Fails(Valid().SetTrainingOptions(wrongInput)), "gives 9 input features, but the stream 'synthetic (6 windows)' has 8");

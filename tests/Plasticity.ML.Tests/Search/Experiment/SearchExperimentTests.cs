@@ -14,29 +14,13 @@ using Plasticity.ML.Training;
 namespace Plasticity.ML.Tests.Search.Experiment;
 
 [TestClass]
-public sealed class SearchExperimentTests
+public sealed class SearchExperimentTests : SearchFolderTests
 {
-    private readonly List<string> folders = [];
-    private StreamReference data = null!;
-
-    [TestInitialize]
-    public void Create() => data = SearchFixtures.Write(Folder("data"));
-
-    [TestCleanup]
-    public void Remove() => SearchFixtures.Delete([.. folders]);
-
-    private string Folder(string what)
-    {
-        string folder = SearchFixtures.TempFolder(what);
-        folders.Add(folder);
-        return folder;
-    }
-
     /// <summary>Six windows: the search tunes on the first four (trials learn up to 3), windows 4 and 5 are held out.</summary>
     private SearchExperiment Experiment(string folder, ITuner tuner, SearchBudget budget, int parallel = 2, ISearchMonitor? monitor = null, ITrialRunner? runner = null)
     {
         var experiment = new SearchExperiment()
-            .SetData(data, tuningWindows: 4)
+            .SetData(Data, tuningWindows: 4)
             .SetTrainingOptions(SearchFixtures.Options)
             .SetSearchSpace(SearchFixtures.Space)
             .SetTuner(tuner)
@@ -137,7 +121,7 @@ public sealed class SearchExperimentTests
         });
         // A custom mapping: rates above 0.05 become SGD at 1e12, whose loss turns NaN within a few steps.
         var experiment = new SearchExperiment()
-            .SetData(data, tuningWindows: 4)
+            .SetData(Data, tuningWindows: 4)
             .SetTrainingOptions(SearchFixtures.Options, (o, p) => o with
             {
                 Optimizer = p.GetNumber("Optimizer.LearningRate") > 0.05
@@ -170,7 +154,7 @@ public sealed class SearchExperimentTests
         var space = new SearchSpace([new RangeParameter("Network.Head.Outputs", 2, 4, 3, isInteger: true)]);
         var grid = new GridSearchTuner(space, new GridSearchOptions { Direction = OptimizationDirection.Maximize, PointsPerRange = 3 });
         var result = await new SearchExperiment()
-            .SetData(data, tuningWindows: 4)
+            .SetData(Data, tuningWindows: 4)
             .SetTrainingOptions(SearchFixtures.Options)
             .SetSearchSpace(space)
             .SetTuner(grid)
@@ -245,7 +229,7 @@ public sealed class SearchExperimentTests
         Assert.AreEqual(16, space["Network.HiddenWidths"].Default.Number, "the options' values are the defaults");
         var asha = new AshaTuner(space, new AshaOptions { Direction = OptimizationDirection.Maximize, MaxFidelity = 3 });
         var result = await new SearchExperiment()
-            .SetData(data, tuningWindows: 4)
+            .SetData(Data, tuningWindows: 4)
             .SetTrainingOptions(SearchFixtures.Options)
             .SetTuner(asha)
             .SetBudget(SearchBudget.Trials(2))
