@@ -34,10 +34,13 @@ internal sealed class TestTrialCluster : IAsyncDisposable
         builder.ConfigureSilo((options, silo) =>
         {
             silo.AddPlasticityTrials(trials?.Invoke(options.SiloName) ?? OneThread);
+            // Quicker failure detection than Orleans' defaults (5 s x 3 probes, 2 votes), so that the kill test sees a dead
+            // silo dropped within its 30 s, but not so quick that a live silo busy starting up on a loaded 2-core CI machine
+            // misses its probes and is declared dead (1 s x 2 did that once: a cluster of 3 came up with 2).
             silo.Configure<ClusterMembershipOptions>(o =>
             {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
+                o.ProbeTimeout = TimeSpan.FromSeconds(3);
+                o.NumMissedProbesLimit = 3;
                 o.NumVotesForDeathDeclaration = 1;
             });
         });
