@@ -19,9 +19,15 @@ public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
 
     private readonly ActivationKind activation;
 
-    internal HiddenLayer(string name, nn.Module<Tensor, Tensor> affine, nn.Module<Tensor, Tensor>? norm, ActivationKind activation, bool isConvolution, int units)
+    /// <summary>The layer is a convolution reading a mostly-zero network input (<see cref="NetworkSpec.SparseInput"/>).
+    /// A flag, not a second reference to the module: TorchSharp registers module-typed fields as submodules.</summary>
+    private readonly bool sparseInput;
+
+    internal HiddenLayer(string name, nn.Module<Tensor, Tensor> affine, nn.Module<Tensor, Tensor>? norm, ActivationKind activation, bool isConvolution, int units,
+        bool sparseInput = false)
         : base(name)
     {
+        this.sparseInput = sparseInput && affine is Conv2d;
         Affine = affine;
         Norm = norm;
         this.activation = activation;
@@ -69,10 +75,16 @@ public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
         _ => null,
     };
 
+    /// <summary>The affine map: <see cref="Affine"/>'s forward, or the same convolution as a scatter over a sparse input.</summary>
+    public Tensor AffineMap(Tensor input) =>
+        sparseInput && Affine is Conv2d conv && SparseInputConvolution.Applies(input, conv)
+            ? SparseInputConvolution.Run(input, conv)
+            : Affine.forward(input);
+
     /// <summary>The affine map followed by normalization, before the activation.</summary>
     public Tensor PreActivation(Tensor input)
     {
-        var affine = Affine.forward(input);
+        var affine = AffineMap(input);
         var normalized = Normalize(affine);
         if (normalized is null) return affine;
         affine.Dispose();

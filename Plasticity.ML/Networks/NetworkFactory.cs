@@ -38,7 +38,8 @@ public static class NetworkFactory
 #pragma warning restore RS0030
                     _ => null,
                 };
-                layers.Add(new HiddenLayer($"conv{convolutions}", conv, norm, spec.Activation, isConvolution: true, outChannels));
+                layers.Add(new HiddenLayer($"conv{convolutions}", conv, norm, spec.Activation, isConvolution: true, outChannels,
+                    sparseInput: spec.SparseInput && convolutions == 0));
                 // CReLU and Fourier features emit two channels per unit: the next layer's fan-in follows.
                 channels = outChannels * spec.Activation.OutputsPerUnit();
                 convolutions++;

@@ -10,7 +10,8 @@ public static class NetworkPresets
     /// <summary>
     /// The network of MinAtar's reference DQN (Young and Tian 2019): one 3x3 convolution with 16 channels, stride 1 and
     /// no padding over the <c>[channels, 10, 10]</c> grid (so 16 x 8 x 8 = 1,024 features), a hidden layer of 128 units,
-    /// and one output per action.
+    /// and one output per action. The grid's object planes are mostly empty, so the convolution runs sparse
+    /// (<see cref="NetworkSpec.SparseInput"/>).
     /// </summary>
     /// <param name="channels">Observation channels (4 for Breakout and Asterix, 7 Freeway, 10 Seaquest, 6 Space Invaders).</param>
     /// <param name="actions">Number of actions (MinAtar's full set is 6).</param>
@@ -23,6 +24,7 @@ public static class NetworkPresets
         ConvKernels = [3],
         ConvStrides = [1],
         ConvPaddings = [0],
+        SparseInput = true,
         HiddenWidths = [128],
         Head = new HeadSpec { Kind = HeadKind.Regression, Outputs = actions },
     };

@@ -100,6 +100,14 @@ public sealed record NetworkSpec
     /// for <see cref="DefaultConvPadding"/> in every block.</summary>
     public int[]? ConvPaddings { get; init; }
 
+    /// <summary>
+    /// The input is mostly zeros, like MinAtar's boolean object planes: the first convolution then runs as a scatter
+    /// over the nonzero input cells (<c>SparseInputConvolution</c>), which for MinAtar costs a small fraction of
+    /// libtorch's dense convolution. Only speed changes: outputs and gradients agree with the dense convolution to
+    /// float rounding. Applies to float32 CPU batches whose input gradient is not wanted; an MLP ignores it.
+    /// </summary>
+    public bool SparseInput { get; init; }
+
     /// <summary>The kernel size of a block when <see cref="ConvKernels"/> is null.</summary>
     public const int DefaultConvKernel = 3;
 

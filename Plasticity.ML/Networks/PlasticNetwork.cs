@@ -144,7 +144,7 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
                 continue;
             }
             record.Inputs.Add(x);
-            var affine = layer.Affine.forward(x);
+            var affine = layer.AffineMap(x);
             record.AffineOutputs.Add(affine);
             var normalized = layer.Normalize(affine);
             record.NormOutputs.Add(normalized);
