@@ -8,8 +8,10 @@ namespace Plasticity.ML.Benchmarks;
 /// <summary>One DQN update (batch 32, MinAtar network): the agent's against the hand-written TorchSharp loop.</summary>
 /// <param name="OursSeconds">Median seconds per update of <see cref="Agent"/> (replay sample into its preallocated batch, TD
 /// targets, the step protocol with the fused Adam).</param>
+/// <param name="DenseConvolutionSeconds">Median seconds per update of the same agent with libtorch's dense convolution
+/// (<see cref="Networks.NetworkSpec.SparseInput"/> off): what the sparse-input convolution buys.</param>
 /// <param name="ReferenceSeconds">Median seconds per <see cref="ReferenceDqnLoop.Step"/>.</param>
-public sealed record DqnStepResult(double OursSeconds, double ReferenceSeconds)
+public sealed record DqnStepResult(double OursSeconds, double DenseConvolutionSeconds, double ReferenceSeconds)
 {
     /// <summary>Reference time over ours (the target is at least 2).</summary>
     public double SpeedUp => ReferenceSeconds / OursSeconds;
@@ -51,23 +53,29 @@ public static class AgentBenchmark
         Seed = 1,
     };
 
-    /// <summary>Times the agent's update and the reference loop's, interleaved.</summary>
+    /// <summary>Times the agent's update (with the sparse-input convolution and with the dense one) and the reference
+    /// loop's, interleaved.</summary>
     public static DqnStepResult MeasureTrainStep(int calls, int rounds)
     {
         using var environment = new RandomGridEnvironment(4);
         using var agent = Agent.Create(Options(1, OptimizerImplementation.Plastic), environment.Spec);
+        var denseOptions = Options(1, OptimizerImplementation.Plastic) with { Network = agent.Online.Spec with { SparseInput = false } };
+        using var dense = Agent.Create(denseOptions, environment.Spec);
         var observation = new byte[environment.Spec.ObservationSize];
-        environment.Reset(1, observation);
-        agent.Replay.AddFirst(observation);
         var random = new Random(2);
-        for (int i = 0; i < 5000; i++)
+        foreach (var filled in new[] { agent, dense })
         {
-            var outcome = environment.Step(random.Next(6), observation);
-            agent.Replay.AddStep(random.Next(6), outcome.Reward, outcome.Terminated, false, observation);
-            if (outcome.Terminated)
+            environment.Reset(1, observation);
+            filled.Replay.AddFirst(observation);
+            for (int i = 0; i < 5000; i++)
             {
-                environment.Reset(null, observation);
-                agent.Replay.AddFirst(observation);
+                var outcome = environment.Step(random.Next(6), observation);
+                filled.Replay.AddStep(random.Next(6), outcome.Reward, outcome.Terminated, false, observation);
+                if (outcome.Terminated)
+                {
+                    environment.Reset(null, observation);
+                    filled.Replay.AddFirst(observation);
+                }
             }
         }
         using var reference = new ReferenceDqnLoop(agent.Online, 5000, 32);
@@ -75,8 +83,8 @@ public static class AgentBenchmark
         TorchThreads.Set(1);
         try
         {
-            var t = Timing.Interleaved(calls, rounds, () => agent.UpdateOnce(), reference.Step);
-            return new DqnStepResult(t[0], t[1]);
+            var t = Timing.Interleaved(calls, rounds, () => agent.UpdateOnce(), () => dense.UpdateOnce(), reference.Step);
+            return new DqnStepResult(t[0], t[1], t[2]);
         }
         finally
         {
