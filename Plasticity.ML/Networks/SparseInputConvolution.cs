@@ -66,7 +66,8 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
         var input = ctx.get_saved_variables()[0];
         var geometry = (Geometry)ctx.get_data(nameof(Geometry));
         bool hasBias = (bool)ctx.get_data("hasBias");
-        var (weightGradient, biasGradient) = Backward(input, grad_output.contiguous(), geometry);
+        using var gradient = grad_output.contiguous();
+        var (weightGradient, biasGradient) = Backward(input, gradient, geometry);
         input.Dispose();
         // One gradient per forward argument: none for the input and the geometry.
         return hasBias ? [null!, weightGradient, biasGradient, null!] : [null!, weightGradient, null!];
@@ -96,12 +97,14 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
         float[] columns = pool.Rent(g.Taps * c), accumulator = pool.Rent(positions * c), start = pool.Rent(c);
         try
         {
-            using (var contiguousWeight = weight.detach().contiguous())
+            using (var detachedWeight = weight.detach())
+            using (var contiguousWeight = detachedWeight.contiguous())
                 Transpose(contiguousWeight.bytes, c, g.Taps, columns);
             if (bias is null) Array.Clear(start, 0, c);
             else
-                using (var b = bias.detach().contiguous())
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(b.bytes).CopyTo(start);
+                using (var detachedBias = bias.detach())
+                using (var contiguousBias = detachedBias.contiguous())
+                    System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(contiguousBias.bytes).CopyTo(start);
             fixed (byte* inputBytes = input.bytes)
             fixed (byte* outputBytes = output.bytes)
             fixed (float* w = columns, a = accumulator, b0 = start)
@@ -109,7 +112,7 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
                 float* x = (float*)inputBytes, o = (float*)outputBytes;
                 for (int n = 0; n < g.Batch; n++)
                 {
-                    for (int pos = 0; pos < positions; pos++) new Span<float>(b0, c).CopyTo(new Span<float>(a + pos * c, c));
+                    for (int pos = 0; pos < positions; pos++) Copy(b0, a + pos * c, c);
                     // Adds v * W[:, tap] to every output whose receptive field holds the cell (tap = its place there).
                     var scatter = new AddColumn { Columns = w, Outputs = a, Channels = c };
                     ForEachTap(x + (long)n * g.SampleSize, g, ref scatter);
@@ -235,6 +238,15 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
                 tap.Add(value, (channel * k + ky) * k + kx, ty / s * g.OutWidth + tx / s);
             }
         }
+    }
+
+    /// <summary>Copies <paramref name="n"/> floats (a bias row: too short for a memmove call to pay).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Copy(float* source, float* target, int n)
+    {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) Vector256.Store(Vector256.Load(source + i), target + i);
+        for (; i < n; i++) target[i] = source[i];
     }
 
     /// <summary><c>y += a x</c> over <paramref name="n"/> floats. Straight-line for 16 (MinAtar's channels): this runs
