@@ -4,6 +4,7 @@ using Plasticity.Lab.Commands;
 using Plasticity.Lab.Reporting;
 using Plasticity.ML.Common;
 using Plasticity.ML.Experiments.Agents;
+using Plasticity.ML.Reinforcement.Agents;
 using Spectre.Console;
 
 namespace Plasticity.Lab.Reinforcement;
@@ -74,6 +75,13 @@ public sealed class AgentLabRun(IAnsiConsole console)
         return table;
     }
 
+    /// <summary>When the probe runs: its interval, or only the stage ends when the interval is longer than every track
+    /// (classification-mdp sets an unreachable interval so that it probes after each task).</summary>
+    private static string ProbeSchedule(AgentExperimentSpec spec, AgentOptions agent) =>
+        agent.ProbeInterval >= spec.Tracks.Max(t => t.Steps)
+            ? "when learning starts and at each stage's end"
+            : $"every {agent.ProbeInterval:N0} steps and at each stage's end";
+
     private static MarkdownReport StandardReport(AgentExperimentResult result, string folder, IReadOnlyList<string> plots, LabPreset preset)
     {
         var spec = result.Spec;
@@ -98,7 +106,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
             ["exploration", $"epsilon {a.EpsilonStart.ToString(CultureInfo.InvariantCulture)} -> {a.EpsilonEnd.ToString(CultureInfo.InvariantCulture)} over {a.EpsilonDecaySteps:N0} steps"],
             ["optimizer", $"{o.Kind}{(o.Centered ? " (centered)" : "")} lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}, eps {o.Epsilon.ToString(CultureInfo.InvariantCulture)}" + (a.MaxGradientNorm > 0 ? $", gradient norm clipped at {a.MaxGradientNorm.ToString(CultureInfo.InvariantCulture)}" : "")],
             ["evaluation", a.EvaluationInterval > 0 ? $"{a.EvaluationEpisodes} episodes with epsilon {a.EvaluationEpsilon.ToString(CultureInfo.InvariantCulture)} every {a.EvaluationInterval:N0} steps of each stage{(a.EvaluateAtStart ? ", at each stage's start" : "")} and at its end" : "none"],
-            ["probe", a.Probe is null ? "none" : $"{a.Probe.Targets} targets x {a.Probe.Steps} steps on {a.Probe.Inputs} replay observations, every {a.ProbeInterval:N0} steps and at each stage's end"],
+            ["probe", a.Probe is null ? "none" : $"{a.Probe.Targets} targets x {a.Probe.Steps} steps on {a.Probe.Inputs} replay observations, " + ProbeSchedule(spec, a)],
             ["seeds", $"{spec.Seeds} (from {spec.FirstSeed})"],
             ["wall time", $"{result.Seconds:F0} s ({result.ResumedRuns} stored runs reused)"],
         ]);

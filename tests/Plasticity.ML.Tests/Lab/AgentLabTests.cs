@@ -105,7 +105,11 @@ public sealed class AgentLabTests
             }
             // Evaluations at each task's end only: 6 runs x 2 tasks.
             Assert.AreEqual(1 + 6 * 2, File.ReadAllLines(Path.Combine(folder, "evaluations.csv")).Length);
-            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "Plasticity over tasks");
+            string report = File.ReadAllText(Path.Combine(folder, "report.md"));
+            StringAssert.Contains(report, "Plasticity over tasks");
+            // The probe's interval is set past the run's end (it runs after each task): the report says so, not the number.
+            StringAssert.Contains(report, "when learning starts and at each stage's end");
+            StringAssert.DoesNotMatch(report, new System.Text.RegularExpressions.Regex("every [0-9,]+ steps and at each stage's end"));
         }
         finally
         {
