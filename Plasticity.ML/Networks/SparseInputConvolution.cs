@@ -99,7 +99,7 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
         {
             using (var detachedWeight = weight.detach())
             using (var contiguousWeight = detachedWeight.contiguous())
-                Transpose(contiguousWeight.bytes, c, g.Taps, columns);
+                Transpose(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(contiguousWeight.bytes), c, g.Taps, columns);
             if (bias is null) Array.Clear(start, 0, c);
             else
                 using (var detachedBias = bias.detach())
@@ -158,7 +158,7 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
             pool.Return(gradientRows);
         }
         var weight = new float[weightColumns.Length];
-        Transpose(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weightColumns.AsSpan()), g.Taps, c, weight);
+        Transpose(weightColumns, g.Taps, c, weight);
         return (tensor(weight).view(c, g.InChannels, g.Kernel, g.Kernel), tensor(biasGradient));
     }
 
@@ -332,11 +332,9 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
         Avx.Store(target + 7 * targetStride, Avx.Permute2x128(u3, u7, 0x31));
     }
 
-    /// <summary>Writes the <c>[rows, columns]</c> float matrix in <paramref name="source"/> transposed into <paramref name="target"/>.</summary>
-    private static void Transpose(ReadOnlySpan<byte> source, int rows, int columns, float[] target)
+    /// <summary><see cref="Transpose(float*, int, int, float*)"/> on managed memory (the weight and its gradient).</summary>
+    private static unsafe void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> target)
     {
-        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(source);
-        for (int r = 0; r < rows; r++)
-            for (int col = 0; col < columns; col++) target[col * rows + r] = values[r * columns + col];
+        fixed (float* from = source, to = target) Transpose(from, rows, columns, to);
     }
 }
