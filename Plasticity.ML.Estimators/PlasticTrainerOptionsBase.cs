@@ -15,8 +15,9 @@ namespace Plasticity.ML.Estimators;
 /// How a window (the whole data when there is no segment column) trains with the defaults: a
 /// <see cref="ValidationFraction"/> of its rows is held out; the network trains in epochs of shuffled mini-batches on
 /// the rest, for at least <see cref="MinimumSteps"/> optimizer steps and at most <see cref="Epochs"/> epochs, and
-/// stops once the held-out loss has not improved for <see cref="EarlyStoppingPatience"/> epochs; the weights (and
-/// optimizer state) of the best epoch are kept. A regression label is standardized for training (its mean and
+/// stops once the held-out loss has not improved for <see cref="EarlyStoppingPatience"/> epochs; the held-out rows rank
+/// a moving average of the weights (<see cref="WeightAveragingEpochs"/>), and the best epoch's average (with that
+/// epoch's optimizer state) is kept. A regression label is standardized for training (its mean and
 /// standard deviation are part of the model, and scores come back in the label's units). docs/defaults.md records how
 /// the defaults were chosen.
 /// The options a search can sweep carry ML.NET's own <c>Microsoft.ML.SearchSpace</c> attributes (widths, activation,
@@ -56,6 +57,9 @@ public abstract class PlasticTrainerOptionsBase
 
         /// <summary>Default least number of optimizer steps per window (small data trains for more epochs).</summary>
         public const int MinimumSteps = 500;
+
+        /// <summary>Default span, in epochs, of the weight average that early stopping ranks and keeps.</summary>
+        public const double WeightAveragingEpochs = 2;
     }
 
     /// <summary>Name of the feature column: a known-size vector of <see cref="Single"/>.</summary>
@@ -136,6 +140,15 @@ public abstract class PlasticTrainerOptionsBase
     public double PlateauLearningRateFactor { get; set; } = Defaults.PlateauLearningRateFactor;
 
     /// <summary>
+    /// With early stopping, the span in epochs (at least 10 optimizer steps) of an exponential moving average of the
+    /// weights (Polyak averaging) kept beside the trained ones: the held-out rows rank the average after each epoch, and
+    /// the best epoch's average is the model. It smooths out the noise of the last mini-batch steps. 0 keeps the trained
+    /// weights themselves. No average is kept when <see cref="Interventions"/> is not empty: an intervention changes the
+    /// weights on purpose (a reset, ReDo's recycled units, a plasticity injection), which an average would blur.
+    /// </summary>
+    public double WeightAveragingEpochs { get; set; } = Defaults.WeightAveragingEpochs;
+
+    /// <summary>
     /// The least number of optimizer steps a window trains for, so that small data still converges (a 150-row window
     /// at batch 32 has 4 steps per epoch): the epoch count is raised until this many steps are reached, and early
     /// stopping never ends a window before it. 0 turns the floor off.
@@ -177,6 +190,8 @@ public abstract class PlasticTrainerOptionsBase
         if (EarlyStoppingPatience <= 0) throw new ArgumentException($"{nameof(EarlyStoppingPatience)} must be positive; got {EarlyStoppingPatience}.");
         if (!(PlateauLearningRateFactor > 0 && PlateauLearningRateFactor <= 1))
             throw new ArgumentException($"{nameof(PlateauLearningRateFactor)} must lie in (0, 1]; got {PlateauLearningRateFactor.ToString(CultureInfo.InvariantCulture)}.");
+        if (!(WeightAveragingEpochs >= 0 && double.IsFinite(WeightAveragingEpochs)))
+            throw new ArgumentException($"{nameof(WeightAveragingEpochs)} must be a finite number >= 0; got {WeightAveragingEpochs.ToString(CultureInfo.InvariantCulture)}.");
         if (MinimumSteps < 0) throw new ArgumentException($"{nameof(MinimumSteps)} must be non-negative; got {MinimumSteps}.");
         if (!Enum.IsDefined(RetainOptimizerState)) throw new ArgumentException($"{nameof(RetainOptimizerState)} has the unknown value {(int)RetainOptimizerState}.");
         ArgumentNullException.ThrowIfNull(Optimizer, nameof(Optimizer));
@@ -187,5 +202,5 @@ public abstract class PlasticTrainerOptionsBase
 
     /// <summary>A plain snapshot of the training settings, stored in the model for reference, with the seed used.</summary>
     internal PlasticTrainingSettings Snapshot(long seed) =>
-        new(BatchSize, Epochs, seed, Optimizer, [.. Interventions], ValidationFraction, EarlyStoppingPatience, MinimumSteps, PlateauLearningRateFactor);
+        new(BatchSize, Epochs, seed, Optimizer, [.. Interventions], ValidationFraction, EarlyStoppingPatience, MinimumSteps, PlateauLearningRateFactor, WeightAveragingEpochs);
 }

@@ -18,6 +18,8 @@ namespace Plasticity.ML.Estimators;
 /// <param name="EarlyStoppingPatience">Epochs without improvement before a window stops.</param>
 /// <param name="MinimumSteps">Least optimizer steps per window.</param>
 /// <param name="PlateauLearningRateFactor">Learning-rate factor at a plateau of the held-out loss (1: constant).</param>
+/// <param name="WeightAveragingEpochs">Span in epochs of the weight average that early stopping ranked and kept (0: none;
+/// models saved before weight averaging existed read 0, which is how they were trained).</param>
 public sealed record PlasticTrainingSettings(int BatchSize, int Epochs, long Seed, OptimizerOptions Optimizer,
     [property: JsonPropertyName("interventions")] List<InterventionSpec> Interventions,
-    double ValidationFraction = 0, int EarlyStoppingPatience = 0, int MinimumSteps = 0, double PlateauLearningRateFactor = 1);
+    double ValidationFraction = 0, int EarlyStoppingPatience = 0, int MinimumSteps = 0, double PlateauLearningRateFactor = 1, double WeightAveragingEpochs = 0);

@@ -32,6 +32,9 @@ internal static class PlasticTrainingEngine
     /// <summary>Windows smaller than this train without a held-out part (a few rows cannot rank epochs).</summary>
     internal const int MinimumRowsForValidation = 20;
 
+    /// <summary>The shortest span of a weight average, in optimizer steps (a tiny window has a few steps per epoch).</summary>
+    internal const int MinimumAveragingSteps = 10;
+
     /// <summary>Rows per forward pass when measuring the held-out loss.</summary>
     private const int EvaluationChunk = 4096;
 
@@ -100,7 +103,11 @@ internal static class PlasticTrainingEngine
             using var window = WindowTensors.Create(data, start, count, plan, scaling, objective, device);
             session.BeginTask(windowOffset + w, new TaskObservations(window.TrainInputs, objective, window.TrainTargets,
                 targetKind == TargetKind.ClassLabels ? window.TrainTargets : null));
-            var best = plan.HasValidation ? new BestEpoch(network, optimizer) : null;
+            // The held-out rows rank (and the window keeps) the average of the recent weights rather than the last ones.
+            using var average = plan.HasValidation && plan.AveragingSteps > 0
+                ? new WeightAverage(network, WeightAverage.DecayForSteps(plan.AveragingSteps, MinimumAveragingSteps))
+                : null;
+            var best = plan.HasValidation ? new BestEpoch(average?.Network ?? network, optimizer) : null;
             double learningRate = options.Optimizer.LearningRate;
             optimizer.LearningRate = learningRate;
             int lastDecay = -1;
@@ -124,6 +131,7 @@ internal static class PlasticTrainingEngine
                     lastLoss = session.Step(x, weights is null
                         ? () => objective.ComputeLoss(network.forward(x), y)
                         : () => objective.ComputeLoss(network.forward(x), y, weights)).Loss;
+                    average?.Update();
                     windowLoss += lastLoss;
                     windowSteps++;
                     step++;
@@ -131,7 +139,8 @@ internal static class PlasticTrainingEngine
                 epochs++;
                 if (best is not null)
                 {
-                    best.Offer(epoch, window.Validate(network, objective));
+                    average?.SyncBuffers();
+                    best.Offer(epoch, window.Validate(average?.Network ?? network, objective));
                     if (epoch - best.Epoch >= plan.Patience && windowSteps >= plan.MinimumSteps) break;
                     // A plateau of half the patience since the best epoch (or since the last decay) lowers the step size.
                     if (options.PlateauLearningRateFactor < 1 && epoch - Math.Max(best.Epoch, lastDecay) >= Math.Max(1, plan.Patience / 2))
@@ -142,11 +151,12 @@ internal static class PlasticTrainingEngine
                 }
             }
             best?.Restore();
+            if (average is not null) network.CopyStateFrom(average.Network);
             optimizer.LearningRate = learningRate;
             session.EndTask();
             session.UseObservations(null);
             MLNetInterop.Info(channel, $"Window {windowOffset + w}: {count} rows, {windowSteps} steps, mean training loss {windowLoss / Math.Max(1, windowSteps):G4}" +
-                (best is null ? $", {epochs} epoch(s)." : $", {epochs} epoch(s) of {plan.TrainRows} rows; kept epoch {best.Epoch + 1} (held-out loss {best.Loss.ToString("G4", CultureInfo.InvariantCulture)} on {count - plan.TrainRows} rows)."));
+                (best is null ? $", {epochs} epoch(s)." : $", {epochs} epoch(s) of {plan.TrainRows} rows; kept epoch {best.Epoch + 1}{(average is null ? "" : $"'s weight average (decay {average.Decay.ToString("G4", CultureInfo.InvariantCulture)})")} (held-out loss {best.Loss.ToString("G4", CultureInfo.InvariantCulture)} on {count - plan.TrainRows} rows)."));
             // A checkpoint is delivered to progress listeners for sure (pulled progress may be skipped): metric, steps, limit.
             progressChannel.Checkpoint(windowLoss / Math.Max(1, windowSteps), step, stepLimit);
             best?.Dispose();
@@ -181,7 +191,7 @@ internal static class PlasticTrainingEngine
     }
 
     /// <summary>How one window trains: which rows are held out, the batch size, and the epoch and step budgets.</summary>
-    private sealed record WindowPlan(int[] TrainRowsIndex, int[] ValidationRowsIndex, int BatchSize, int Epochs, int Patience, int MinimumSteps)
+    private sealed record WindowPlan(int[] TrainRowsIndex, int[] ValidationRowsIndex, int BatchSize, int Epochs, int Patience, int MinimumSteps, double AveragingSteps)
     {
         public int TrainRows => TrainRowsIndex.Length;
 
@@ -212,7 +222,9 @@ internal static class PlasticTrainingEngine
             int batch = Math.Min(options.BatchSize, train.Length);
             int stepsPerEpoch = train.Length / batch;
             int floorEpochs = (int)Math.Min(int.MaxValue, (options.MinimumSteps + stepsPerEpoch - 1) / stepsPerEpoch);
-            return new WindowPlan(train, held, batch, Math.Max(options.Epochs, floorEpochs), options.EarlyStoppingPatience, options.MinimumSteps);
+            // An intervention changes the live weights on purpose (a reset, recycled units, an injection); an average would blur it.
+            double averagingSteps = options.Interventions.Count == 0 ? options.WeightAveragingEpochs * stepsPerEpoch : 0;
+            return new WindowPlan(train, held, batch, Math.Max(options.Epochs, floorEpochs), options.EarlyStoppingPatience, options.MinimumSteps, averagingSteps);
         }
     }
 

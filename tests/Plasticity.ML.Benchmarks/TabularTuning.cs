@@ -15,7 +15,7 @@ public static class TabularTuning
 {
     /// <summary>A candidate's settings; the rest of the options keep their class defaults.</summary>
     private sealed record Settings(int[] Hidden, NormalizationKind Normalization, int Batch, double LearningRate, double Validation,
-        int Patience, int MinimumSteps, int Epochs, double WeightDecay = 0, double Plateau = 1)
+        int Patience, int MinimumSteps, int Epochs, double WeightDecay = 0, double Plateau = 1, double Averaging = 0)
     {
         public void Apply(PlasticTrainerOptionsBase o)
         {
@@ -30,6 +30,7 @@ public static class TabularTuning
             o.MinimumSteps = MinimumSteps;
             o.Epochs = Epochs;
             o.PlateauLearningRateFactor = Plateau;
+            o.WeightAveragingEpochs = Averaging;
         }
     }
 
@@ -37,7 +38,7 @@ public static class TabularTuning
     private static readonly Settings FirstRelease = new([64, 64], NormalizationKind.None, 64, 1e-3, 0, 20, 0, 10);
 
     /// <summary>The chosen defaults (they must equal <see cref="PlasticTrainerOptionsBase.Defaults"/>).</summary>
-    private static readonly Settings Chosen = new([128, 128], NormalizationKind.LayerNorm, 32, 1e-3, 0.2, 20, 500, 500);
+    private static readonly Settings Chosen = new([128, 128], NormalizationKind.LayerNorm, 32, 1e-3, 0.2, 20, 500, 500, Averaging: 2);
 
     /// <summary>The candidates compared, by name.</summary>
     public static IReadOnlyList<TabularTrainer> Candidates(string? only)
@@ -47,6 +48,9 @@ public static class TabularTuning
             ("first release", FirstRelease),
             ("chosen defaults", Chosen),
             ("no LayerNorm", Chosen with { Normalization = NormalizationKind.None }),
+            ("no weight averaging", Chosen with { Averaging = 0 }),
+            ("weight average over 1 epoch", Chosen with { Averaging = 1 }),
+            ("weight average over 5 epochs", Chosen with { Averaging = 5 }),
             ("held out 0.1", Chosen with { Validation = 0.1 }),
             ("no early stopping, 200 epochs", Chosen with { Validation = 0, Epochs = 200 }),
             ("64-64", Chosen with { Hidden = [64, 64] }),
@@ -71,7 +75,8 @@ public static class TabularTuning
         Chosen.Apply(chosen);
         if (!defaults.HiddenWidths.SequenceEqual(chosen.HiddenWidths) || defaults.Normalization != chosen.Normalization || defaults.BatchSize != chosen.BatchSize
             || defaults.Optimizer != chosen.Optimizer || defaults.ValidationFraction != chosen.ValidationFraction || defaults.EarlyStoppingPatience != chosen.EarlyStoppingPatience
-            || defaults.MinimumSteps != chosen.MinimumSteps || defaults.Epochs != chosen.Epochs || defaults.PlateauLearningRateFactor != chosen.PlateauLearningRateFactor)
+            || defaults.MinimumSteps != chosen.MinimumSteps || defaults.Epochs != chosen.Epochs || defaults.PlateauLearningRateFactor != chosen.PlateauLearningRateFactor
+            || defaults.WeightAveragingEpochs != chosen.WeightAveragingEpochs)
             throw new InvalidOperationException("TabularTuning's 'chosen defaults' differ from PlasticTrainerOptionsBase.Defaults; update one of them.");
     }
 
