@@ -3,6 +3,7 @@ using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
+using Plasticity.ML.Tests.Training;
 using Plasticity.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,19 +15,6 @@ namespace Plasticity.ML.Tests.Diagnostics;
 [TestClass]
 public sealed class CatalogueMetricsTests
 {
-    private sealed class Observations(Tensor inputs) : IObservationSource
-    {
-        public int Count => (int)inputs.shape[0];
-
-        public Tensor Sample(int count, Random random)
-        {
-            var indices = new long[count];
-            for (int i = 0; i < count; i++) indices[i] = random.Next(Count);
-            using var index = tensor(indices);
-            return inputs.index_select(0, index);
-        }
-    }
-
     [TestMethod]
     public void TheStableRankIsTheSquaredFrobeniusOverTheSquaredSpectralNorm()
     {
@@ -100,7 +88,7 @@ public sealed class CatalogueMetricsTests
         using var x = pool.narrow(0, 0, 4);
         using var y = tensor(new float[] { 1, -1, 0.5f, 2, -0.5f, 0, 1, 1 }).view(4, 2);
         session.Start();
-        session.BeginTask(0, new Observations(pool));
+        session.BeginTask(0, new FixedObservations(pool));
         var stream = RandomStream.For(8, "churn-meter");
         var expected = new List<double>();
         for (int step = 1; step <= 4; step++)
@@ -109,7 +97,7 @@ public sealed class CatalogueMetricsTests
             Tensor? reference = null, before = null;
             if (step % 2 == 0)
             {
-                reference = new Observations(pool).Sample(5, stream);
+                reference = new FixedObservations(pool).Sample(5, stream);
                 using (no_grad()) before = network.Predict(reference);
             }
             session.Step(x, () => nn.functional.mse_loss(network.forward(x), y));

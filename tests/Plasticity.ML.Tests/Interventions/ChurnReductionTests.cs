@@ -1,5 +1,6 @@
 using Plasticity.ML.Common;
 using Plasticity.ML.Interventions.Churn;
+using Plasticity.ML.Tests.Training;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
 using static Plasticity.ML.Tests.Interventions.InterventionTestKit;
@@ -9,20 +10,6 @@ namespace Plasticity.ML.Tests.Interventions;
 [TestClass]
 public sealed class ChurnReductionTests
 {
-    /// <summary>A fixed set of observations that is not a supervised task.</summary>
-    private sealed class Observations(Tensor inputs) : IObservationSource
-    {
-        public int Count => (int)inputs.shape[0];
-
-        public Tensor Sample(int count, Random random)
-        {
-            var indices = new long[count];
-            for (int i = 0; i < count; i++) indices[i] = random.Next(Count);
-            using var index = tensor(indices);
-            return inputs.index_select(0, index);
-        }
-    }
-
     [TestMethod]
     public void TheTermIsLambdaTimesTheChangeOfTheReferencePredictionsSinceBeforeThePreviousUpdate()
     {
@@ -35,7 +22,7 @@ public sealed class ChurnReductionTests
         using var x = Uniform(5, 4, seed: 4, low: -1);
         using var y = Uniform(5, 3, seed: 5, low: -1);
         session.Start();
-        session.BeginTask(0, new Observations(pool));
+        session.BeginTask(0, new FixedObservations(pool));
 
         using var theta0 = network.DeepCopy();
         var first = session.Step(x, () => nn.functional.mse_loss(network.forward(x), y));
@@ -43,7 +30,7 @@ public sealed class ChurnReductionTests
 
         // Step 2 compares theta_1 (now) with theta_0 on the stream's first reference batch.
         var stream = RandomStream.For(12, "churn-reduction");
-        using var reference = new Observations(pool).Sample(7, stream);
+        using var reference = new FixedObservations(pool).Sample(7, stream);
         double expected;
         using (no_grad())
         {
@@ -68,7 +55,7 @@ public sealed class ChurnReductionTests
         using var x = Uniform(5, 4, seed: 9, low: -1);
         using var y = Uniform(5, 3, seed: 10, low: -1);
         session.Start();
-        session.BeginTask(0, new Observations(pool));
+        session.BeginTask(0, new FixedObservations(pool));
         var taskLosses = new List<double>();
         var churn = new List<double>();
         for (int step = 1; step <= 4; step++)
