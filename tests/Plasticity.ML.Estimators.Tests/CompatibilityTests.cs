@@ -30,10 +30,11 @@ public sealed class CompatibilityTests
         var rows = ProbeFeatures().Select(f => new RegressionRow { Features = f }).ToList();
         CollectionAssert.AreEqual(Bits(ReadBits("regression-v1.expected.txt")), Bits(SyntheticData.Scores(model.Transform(ml.Data.LoadFromEnumerable(rows)))));
         // The first release trained on raw labels: the model reads back with the identity scaling, and its settings
-        // with no early stopping, which is how it was trained.
+        // with no early stopping and no weight average, which is how it was trained.
         Assert.AreEqual(0, model.Model.LabelMean);
         Assert.AreEqual(1, model.Model.LabelScale);
         Assert.AreEqual(0, model.Model.TrainingSettings.ValidationFraction);
+        Assert.AreEqual(0, model.Model.TrainingSettings.WeightAveragingEpochs);
         Assert.AreEqual(5, model.Model.TrainingSettings.Seed);
         Assert.IsTrue(model.Model.HasOptimizerState);
 

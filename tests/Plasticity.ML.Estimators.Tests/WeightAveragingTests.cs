@@ -86,5 +86,11 @@ public sealed class WeightAveragingTests
         var ml = new MLContext(seed: 0);
         using var model = ml.Regression.Trainers.PlasticNeuralNetwork(Options(3)).Fit(ml.Data.LoadFromEnumerable(SyntheticData.Regression(100, seed: 1)));
         Assert.AreEqual(3, model.Model.TrainingSettings.WeightAveragingEpochs);
+        // The setting is saved with the model.
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, null, stream);
+        stream.Position = 0;
+        var loaded = (PlasticNeuralNetworkTransformer)new MLContext(seed: 0).Model.Load(stream, out _);
+        Assert.AreEqual(3, loaded.Model.TrainingSettings.WeightAveragingEpochs);
     }
 }
