@@ -51,11 +51,11 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
 
         var spec = ApplyOverrides(baseSpec, settings);
         spec.Validate();
-        string folder = Path.GetFullPath(settings.Out ?? Path.Combine("lab-results", $"{spec.Name}-{settings.Preset.ToString().ToLowerInvariant()}"));
+        string folder = Path.GetFullPath(settings.Out ?? settings.DefaultFolder(spec.Name));
         Directory.CreateDirectory(folder);
         PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), spec);
 
-        console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.Preset.ToString().ToLowerInvariant()}): {spec.Description}");
+        console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
         console.MarkupLineInterpolated($"{spec.Variants.Count} variants x {spec.Seeds} seeds, {spec.Tasks.Tasks} tasks x {spec.Training.StepsPerTask} steps; results in [link]{folder}[/]");
 
         var labContext = new LabRunContext(spec, folder, settings.Preset, console, settings.Fresh, cancellationToken);

@@ -36,7 +36,7 @@ public sealed class RunSettings : CommandSettings
 
     /// <summary>Output folder.</summary>
     [CommandOption("--out <DIR>")]
-    [Description("Output folder (default: lab-results/<experiment>-<preset>). Re-running on the same folder resumes.")]
+    [Description("Output folder (default: lab-results/<experiment>-<preset>, or <experiment>-custom with --spec). Re-running on the same folder resumes.")]
     public string? Out { get; init; }
 
     /// <summary>Data source.</summary>
@@ -58,6 +58,14 @@ public sealed class RunSettings : CommandSettings
     [CommandOption("--fresh")]
     [Description("Train every run again instead of reusing finished runs stored in the output folder.")]
     public bool Fresh { get; init; }
+
+    /// <summary>What the run is called in the console, its report and its default folder: the preset's name, or
+    /// "custom: FILE" for a run of a spec file (whose settings are the file's, whatever the preset says).</summary>
+    public string PresetLabel => Spec is null ? Preset.ToString().ToLowerInvariant() : $"custom: {Path.GetFileName(Spec)}";
+
+    /// <summary>The default output folder of <paramref name="experimentName"/>: lab-results/&lt;experiment&gt;-&lt;preset, or custom&gt;.</summary>
+    public string DefaultFolder(string experimentName) =>
+        Path.Combine("lab-results", $"{experimentName}-{(Spec is null ? Preset.ToString().ToLowerInvariant() : "custom")}");
 
     /// <inheritdoc />
     public override ValidationResult Validate()

@@ -25,7 +25,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         }
         var spec = experiment.ApplyOverrides(specFromFile ?? experiment.CreateSpec(settings.Preset), settings);
         spec.Validate();
-        string folder = Path.GetFullPath(settings.Out ?? Path.Combine("lab-results", $"{spec.Name}-{settings.Preset.ToString().ToLowerInvariant()}"));
+        string folder = Path.GetFullPath(settings.Out ?? settings.DefaultFolder(spec.Name));
         Directory.CreateDirectory(folder);
         PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), spec);
         if (settings.Fresh)
@@ -35,7 +35,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         }
 
         int runCount = spec.Tracks.Count * spec.Variants.Count * spec.Seeds;
-        console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.Preset.ToString().ToLowerInvariant()}): {spec.Description}");
+        console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
         console.MarkupLineInterpolated($"{spec.Tracks.Count} tracks x {spec.Variants.Count} variants x {spec.Seeds} seeds = {runCount} runs of {string.Join(" / ", spec.Tracks.Select(t => t.Steps).Distinct().Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} environment steps; results in [link]{folder}[/]");
 
         var context = new AgentLabContext(spec, folder, settings.Preset, console, settings.Fresh, cancellationToken);
@@ -46,7 +46,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
 
         AgentResultFiles.Write(result, folder);
         var plots = AgentPlots.Write(result, folder);
-        var report = StandardReport(result, folder, plots, settings.Preset);
+        var report = StandardReport(result, folder, plots, settings.PresetLabel);
         experiment.Analyze(result, context, report);
         report.Write(Path.Combine(folder, "report.md"));
 
@@ -82,7 +82,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
             ? "when learning starts and at each stage's end"
             : $"every {agent.ProbeInterval:N0} steps and at each stage's end";
 
-    private static MarkdownReport StandardReport(AgentExperimentResult result, string folder, IReadOnlyList<string> plots, LabPreset preset)
+    private static MarkdownReport StandardReport(AgentExperimentResult result, string folder, IReadOnlyList<string> plots, string preset)
     {
         var spec = result.Spec;
         var a = spec.Agent;
@@ -99,7 +99,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         var o = a.Optimizer;
         report.Heading("Settings").Table(["setting", "value"],
         [
-            ["preset", preset.ToString().ToLowerInvariant()],
+            ["preset", preset],
             ["tracks", string.Join("; ", spec.Tracks.Select(t => $"{t.Name}: " + string.Join(" -> ", t.Stages.Select(s => $"{s.Environment.Name} {s.Steps:N0} steps" + (s.WarmupSteps > 0 ? $" (warm-up {s.WarmupSteps:N0})" : "") + (s.KeepReplay ? "" : " (replay emptied)")))))],
             ["variants", string.Join(", ", spec.Variants.Select(v => v.Name))],
             ["agent", $"{a.Kind}, batch {a.BatchSize}, gamma {a.Gamma.ToString(CultureInfo.InvariantCulture)}, {a.Loss} loss, replay {a.Replay.Capacity:N0}, learning after {a.LearningStarts:N0} steps, an update every {a.TrainFrequency} step(s), target copy every {a.TargetUpdatePeriod:N0} steps"],

@@ -73,6 +73,9 @@ public sealed class AgentLabTests
             var (exit3, output3) = LabRunner.Run("--spec", Path.Combine(folder, "spec.json"), "--out", folder);
             Assert.AreEqual(0, exit3, output3);
             StringAssert.Contains(output3, "Reused 20 finished run(s)");
+            // A spec run is not called by the preset it did not use.
+            StringAssert.Contains(output3, "rl (custom: spec.json)");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "| preset | custom: spec.json |");
         }
         finally
         {

@@ -50,6 +50,7 @@ public sealed class LabSmokeTests
             var (exit3, output3) = LabRunner.Run("--spec", Path.Combine(folder, "spec.json"), "--out", folder);
             Assert.AreEqual(0, exit3, output3);
             StringAssert.Contains(output3, "Reused 4 finished run(s)");
+            StringAssert.Contains(output3, "(custom: spec.json)");
         }
         finally
         {
