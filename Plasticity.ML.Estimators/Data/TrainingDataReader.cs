@@ -289,7 +289,9 @@ internal static class TrainingDataReader
             {
                 var pooled = tensor;
                 tensor = null;
-                return (pooled.narrow(0, 0, (long)rows * featureCount).view(rows, featureCount), pooled);
+                // The slice is held until view returns (an unreferenced temporary can be finalized mid-call).
+                using var slice = pooled.narrow(0, 0, (long)rows * featureCount);
+                return (slice.view(rows, featureCount), pooled);
             }
             var all = empty([rows, featureCount], ScalarType.Float32);
             var target = new Span<float>((float*)all.storage<float>().data_ptr(), rows * featureCount);

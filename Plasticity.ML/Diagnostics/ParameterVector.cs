@@ -26,7 +26,9 @@ internal static class ParameterVector
         for (int i = 0; i < like.Count; i++)
         {
             long n = like[i].numel();
-            result[i] = flat.narrow(0, offset, n).view(like[i].shape);
+            // The slice is held until view returns (an unreferenced temporary can be finalized mid-call).
+            using var slice = flat.narrow(0, offset, n);
+            result[i] = slice.view(like[i].shape);
             offset += n;
         }
         return result;

@@ -404,8 +404,13 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
         flatParameters.Dispose();
     }
 
-    private Tensor ViewOf(Tensor flat, int i) =>
-        flat.narrow(0, offsets[i], offsets[i + 1] - offsets[i]).view(parameters[i].shape).DetachFromDisposeScope();
+    private Tensor ViewOf(Tensor flat, int i)
+    {
+        // The slice is held until view returns: outside a dispose scope nothing else references it during the native call,
+        // and its finalizer could free it mid-call (a SIGSEGV in view under heavy finalization; see MemoryTests).
+        using var slice = flat.narrow(0, offsets[i], offsets[i + 1] - offsets[i]);
+        return slice.view(parameters[i].shape).DetachFromDisposeScope();
+    }
 
     /// <summary>
     /// Makes every <c>.grad</c> the optimizer's view again. A gradient someone replaced (e.g. <c>Module.zero_grad()</c>
@@ -483,7 +488,10 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
     {
         if (view.dtype != ScalarType.Float32)
             throw new NotSupportedException($"Only float32 optimizer state can be exported; this optimizer's state is {view.dtype}.");
-        using var cpu = view.detach().contiguous().cpu();
+        // Each intermediate is held until the next call returns (an unreferenced temporary can be finalized mid-call).
+        using var detached = view.detach();
+        using var contiguous = detached.contiguous();
+        using var cpu = contiguous.cpu();
         return cpu.data<float>().ToArray();
     }
 }
