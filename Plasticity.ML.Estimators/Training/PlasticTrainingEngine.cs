@@ -107,7 +107,8 @@ internal static class PlasticTrainingEngine
             using var average = plan.HasValidation && plan.AveragingSteps > 0
                 ? new WeightAverage(network, WeightAverage.DecayForSteps(plan.AveragingSteps, MinimumAveragingSteps))
                 : null;
-            var best = plan.HasValidation ? new BestEpoch(average?.Network ?? network, optimizer) : null;
+            var ranked = average?.Network ?? network;
+            var best = plan.HasValidation ? new BestEpoch(ranked, optimizer) : null;
             double learningRate = options.Optimizer.LearningRate;
             optimizer.LearningRate = learningRate;
             int lastDecay = -1;
@@ -140,7 +141,7 @@ internal static class PlasticTrainingEngine
                 if (best is not null)
                 {
                     average?.SyncBuffers();
-                    best.Offer(epoch, window.Validate(average?.Network ?? network, objective));
+                    best.Offer(epoch, window.Validate(ranked, objective));
                     if (epoch - best.Epoch >= plan.Patience && windowSteps >= plan.MinimumSteps) break;
                     // A plateau of half the patience since the best epoch (or since the last decay) lowers the step size.
                     if (options.PlateauLearningRateFactor < 1 && epoch - Math.Max(best.Epoch, lastDecay) >= Math.Max(1, plan.Patience / 2))

@@ -20,20 +20,6 @@ public sealed class TrainingSessionTests
 {
     private static readonly ImageDataset Data = SyntheticImages();
 
-    /// <summary>A plain tensor of observations that is not a supervised task: what an RL replay buffer looks like to hooks.</summary>
-    private sealed class PlainObservations(Tensor inputs) : IObservationSource
-    {
-        public int Count => (int)inputs.shape[0];
-
-        public Tensor Sample(int count, Random random)
-        {
-            var indices = new long[count];
-            for (int i = 0; i < count; i++) indices[i] = random.Next(Count);
-            using var index = tensor(indices);
-            return inputs.index_select(0, index);
-        }
-    }
-
     /// <summary>Records the order in which the protocol calls a hook.</summary>
     private sealed class OrderRecorder(List<string> calls) : TrainingHook
     {
@@ -101,7 +87,7 @@ public sealed class TrainingSessionTests
         {
             using var task = tasks.CreateTask(t);
             using var targets = objective.PrepareTargets(task.Targets);
-            session.BeginTask(t, new PlainObservations(task.Inputs));
+            session.BeginTask(t, new FixedObservations(task.Inputs));
             network.train();
             for (int step = 0; step < options.StepsPerTask; step++)
             {
@@ -257,7 +243,7 @@ public sealed class TrainingSessionTests
         var hook = new StatisticsPanelHook(panelOptions, sampledObservations: 40);
         var session = new TrainingSession(network, optimizer, [hook], seed: 9);
         using var inputs = Data.InputsTensor();
-        session.UseObservations(new PlainObservations(inputs));
+        session.UseObservations(new FixedObservations(inputs));
         var record = new ProbePointRecord();
         session.RecordProbePoint(record);
         foreach (var name in new[] { "deadFraction", "featureSrank", "gradientNorm", "hessianTopEigenvalue", "gradientCovarianceEffectiveRank", "ntkEffectiveRank" })
@@ -265,7 +251,7 @@ public sealed class TrainingSessionTests
 
         var training = new StatisticsPanelHook(panelOptions with { Loss = DiagnosticLossKind.Training });
         var trainingSession = new TrainingSession(network, optimizer, [training], seed: 9);
-        trainingSession.UseObservations(new PlainObservations(inputs));
+        trainingSession.UseObservations(new FixedObservations(inputs));
         var error = Assert.ThrowsExactly<ArgumentException>(() => trainingSession.RecordProbePoint(new ProbePointRecord()));
         StringAssert.Contains(error.Message, "DiagnosticLossKind.Probe");
     }
