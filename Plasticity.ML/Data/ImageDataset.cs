@@ -79,7 +79,11 @@ public sealed class ImageDataset
     }
 
     /// <summary>The images as a float tensor <c>[N, ImageSize]</c>.</summary>
-    public Tensor InputsTensor() => tensor(Pixels).reshape(Count, ImageSize);
+    public Tensor InputsTensor()
+    {
+        using var flat = tensor(Pixels);
+        return flat.reshape(Count, ImageSize);
+    }
 
     /// <summary>The labels as an int64 tensor <c>[N]</c>.</summary>
     public Tensor LabelsTensor() => tensor(Labels.Select(l => (long)l).ToArray());

@@ -103,6 +103,7 @@ internal static class AffineGradientGram
 
     private static void AddAffine(Tensor gram, Tensor delta, Tensor input, nn.Module affine, bool weightCounts, bool biasCounts)
     {
+        using var scope = NewDisposeScope();
         if (delta.dim() == 2)
         {
             var deltaProducts = delta.matmul(delta.t());
@@ -122,7 +123,12 @@ internal static class AffineGradientGram
     }
 
     /// <summary>Adds the inner products of explicit per-example gradient rows <c>[n r, d]</c>.</summary>
-    private static void AddProducts(Tensor gram, Tensor rows) => gram.add_(rows.matmul(rows.t()), Scalars.One);
+    private static void AddProducts(Tensor gram, Tensor rows)
+    {
+        using var columns = rows.t();
+        using var products = rows.matmul(columns);
+        gram.add_(products, Scalars.One);
+    }
 
     /// <summary>The normalization's input standardized without its scale and shift: x^ with y = gamma x^ + beta.</summary>
     private static Tensor Standardize(nn.Module norm, Tensor z) => norm switch

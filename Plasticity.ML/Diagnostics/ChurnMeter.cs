@@ -52,7 +52,8 @@ public sealed class ChurnMeter
         ArgumentNullException.ThrowIfNull(context);
         DisposePending();
         if (random is null || (context.GlobalStep + 1) % Every != 0 || context.Observations is not { Count: > 0 } observations) return;
-        reference = observations.Sample(samples, random).detach().DetachFromDisposeScope();
+        using (var sample = observations.Sample(samples, random))
+            reference = sample.detach().DetachFromDisposeScope();
         before = Predict(context.Network, reference).DetachFromDisposeScope();
     }
 

@@ -61,7 +61,7 @@ public sealed class DiagnosticObjective : IDisposable
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(objective);
         CheckRows(inputs, preparedTargets);
-        return new DiagnosticObjective(network, inputs.detach().clone(), preparedTargets.detach().clone(), DiagnosticLossKind.Training,
+        return new DiagnosticObjective(network, inputs.DetachedCopy(), preparedTargets.DetachedCopy(), DiagnosticLossKind.Training,
             objective.ComputeLoss);
     }
 

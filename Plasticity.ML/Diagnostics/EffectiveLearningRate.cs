@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using Plasticity.ML.Networks;
 using static TorchSharp.torch;
 
@@ -29,7 +30,7 @@ public static class EffectiveLearningRate
         return network.HiddenLayers.Select(layer =>
         {
             if (layer.Norm is null) return double.NaN;
-            using var w = layer.Weight.detach().to_type(ScalarType.Float64);
+            using var w = layer.Weight.DetachedFloat64();
             using var squares = w * w;
             using var sum = squares.sum();
             return learningRate / sum.item<double>();

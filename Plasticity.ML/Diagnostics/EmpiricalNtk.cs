@@ -24,7 +24,11 @@ public static class EmpiricalNtk
                 raw =>
                 {
                     var prediction = network.DecodeOutput(raw);
-                    return Enumerable.Range(0, outputs).Select(a => prediction.select(1, a).sum()).ToArray();
+                    return Enumerable.Range(0, outputs).Select(a =>
+                    {
+                        using var column = prediction.select(1, a);
+                        return column.sum();
+                    }).ToArray();
                 });
             return GramSpectrum.ToArray(gram);
         }

@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using MathNet.Numerics.LinearAlgebra;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ internal static class GramSpectrum
     public static double[][] ToArray(Tensor gram)
     {
         int n = (int)gram.shape[0];
-        using var cpu = gram.detach().to_type(ScalarType.Float64).cpu().contiguous();
+        using var cpu = gram.ToCpuFloat64();
         var flat = cpu.data<double>().ToArray();
         if (flat.Any(v => !double.IsFinite(v))) throw new ArithmeticException("The Gram matrix has NaN or infinite entries.");
         return Enumerable.Range(0, n).Select(i => flat.AsSpan(i * n, n).ToArray()).ToArray();

@@ -182,7 +182,8 @@ public sealed class PlasticityProbe
         {
             using var noGrad = no_grad();
             using var prediction = network.Predict(inputs);
-            return prediction.mean([0L]).to_type(ScalarType.Float64);
+            using var mean = prediction.mean([0L]);
+            return mean.to_type(ScalarType.Float64);
         }
         finally
         {

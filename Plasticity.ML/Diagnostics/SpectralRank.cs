@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using MathNet.Numerics.LinearAlgebra;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public static class SpectralRank
         int rows = (int)matrix.shape[0], cols = (int)matrix.shape[1];
         if (rows == 0 || cols == 0) return [];
         double[] values;
-        using (var cpu = matrix.detach().to_type(ScalarType.Float64).cpu().contiguous())
+        using (var cpu = matrix.ToCpuFloat64())
             values = cpu.data<double>().ToArray();
         if (values.Any(v => !double.IsFinite(v))) throw new ArgumentException("The matrix contains NaN or infinite entries.", nameof(matrix));
         // float64 keeps the small singular values meaningful; vectors are not needed, which keeps it O(rows*cols*min).

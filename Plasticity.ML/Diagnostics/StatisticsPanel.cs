@@ -183,7 +183,11 @@ public sealed class StatisticsPanel
         rows = n <= count
             ? Enumerable.Range(0, n).ToArray()
             : SeedSequence.CreateRandom(seed, "statistics-" + purpose).Permutation(n).Take(count).Order().ToArray();
-        if (rows.Length == n) return inputs.detach().alias();
+        if (rows.Length == n)
+        {
+            using var detached = inputs.detach();
+            return detached.alias();
+        }
         using var index = tensor(rows.Select(r => (long)r).ToArray());
         return inputs.index_select(0, index);
     }

@@ -56,7 +56,7 @@ public sealed class StatisticsPanelHook : TrainingHook
         ArgumentNullException.ThrowIfNull(context);
         if (initialParameters is not null) foreach (var t in initialParameters) t.Dispose();
         using (no_grad())
-            initialParameters = context.Network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+            initialParameters = context.Network.parameters().Select(p => p.DetachedCopy().DetachFromDisposeScope()).ToArray();
         churn?.Start(context.Seed);
     }
 

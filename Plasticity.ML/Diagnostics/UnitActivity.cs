@@ -143,6 +143,8 @@ public static class UnitActivity
         public void Add(Tensor preActivation, Tensor activation)
         {
             Positions = activation.dim() > 2 ? activation.shape.Skip(2).Aggregate(1L, (a, b) => a * b) : 1;
+            // The scope holds every intermediate of the chains below until this method returns.
+            using var scope = NewDisposeScope();
             // Units (or outputs) last: [samples x positions, units].
             var act = UnitsLast(activation).abs().to_type(ScalarType.Float64);
             var pre = UnitsLast(preActivation).to_type(ScalarType.Float64);
@@ -170,6 +172,12 @@ public static class UnitActivity
 
         private static Tensor ZeroTensor() => zeros(1, dtype: ScalarType.Float64);
 
-        private static Tensor UnitsLast(Tensor t) => t.dim() == 2 ? t.alias() : t.transpose(0, 1).flatten(1).transpose(0, 1);
+        private static Tensor UnitsLast(Tensor t)
+        {
+            if (t.dim() == 2) return t.alias();
+            using var unitsFirst = t.transpose(0, 1);
+            using var flat = unitsFirst.flatten(1);
+            return flat.transpose(0, 1);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using Plasticity.ML.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -53,9 +54,13 @@ public static class WeightStatistics
         long count = 0;
         foreach (var p in parameters)
         {
-            using var d = p.detach().to_type(ScalarType.Float64);
-            squares += (d * d).sum().item<double>();
-            abs += d.abs().sum().item<double>();
+            using var d = p.DetachedFloat64();
+            using (var square = d.mul(d))
+            using (var sum = square.sum())
+                squares += sum.item<double>();
+            using (var magnitude = d.abs())
+            using (var sum = magnitude.sum())
+                abs += sum.item<double>();
             count += p.numel();
         }
         return (squares, abs, count);

@@ -47,7 +47,7 @@ public sealed record L2InitSpec : InterventionSpec
             anchors.Clear();
             using var noGrad = no_grad();
             foreach (var p in context.Network.parameters())
-                anchors.Add((p, p.detach().clone().DetachFromDisposeScope()));
+                anchors.Add((p, p.DetachedCopy().DetachFromDisposeScope()));
         }
 
         public override void SaveState(StateBag state)

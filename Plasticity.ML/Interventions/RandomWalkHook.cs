@@ -41,7 +41,7 @@ public sealed class RandomWalkHook : TrainingHook
         ArgumentNullException.ThrowIfNull(context);
         // Inside the trainer's per-step scope, so the copies are released when the step ends.
         using var noGrad = no_grad();
-        before = context.Optimizer.Parameters.Select(p => p.detach().clone()).ToArray();
+        before = context.Optimizer.Parameters.Select(p => p.DetachedCopy()).ToArray();
     }
 
     /// <inheritdoc />

@@ -69,8 +69,8 @@ public sealed class SpectralNormHook : TrainingHook
         weight = ChooseWeight(context.Network);
         u?.Dispose();
         v?.Dispose();
-        u = continues.u!.detach().clone().DetachFromDisposeScope();
-        v = continues.v!.detach().clone().DetachFromDisposeScope();
+        u = continues.u!.DetachedCopy().DetachFromDisposeScope();
+        v = continues.v!.DetachedCopy().DetachFromDisposeScope();
         Sigma = continues.Sigma;
     }
 
@@ -168,7 +168,12 @@ public sealed class SpectralNormHook : TrainingHook
 
     private static Tensor Matrix(Tensor t) => t.view(t.shape[0], -1);
 
-    private static Tensor normalize(Tensor x) => x / (x.norm().clamp_min(MinimumNorm));
+    private static Tensor normalize(Tensor x)
+    {
+        using var norm = x.norm();
+        using var clamped = norm.clamp_min(MinimumNorm);
+        return x.div(clamped);
+    }
 
     /// <summary>Static, so never finalized while libtorch reads it (see <see cref="Scalars"/>).</summary>
     private static readonly Scalar MinimumNorm = 1e-12.ToScalar();

@@ -81,7 +81,8 @@ public static class ParameterInitializer
         long count = shape.Aggregate(1L, (a, b) => a * b);
         var values = new float[count];
         for (long i = 0; i < count; i++) values[i] = (float)random.NextUniform(-bound, bound);
-        using var cpu = tensor(values).reshape(shape);
+        using var flat = tensor(values);
+        using var cpu = flat.reshape(shape);
         return cpu.to(dtype, device);
     }
 }

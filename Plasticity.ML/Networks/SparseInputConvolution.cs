@@ -159,7 +159,8 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
         }
         var weight = new float[weightColumns.Length];
         Transpose(weightColumns, g.Taps, c, weight);
-        return (tensor(weight).view(c, g.InChannels, g.Kernel, g.Kernel), tensor(biasGradient));
+        using var flatWeight = tensor(weight);
+        return (flatWeight.view(c, g.InChannels, g.Kernel, g.Kernel), tensor(biasGradient));
     }
 
     /// <summary>What to do for one (input cell, output position) pair of a convolution.</summary>

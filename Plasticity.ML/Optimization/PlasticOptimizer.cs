@@ -236,6 +236,8 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
     // unreachable while libtorch reads it, and a collection on another thread can free it (see BannedSymbols.txt).
     private void SgdStep()
     {
+        // Holds the chains' intermediates (in-place ops return new wrappers too) until the step is done.
+        using var scope = NewDisposeScope();
         var o = Options;
         using var weightDecay = o.WeightDecay.ToScalar();
         using var momentum = o.Momentum.ToScalar();
@@ -254,6 +256,8 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
 
     private void AdamStep()
     {
+        // Holds the chains' intermediates (in-place ops return new wrappers too) until the step is done.
+        using var scope = NewDisposeScope();
         var o = Options;
         var m = stateBuffers[0].Flat;
         var v = stateBuffers[1].Flat;
@@ -291,6 +295,8 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
     /// <summary>RMSProp as tensor operations over the flat buffers (torch.optim.RMSprop's order of operations).</summary>
     private void RmsPropStep()
     {
+        // Holds the chains' intermediates (in-place ops return new wrappers too) until the step is done.
+        using var scope = NewDisposeScope();
         var o = Options;
         using var alpha = o.Alpha.ToScalar();
         using var oneMinusAlpha = (1 - o.Alpha).ToScalar();

@@ -171,7 +171,8 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
                 case SGD.State sgd when buffers.TryGetValue("momentum_buffer", out var momentum):
                     // torch starts the buffer from the first gradient when it is null; a copy of the saved one replaces that.
                     sgd.momentum_buffer?.Dispose();
-                    sgd.momentum_buffer = tensor(momentum, p.shape).to(p.device).DetachFromDisposeScope();
+                    using (var saved = tensor(momentum, p.shape))
+                        sgd.momentum_buffer = saved.to(p.device).DetachFromDisposeScope();
                     break;
             }
         }
@@ -188,7 +189,9 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
     {
         if (value.dtype != ScalarType.Float32)
             throw new NotSupportedException($"Only float32 optimizer state can be exported; this optimizer's state is {value.dtype}.");
-        using var cpu = value.detach().contiguous().cpu();
+        using var detached = value.detach();
+        using var contiguous = detached.contiguous();
+        using var cpu = contiguous.cpu();
         return cpu.data<float>().ToArray();
     }
 }

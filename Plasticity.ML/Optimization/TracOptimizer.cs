@@ -168,9 +168,9 @@ public sealed class TracOptimizer : IPlasticOptimizer
 
     private void Start(IReadOnlyList<Parameter> parameters)
     {
-        reference = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        reference = parameters.Select(p => p.DetachedCopy().DetachFromDisposeScope()).ToArray();
         delta = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
-        written = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        written = parameters.Select(p => p.DetachedCopy().DetachFromDisposeScope()).ToArray();
         (scales, variances, sigmas) = FreshTuners();
     }
 
@@ -277,7 +277,9 @@ public sealed class TracOptimizer : IPlasticOptimizer
     {
         if (t.dtype != ScalarType.Float32)
             throw new NotSupportedException($"Only float32 optimizer state can be exported; TRAC's state is {t.dtype}.");
-        using var cpu = t.detach().contiguous().cpu();
+        using var detached = t.detach();
+        using var contiguous = detached.contiguous();
+        using var cpu = contiguous.cpu();
         return cpu.data<float>().ToArray();
     }
 

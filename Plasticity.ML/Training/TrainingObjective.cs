@@ -71,7 +71,10 @@ public sealed class TrainingObjective
     public Tensor PrepareTargets(Tensor taskTargets)
     {
         if (Targets == TargetKind.ClassLabels && Loss != LossKind.CrossEntropy)
-            return nn.functional.one_hot(taskTargets, Head.Outputs).to_type(ScalarType.Float32);
+        {
+            using var oneHot = nn.functional.one_hot(taskTargets, Head.Outputs);
+            return oneHot.to_type(ScalarType.Float32);
+        }
         return taskTargets.alias();
     }
 

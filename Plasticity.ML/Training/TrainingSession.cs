@@ -216,10 +216,14 @@ public sealed class TrainingSession
         new(value, Context.TaskIndex, Context.StepInTask + 1, Context.GlobalStep + 1, what);
 
     /// <summary>The value of a scalar loss tensor, read in its own precision (no intermediate Scalar object).</summary>
-    internal static double ValueOf(Tensor scalar) => scalar.dtype switch
+    internal static double ValueOf(Tensor scalar)
     {
-        ScalarType.Float64 => scalar.item<double>(),
-        ScalarType.Float32 => scalar.item<float>(),
-        _ => scalar.to_type(ScalarType.Float64).item<double>(),
-    };
+        switch (scalar.dtype)
+        {
+            case ScalarType.Float64: return scalar.item<double>();
+            case ScalarType.Float32: return scalar.item<float>();
+            default:
+                using (var wide = scalar.to_type(ScalarType.Float64)) return wide.item<double>();
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Training;
 using Plasticity.ML.Training.Checkpoints;
@@ -103,7 +104,7 @@ public sealed class NormalizeAndProjectHook : TrainingHook
         double squares = 0;
         foreach (var t in tensors)
         {
-            using var d = t.detach().to_type(ScalarType.Float64);
+            using var d = t.DetachedFloat64();
             using var sq = d * d;
             using var sum = sq.sum();
             squares += sum.item<double>();

@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using Plasticity.ML.Training;
 using Plasticity.ML.Training.Checkpoints;
 using TorchSharp;
@@ -31,7 +32,7 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
         ArgumentNullException.ThrowIfNull(context);
         foreach (var t in tortoise) t.Dispose();
         using var noGrad = no_grad();
-        tortoise = context.Network.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        tortoise = context.Network.parameters().Select(p => p.DetachedCopy().DetachFromDisposeScope()).ToArray();
     }
 
     /// <inheritdoc />

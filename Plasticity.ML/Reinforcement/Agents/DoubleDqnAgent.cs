@@ -19,7 +19,10 @@ public sealed class DoubleDqnAgent : DqnAgent
     /// <inheritdoc />
     protected override Tensor NextStateValues(Tensor nextObservations)
     {
-        var best = Online.forward(nextObservations).argmax(1, keepdim: true); // the online network chooses a'
-        return Target.forward(nextObservations).gather(1, best).squeeze(1);  // the target network values it
+        using var online = Online.forward(nextObservations);
+        using var best = online.argmax(1, keepdim: true); // the online network chooses a'
+        using var target = Target.forward(nextObservations);
+        using var chosen = target.gather(1, best);          // the target network values it
+        return chosen.squeeze(1);
     }
 }

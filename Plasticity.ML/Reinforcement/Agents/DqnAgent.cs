@@ -41,7 +41,11 @@ public class DqnAgent : Agent
     }
 
     /// <summary>V(s') of the target: <c>max_a' Q_target(s', a')</c> <c>[B]</c>.</summary>
-    protected virtual Tensor NextStateValues(Tensor nextObservations) => Target.forward(nextObservations).amax([1L]);
+    protected virtual Tensor NextStateValues(Tensor nextObservations)
+    {
+        using var values = Target.forward(nextObservations);
+        return values.amax([1L]);
+    }
 
     /// <inheritdoc />
     public override Tensor Losses(ReplayBatch batch, Tensor targets)

@@ -44,9 +44,17 @@ public sealed class StreamWindow
     public float[]? Targets { get; }
 
     /// <summary>The features as a float tensor <c>[Count, featureCount]</c>.</summary>
-    public Tensor InputsTensor(int featureCount) => tensor(Features).reshape(Count, featureCount);
+    public Tensor InputsTensor(int featureCount)
+    {
+        using var flat = tensor(Features);
+        return flat.reshape(Count, featureCount);
+    }
 
     /// <summary>The targets as a tensor: int64 labels <c>[Count]</c>, or float32 values <c>[Count, outputs]</c>.</summary>
-    public Tensor TargetsTensor(int outputs) =>
-        Labels is not null ? tensor(Labels.Select(l => (long)l).ToArray()) : tensor(Targets!).reshape(Count, outputs);
+    public Tensor TargetsTensor(int outputs)
+    {
+        if (Labels is not null) return tensor(Labels.Select(l => (long)l).ToArray());
+        using var flat = tensor(Targets!);
+        return flat.reshape(Count, outputs);
+    }
 }
