@@ -14,6 +14,7 @@ public sealed class PlasticityReportTests
     [TestMethod]
     public void StatisticsMatchAHandBuiltNetwork()
     {
+        using var tensors = NewDisposeScope();
         // Hidden units: x0, x1, relu(-1) (dead), relu(0) (dead); output = sum of the units.
         using var network = NetworkFactory.Create(new NetworkSpec { InputShape = [2], HiddenWidths = [4], Head = new HeadSpec { Outputs = 1 } }, seed: 1);
         using (no_grad())

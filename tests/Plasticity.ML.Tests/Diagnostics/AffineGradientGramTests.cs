@@ -40,6 +40,7 @@ public sealed class AffineGradientGramTests
     /// </summary>
     private static void Perturb(PlasticNetwork net, int inputSize)
     {
+        using var tensors = NewDisposeScope();
         using (no_grad())
         {
             var random = new Generator(11);
@@ -122,6 +123,7 @@ public sealed class AffineGradientGramTests
     [TestMethod]
     public void FrozenParametersAreLeftOutAsInThePerExampleLoop()
     {
+        using var tensors = NewDisposeScope();
         var head = new HeadSpec { Kind = HeadKind.Regression, Outputs = 2 };
         using var net = Mlp(head, 26);
         net.HiddenLayers[0].Weight.requires_grad = false;
@@ -133,6 +135,7 @@ public sealed class AffineGradientGramTests
     [TestMethod]
     public void RawGramOfALinearModelIsTheOuterProductFormula()
     {
+        using var tensors = NewDisposeScope();
         // No hidden layer: f(x) = w.x + b with loss 0.5 (f - y)^2 per example, so g_i = r_i [x_i, 1] with residual
         // r_i = f(x_i) - y_i and <g_i, g_j> = r_i r_j (x_i.x_j + 1).
         using var net = NetworkFactory.Create(new NetworkSpec { InputShape = [2], HiddenWidths = [], Head = new HeadSpec { Outputs = 1 } }, 1);

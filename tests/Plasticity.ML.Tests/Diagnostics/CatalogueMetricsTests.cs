@@ -28,6 +28,7 @@ public sealed class CatalogueMetricsTests
     [TestMethod]
     public void DistanceFromInitializationIsTheNormOfTheDisplacementGloballyAndPerLayer()
     {
+        using var tensors = NewDisposeScope();
         using var network = DiagnosticTestNetworks.Mlp(3, [2], 1, seed: 4);
         var initial = network.parameters().Select(p => p.detach().clone()).ToArray();
         // Move the hidden weight by 0.3 everywhere (6 entries) and the output bias by -2.
@@ -51,6 +52,7 @@ public sealed class CatalogueMetricsTests
     [TestMethod]
     public void FeatureNormAndVarianceAreTheMeanNormAndTheMeanVarianceOverInputs()
     {
+        using var tensors = NewDisposeScope();
         using var network = DiagnosticTestNetworks.Mlp(2, [3], 1, seed: 5);
         // Features: relu(x0), relu(-x0), 2 (a constant feature).
         DiagnosticTestNetworks.Set(network.HiddenLayers[0].Weight, [1, 0, -1, 0, 0, 0]);
@@ -76,6 +78,7 @@ public sealed class CatalogueMetricsTests
     [TestMethod]
     public void ChurnIsTheMeanAbsoluteChangeOfTheReferencePredictionsOverAnUpdate()
     {
+        using var tensors = NewDisposeScope();
         using var network = DiagnosticTestNetworks.Mlp(3, [4], 2, seed: 6);
         using var optimizer = OptimizerFactory.Create(new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.1 }, network.parameters());
         var hook = new StatisticsPanelHook(new StatisticsPanelOptions
@@ -121,6 +124,7 @@ public sealed class CatalogueMetricsTests
     [TestMethod]
     public void ThePanelReportsTheCataloguesMetricsUnderTheirNames()
     {
+        using var tensors = NewDisposeScope();
         using var network = NetworkFactory.Create(new NetworkSpec
         {
             InputShape = [5], HiddenWidths = [6, 6], Normalization = NormalizationKind.LayerNorm, Head = new HeadSpec { Outputs = 3 },

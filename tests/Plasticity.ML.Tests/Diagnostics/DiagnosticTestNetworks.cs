@@ -17,6 +17,7 @@ internal static class DiagnosticTestNetworks
 
     public static void Set(Tensor parameter, double[] values)
     {
+        using var tensors = NewDisposeScope();
         using var noGrad = no_grad();
         using var source = tensor(values).to(parameter.dtype).view(parameter.shape);
         parameter.copy_(source);
@@ -32,7 +33,7 @@ internal static class DiagnosticTestNetworks
         var s = build.Dense(rows, cols);
         for (int i = 0; i < singular.Length; i++) s[i, i] = singular[i];
         var m = u * s * v.Transpose();
-        return tensor(m.ToRowMajorArray()).view(rows, cols);
+        return TensorComparisons.Shaped(m.ToRowMajorArray(), rows, cols);
     }
 
     /// <summary>A symmetric n x n matrix Q diag(eigen) Q' with random orthogonal Q.</summary>

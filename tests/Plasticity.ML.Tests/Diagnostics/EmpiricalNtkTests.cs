@@ -34,6 +34,7 @@ public sealed class EmpiricalNtkTests
     [TestMethod]
     public void GramEqualsTheFiniteDifferenceJacobianProduct()
     {
+        using var tensors = NewDisposeScope();
         using var net = DiagnosticTestNetworks.Mlp(2, [3], 2, ActivationKind.Tanh, seed: 15);
         net.to(ScalarType.Float64);
         using var x = tensor(new[] { 0.3, -1.0, 1.2, 0.4 }).view(2, 2);

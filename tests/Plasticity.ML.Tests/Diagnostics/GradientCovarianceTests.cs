@@ -11,6 +11,7 @@ public sealed class GradientCovarianceTests
     [TestMethod]
     public void IdenticalGradientsGiveAllOnes()
     {
+        using var tensors = NewDisposeScope();
         using var row = tensor(new[] { 0.5, -2, 3, 1 });
         using var g = row.unsqueeze(0).expand(5, 4).contiguous();
         var c = GradientCovariance.FromGradients(g);
@@ -23,6 +24,7 @@ public sealed class GradientCovarianceTests
     [TestMethod]
     public void OrthogonalGradientsGiveTheIdentity()
     {
+        using var tensors = NewDisposeScope();
         // Scaled basis vectors: orthogonal with different norms, so the normalization matters.
         var values = new double[4 * 6];
         for (int i = 0; i < 4; i++) values[i * 6 + i + 1] = i + 1.5;
@@ -38,6 +40,7 @@ public sealed class GradientCovarianceTests
     [TestMethod]
     public void OppositeGradientsCountAsNegativeInterference()
     {
+        using var tensors = NewDisposeScope();
         using var g = tensor(new[] { 1.0, 2, -1, -2 }).view(2, 2);
         var c = GradientCovariance.FromGradients(g);
         Assert.AreEqual(-1.0, c.Matrix[0][1], 1e-12);
@@ -47,6 +50,7 @@ public sealed class GradientCovarianceTests
     [TestMethod]
     public void FromGramNormalizesLikeFromGradients()
     {
+        using var tensors = NewDisposeScope();
         // Gradients (1, 0), (1, 1), (0, 0): the Gram matrix K = G G' gives the same C_k as normalizing G's rows, and the
         // zero gradient gets a zero row and column, counted once.
         double[][] gram = [[1, 1, 0], [1, 2, 0], [0, 0, 0]];
@@ -66,6 +70,7 @@ public sealed class GradientCovarianceTests
     [TestMethod]
     public void DuplicatedExamplesOfANetworkHaveIdenticalGradients()
     {
+        using var tensors = NewDisposeScope();
         // Rows 0 and 2 are the same example, so their per-example gradients are equal: C[0,2] = 1.
         using var net = DiagnosticTestNetworks.Mlp(3, [6], 2, seed: 14);
         var head = net.Spec.Head;
@@ -83,6 +88,7 @@ public sealed class GradientCovarianceTests
     [TestMethod]
     public void CsvHoldsTheMatrix()
     {
+        using var tensors = NewDisposeScope();
         using var g = tensor(new[] { 1.0, 0, 1, 1 }).view(2, 2);
         var c = GradientCovariance.FromGradients(g);
         var path = Path.Combine(Path.GetTempPath(), $"ck-{Guid.NewGuid():N}.csv");

@@ -19,6 +19,7 @@ public sealed class HessianTests
     {
         public Quadratic(double[,] a)
         {
+            using var tensors = NewDisposeScope();
             int n = a.GetLength(0);
             A = tensor(a.Cast<double>().ToArray()).view(n, n);
             B = tensor(Enumerable.Range(0, n).Select(i => 0.3 * i - 0.5).ToArray());
@@ -28,7 +29,11 @@ public sealed class HessianTests
         public Tensor A { get; }
         public Tensor B { get; }
         public Parameter Theta { get; }
-        public Tensor Loss() => Theta.dot(A.matmul(Theta)).Times(0.5).Plus(B.dot(Theta));
+        public Tensor Loss()
+        {
+            using var scope = NewDisposeScope();
+            return Theta.dot(A.matmul(Theta)).Times(0.5).Plus(B.dot(Theta)).MoveToOuterDisposeScope();
+        }
         public HessianOperator Hessian() => new(Loss, [Theta]);
         public void Dispose() { A.Dispose(); B.Dispose(); Theta.Dispose(); }
     }
@@ -36,6 +41,7 @@ public sealed class HessianTests
     [TestMethod]
     public void HessianVectorProductsOfAQuadraticEqualAv()
     {
+        using var tensors = NewDisposeScope();
         using var q = new Quadratic(DiagnosticTestNetworks.WithEigenvalues(Eigenvalues, seed: 1));
         using var h = q.Hessian();
         using var v = tensor(new[] { 1.0, -2, 0.5, 3, -1 });
@@ -104,6 +110,7 @@ public sealed class HessianTests
     [TestMethod]
     public void HessianVectorProductsOfANetworkMatchFiniteDifferencesOfGradients()
     {
+        using var tensors = NewDisposeScope();
         using var net = DiagnosticTestNetworks.Mlp(3, [5, 4], 2, ActivationKind.Tanh, seed: 9);
         net.to(ScalarType.Float64);
         var head = net.Spec.Head;
@@ -118,6 +125,7 @@ public sealed class HessianTests
     [TestMethod]
     public void ProbeObjectiveHessianMatchesFiniteDifferencesToo()
     {
+        using var tensors = NewDisposeScope();
         using var net = DiagnosticTestNetworks.Mlp(3, [4], 2, ActivationKind.Tanh, seed: 11);
         net.to(ScalarType.Float64);
         using var x = tensor(Enumerable.Range(0, 15).Select(i => Math.Sin(0.4 * i)).ToArray()).view(5, 3);
@@ -143,7 +151,8 @@ public sealed class HessianTests
             const double eps = 1e-5;
             using var plus = GradientAfterShift(diagnostic, parameters, v, eps);
             using var minus = GradientAfterShift(diagnostic, parameters, v, -eps);
-            using var finiteDifference = (plus - minus).DividedBy(2 * eps);
+            using var scope = NewDisposeScope();
+            var finiteDifference = (plus - minus).DividedBy(2 * eps);
             double scale = finiteDifference.abs().max().item<double>();
             Assert.AreEqual(0, (hv - finiteDifference).abs().max().item<double>(), 1e-7 * Math.Max(1, scale));
             return scale;
@@ -160,7 +169,8 @@ public sealed class HessianTests
         try
         {
             using var h = objective.Hessian();
-            return h.Gradient.clone();
+            using var gradient = h.Gradient;
+            return gradient.clone();
         }
         finally
         {

@@ -25,7 +25,7 @@ public sealed class PlasticityProbeTests
     private static Tensor Inputs(int n, long seed)
     {
         var random = new Random((int)seed);
-        return tensor(Enumerable.Range(0, n * 20).Select(_ => (float)random.NextDouble()).ToArray()).reshape(n, 20);
+        return TensorComparisons.Shaped(Enumerable.Range(0, n * 20).Select(_ => (float)random.NextDouble()).ToArray(), n, 20);
     }
 
     [TestMethod]
@@ -46,6 +46,7 @@ public sealed class PlasticityProbeTests
     [TestMethod]
     public void TheProbeLeavesTheNetworkAndItsOptimizerUntouched()
     {
+        using var tensors = NewDisposeScope();
         using var net = NetworkFactory.Create(Spec with { Normalization = NormalizationKind.BatchNorm }, seed: 1);
         using var optimizer = OptimizerFactory.Create(new OptimizerOptions(), net.parameters());
         using var x = Inputs(16, 2);
@@ -109,6 +110,7 @@ public sealed class PlasticityProbeTests
     [TestMethod]
     public void SineTargetsAreComputedInFloat64()
     {
+        using var tensors = NewDisposeScope();
         var spec = Spec with { HiddenWidths = [8] };
         using var net = NetworkFactory.Create(spec, seed: 4);
         using var x = Inputs(50, 5);
@@ -172,6 +174,7 @@ public sealed class PlasticityProbeTests
     [TestMethod]
     public void TheProbeRanksADamagedNetworkAboveAFreshOne()
     {
+        using var tensors = NewDisposeScope();
         using var x = Inputs(32, 7);
         var probe = new PlasticityProbe(new ProbeOptions { Targets = 1, Steps = 200, BatchSize = 32, Inputs = 0, CurvePoints = 0 });
         var adam = new OptimizerOptions { LearningRate = 1e-2 };

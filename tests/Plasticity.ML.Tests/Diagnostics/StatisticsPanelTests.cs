@@ -27,6 +27,7 @@ public sealed class StatisticsPanelTests
     [TestMethod]
     public void PanelRecordsEveryStatisticWithoutChangingTheNetwork()
     {
+        using var tensors = NewDisposeScope();
         using var net = DiagnosticTestNetworks.Mlp(5, [6, 6], 3, seed: 16);
         using var before = net.parameters().Select(p => p.detach().clone()).Aggregate((a, b) => cat([a.flatten(), b.flatten()]));
         var objective = new TrainingObjective(net.Spec.Head, TargetKind.Regression, 3, LossKind.Mse);
@@ -56,6 +57,7 @@ public sealed class StatisticsPanelTests
     [TestMethod]
     public void ProbeLossNeedsNoTargetsAndTrainingLossDoes()
     {
+        using var tensors = NewDisposeScope();
         using var net = DiagnosticTestNetworks.Mlp(4, [5], 2, seed: 18);
         using var x = tensor(Enumerable.Range(0, 30 * 4).Select(i => (float)Math.Sin(0.5 * i)).ToArray()).view(30, 4);
         var probe = new StatisticsPanel(Small(DiagnosticLossKind.Probe)).Measure(net, x, null, null, seed: 19);

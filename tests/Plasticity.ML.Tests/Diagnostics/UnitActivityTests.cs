@@ -8,7 +8,7 @@ namespace Plasticity.ML.Tests.Diagnostics;
 public sealed class UnitActivityTests
 {
     // Inputs whose first feature takes both signs: x0 in {1, -1, 2, -2}.
-    private static Tensor Inputs() => tensor(new float[] { 1, 0, 0, -1, 0, 0, 2, 0, 0, -2, 0, 0 }).view(4, 3);
+    private static Tensor Inputs() => TensorComparisons.Shaped(new float[] { 1, 0, 0, -1, 0, 0, 2, 0, 0, -2, 0, 0 }, 4, 3);
 
     [TestMethod]
     public void UnitsDeadOrLinearByConstructionAreCountedExactly()
@@ -37,6 +37,7 @@ public sealed class UnitActivityTests
     [TestMethod]
     public void ConvolutionChannelsCountAsUnits()
     {
+        using var tensors = NewDisposeScope();
         using var net = NetworkFactory.Create(new NetworkSpec
         {
             Architecture = NetworkArchitecture.Cnn,
@@ -69,6 +70,7 @@ public sealed class UnitActivityTests
     [TestMethod]
     public void MeasuringInChunksGivesTheSameCounts()
     {
+        using var tensors = NewDisposeScope();
         using var net = DiagnosticTestNetworks.Mlp(3, [8, 8], 1, seed: 7);
         using var x = tensor(Enumerable.Range(0, 30).Select(i => (float)Math.Cos(0.7 * i)).ToArray()).view(10, 3);
         var whole = UnitActivity.Measure(net, x, chunk: 512);
@@ -119,6 +121,7 @@ public sealed class UnitActivityTests
     [TestMethod]
     public void ReDoRecyclesExactlyTheUnitsThePanelCountsAsDormantInOneModeForBatchNorm()
     {
+        using var tensors = NewDisposeScope();
         // With BatchNorm, training mode normalizes with the sample's own statistics and evaluation mode with the running
         // ones; the running mean below makes unit 0 silent in evaluation mode only. One definition: evaluation mode.
         using var net = NetworkFactory.Create(new NetworkSpec

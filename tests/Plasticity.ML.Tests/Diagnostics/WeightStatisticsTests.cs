@@ -27,6 +27,7 @@ public sealed class WeightStatisticsTests
     [TestMethod]
     public void FeatureRankCountsTheDistinctDirectionsOfTheFeatures()
     {
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         // Identity-like first layer with zero bias: features = relu(x), and x has rank 2 with positive entries.
         using var net = DiagnosticTestNetworks.Mlp(3, [3], 1);
         DiagnosticTestNetworks.Set(net.HiddenLayers[0].Weight, [1, 0, 0, 0, 1, 0, 0, 0, 1]);

@@ -13,6 +13,7 @@ public sealed class ChurnReductionTests
     [TestMethod]
     public void TheTermIsLambdaTimesTheChangeOfTheReferencePredictionsSinceBeforeThePreviousUpdate()
     {
+        using var tensors = NewDisposeScope();
         using var network = Mlp(4, [5], 3, seed: 6);
         using var optimizer = Adam(network);
         var spec = new ChurnReductionSpec { ReferenceBatch = 7, InitialCoefficient = 2.5, AdaptAfterSteps = 1_000 };

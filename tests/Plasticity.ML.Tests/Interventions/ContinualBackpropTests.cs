@@ -10,6 +10,7 @@ public sealed class ContinualBackpropTests
     [TestMethod]
     public void UtilityFollowsTheDecayedContributionUpdate()
     {
+        using var tensors = NewDisposeScope();
         using var network = Mlp(4, [3], 2, seed: 8);
         using var inputs = Uniform(6, 4, seed: 5, low: -1);
         var hook = new ContinualBackpropHook(new ContinualBackpropSpec { Decay = 0.5 });
@@ -32,6 +33,7 @@ public sealed class ContinualBackpropTests
     [TestMethod]
     public void ReplacesTheExpectedNumberOfLowestUtilityMatureUnitsAndLeavesImmatureUnitsAlone()
     {
+        using var tensors = NewDisposeScope();
         using var network = Mlp(4, [8, 8], 2, seed: 9);
         using var optimizer = Adam(network);
         var context = Context(network, optimizer);

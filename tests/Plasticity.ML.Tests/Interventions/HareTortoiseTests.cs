@@ -12,6 +12,7 @@ public sealed class HareTortoiseTests
     [TestMethod]
     public void TheTortoiseIsTheExponentialMovingAverageOfTheHareAndTheHareIsResetToIt()
     {
+        using var tensors = NewDisposeScope();
         const double m = 0.8;
         using var network = Mlp(4, [3], 2, seed: 5);
         using var optimizer = Adam(network);

@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
@@ -34,11 +35,11 @@ internal static class InterventionTestKit
         var random = new Random(seed);
         var values = new float[rows * columns];
         for (int i = 0; i < values.Length; i++) values[i] = (float)(low + (high - low) * random.NextDouble());
-        return tensor(values).reshape(rows, columns);
+        return TensorComparisons.Shaped(values, rows, columns);
     }
 
     public static Tensor[] Snapshot(PlasticNetwork network) =>
-        network.parameters().Select(p => p.detach().clone()).ToArray();
+        network.parameters().Select(p => p.DetachedCopy()).ToArray();
 
     public static double MaxAbsDifference(Tensor a, Tensor b)
     {
@@ -55,7 +56,7 @@ internal static class InterventionTestKit
 
     public static float[,] Matrix(Tensor t)
     {
-        var flat = t.detach().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var flat = t.FloatValues();
         int rows = (int)t.shape[0], columns = (int)(t.numel() / t.shape[0]);
         var m = new float[rows, columns];
         for (int r = 0; r < rows; r++)

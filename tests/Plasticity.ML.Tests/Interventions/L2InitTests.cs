@@ -12,6 +12,7 @@ public sealed class L2InitTests
     [TestMethod]
     public void GradientIsTwoLambdaTimesDistanceFromInitialParameters()
     {
+        using var tensors = NewDisposeScope();
         const double lambda = 0.03;
         using var network = Mlp(4, [3], 2, seed: 3);
         using var optimizer = Adam(network);

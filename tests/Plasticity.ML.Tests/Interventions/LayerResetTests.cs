@@ -14,6 +14,7 @@ public sealed class LayerResetTests
     [TestMethod]
     public void BbfShrinksTheEncoderTowardAFreshDrawAndResetsTheHead()
     {
+        using var tensors = NewDisposeScope();
         using var network = Mlp(5, [6, 4], 2, seed: 3);
         using var optimizer = Adam(network);
         var context = Context(network, optimizer, seed: 21);

@@ -13,7 +13,7 @@ namespace Plasticity.ML.Tests.Interventions;
 public sealed class NormalizeAndProjectTests
 {
     private static double Norm(params Tensor[] tensors) =>
-        Math.Sqrt(tensors.Sum(t => t.detach().to_type(ScalarType.Float64).data<double>().Sum(v => v * v)));
+        Math.Sqrt(tensors.Sum(t => t.DoubleValues().Sum(v => v * v)));
 
     [TestMethod]
     public void ProjectionRestoresEachLayersInitialNormAndKeepsItsDirection()

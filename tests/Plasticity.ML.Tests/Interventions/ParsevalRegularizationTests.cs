@@ -36,6 +36,7 @@ public sealed class ParsevalRegularizationTests
     [TestMethod]
     public void PenaltyAndGradientMatchAHandComputationOnEveryHiddenLayerButNotTheOutput()
     {
+        using var tensors = NewDisposeScope();
         const double lambda = 0.3, scale = 0.5;
         using var network = Mlp(5, [4, 3], 2, seed: 8);
         var hidden = network.HiddenLayers.Select(h => Matrix(h.Weight)).ToArray();

@@ -29,6 +29,7 @@ public sealed class RandomWalkTests
 
         public override void AfterBackward(TrainingContext context)
         {
+            using var tensors = NewDisposeScope();
             using var noGrad = no_grad();
             var ps = context.Optimizer.Parameters;
             gradient = cat(ps.Select(p => p.grad!.reshape(-1).to_type(ScalarType.Float64)).ToArray(), 0);
@@ -38,6 +39,7 @@ public sealed class RandomWalkTests
 
         public override void AfterStep(TrainingContext context)
         {
+            using var tensors = NewDisposeScope();
             using var noGrad = no_grad();
             var after = cat(context.Optimizer.Parameters.Select(p => p.detach().reshape(-1).to_type(ScalarType.Float64)).ToArray(), 0);
             var delta = after - before!;
@@ -61,8 +63,7 @@ public sealed class RandomWalkTests
         var recorder = new StepRecorder();
         trainer.AddHook(recorder);
         trainer.Run(TaskSequence.Create(new TaskSequenceSpec { Kind = TaskSequenceKind.ClassPermutation, Tasks = 2 }, Data));
-        using var flat = cat(trainer.Network.parameters().Select(p => p.detach().reshape(-1)).ToArray(), 0);
-        return (recorder, flat.data<float>().ToArray());
+        return (recorder, trainer.Network.parameters().SelectMany(p => p.FloatValues()).ToArray());
     }
 
     [TestMethod]

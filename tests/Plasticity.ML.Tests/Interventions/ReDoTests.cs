@@ -31,8 +31,8 @@ public sealed class ReDoTests
             layer.Bias!.fill_(PointOne);
             foreach (var unit in dead[l])
             {
-                layer.Weight[unit].zero_();
-                layer.Bias![unit].fill_(Scalars.MinusOne);
+                using (var row = layer.Weight[unit]) row.zero_();
+                using (var bias = layer.Bias![unit]) bias.fill_(Scalars.MinusOne);
             }
         }
         return network;
@@ -51,6 +51,7 @@ public sealed class ReDoTests
     [TestMethod]
     public void RecyclingChangesOnlyDormantIncomingWeightsAndZeroesOutgoingWeightsAndMoments()
     {
+        using var tensors = NewDisposeScope();
         using var network = NetworkWithDeadUnits();
         using var optimizer = Adam(network);
         using var inputs = Uniform(32, 6, seed: 1);

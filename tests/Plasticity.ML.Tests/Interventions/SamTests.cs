@@ -11,6 +11,7 @@ public sealed class SamTests
     [TestMethod]
     public void GradientIsTakenAtThePerturbedPointAndWeightsAreRestoredBeforeTheStep()
     {
+        using var tensors = NewDisposeScope();
         const double rho = 0.5;
         using var network = Mlp(3, [4], 2, seed: 6);
         using var optimizer = Adam(network);

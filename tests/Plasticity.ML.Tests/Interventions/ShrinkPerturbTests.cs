@@ -12,6 +12,7 @@ public sealed class ShrinkPerturbTests
     [TestMethod]
     public void ApplyGivesExactlyLambdaThetaPlusSigmaFreshDraw()
     {
+        using var tensors = NewDisposeScope();
         using var network = Mlp(5, [4, 3], 2, seed: 1);
         var before = ShrinkPerturb.AffineParameters(network).Select(p => (p.Weight.detach().clone(), p.Bias!.detach().clone())).ToArray();
 

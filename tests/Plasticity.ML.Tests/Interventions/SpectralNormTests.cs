@@ -23,6 +23,7 @@ public sealed class SpectralNormTests
     [TestMethod]
     public void OptimizerStepsTheRawWeightWithTheChainRuleGradientAndTheLayerIsRenormalized()
     {
+        using var tensors = NewDisposeScope();
         using var network = Mlp(4, [5], 2, seed: 13);
         using var optimizer = Adam(network);
         var context = Context(network, optimizer);

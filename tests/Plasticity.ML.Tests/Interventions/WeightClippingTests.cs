@@ -12,6 +12,7 @@ public sealed class WeightClippingTests
     [TestMethod]
     public void WeightsAndBiasesAreClampedToKappaTimesTheirInitializationBound()
     {
+        using var tensors = NewDisposeScope();
         using var network = Mlp(4, [3], 2, seed: 1);
         // Hidden layer: fan-in 4, bound 1/2; output layer: fan-in 3, bound 1/sqrt(3).
         var hidden = new double[] { 0.9, -0.9, 0.2, 0.74, -0.76, 0.0, 1.5, -2.0, 0.5, 0.75, -0.75, 0.1 };
@@ -59,6 +60,7 @@ internal static class InterventionTestKitExtras
 {
     public static void Set(Tensor parameter, double[] values)
     {
+        using var tensors = NewDisposeScope();
         using var noGrad = no_grad();
         using var source = tensor(values).to(parameter.dtype).view(parameter.shape);
         parameter.copy_(source);

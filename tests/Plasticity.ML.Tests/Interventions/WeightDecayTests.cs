@@ -10,6 +10,7 @@ public sealed class WeightDecayTests
     [TestMethod]
     public void CoupledDecayAddsLambdaThetaToTheGradient()
     {
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         using var network = Mlp(4, [3], 2, seed: 4);
         using var optimizer = Adam(network);
         var context = Context(network, optimizer);

@@ -8,9 +8,12 @@ namespace Plasticity.ML.Tests.Networks;
 public sealed class CategoricalProjectionTests
 {
     // Support: 4 atoms on [-1, 2], i.e. at -1, 0, 1, 2 (spacing 1).
-    private static float[] Project(float[] values, float[]? probabilities) =>
-        CategoricalProjection.Project(tensor(values).unsqueeze(0), probabilities is null ? null : tensor(probabilities).unsqueeze(0), 4, -1, 2)
+    private static float[] Project(float[] values, float[]? probabilities)
+    {
+        using var scope = NewDisposeScope();
+        return CategoricalProjection.Project(tensor(values).unsqueeze(0), probabilities is null ? null : tensor(probabilities).unsqueeze(0), 4, -1, 2)
             .squeeze(0).data<float>().ToArray();
+    }
 
     private static void AssertClose(float[] expected, float[] actual, string what)
     {
@@ -60,6 +63,7 @@ public sealed class CategoricalProjectionTests
     [TestMethod]
     public void LeadingDimensionsAreKeptAndEachRowSumsToItsMass()
     {
+        using var tensors = NewDisposeScope();
         using var values = tensor(new float[] { 0.5f, 1.75f, -3f, 5f, 2f, 2f }).reshape(3, 2);
         using var probabilities = tensor(new float[] { 0.4f, 0.6f, 0.3f, 0.7f, 0.5f, 0.5f }).reshape(3, 2);
         using var projected = CategoricalProjection.Project(values, probabilities, 4, -1, 2);

@@ -15,13 +15,14 @@ public sealed class DoublingActivationTests
         Head = new HeadSpec { Kind = HeadKind.Regression, Outputs = 2 },
     };
 
-    private static float[] Values(Tensor t) => t.detach().contiguous().to_type(ScalarType.Float32).data<float>().ToArray();
+    private static float[] Values(Tensor t) => t.FloatValues();
 
     [TestMethod]
     [DataRow(ActivationKind.CReLU)]
     [DataRow(ActivationKind.Fourier)]
     public void EachUnitEmitsTwoOutputsAndTheNextLayersFanInDoubles(ActivationKind activation)
     {
+        using var tensors = NewDisposeScope();
         using var net = NetworkFactory.Create(Mlp(activation), seed: 3);
         Assert.AreEqual(2, net.HiddenLayers[0].OutputsPerUnit);
         Assert.AreEqual(8, net.HiddenLayers[0].Outputs);
@@ -78,6 +79,7 @@ public sealed class DoublingActivationTests
     [TestMethod]
     public void AConvolutionDoublesItsChannelsAndTheFlattenedFanIn()
     {
+        using var tensors = NewDisposeScope();
         var spec = new NetworkSpec
         {
             Architecture = NetworkArchitecture.Cnn,

@@ -16,7 +16,7 @@ public sealed class HeadInjectionTests
         Head = new HeadSpec { Kind = HeadKind.Regression, Outputs = 3 },
     }, seed: 11);
 
-    private static float[] Values(Tensor t) => t.detach().contiguous().data<float>().ToArray();
+    private static float[] Values(Tensor t) => t.FloatValues();
 
     [TestMethod]
     [DataRow(true, DisplayName = "training mode")]

@@ -61,6 +61,7 @@ public sealed class HlGaussEncodingTests
     [TestMethod]
     public void AnHlGaussHeadTrainsWithCrossEntropyAgainstItsEncoding()
     {
+        using var tensors = NewDisposeScope();
         var head = new HeadSpec { Kind = HeadKind.HlGauss, Outputs = 2, Bins = 7, Min = -3, Max = 3, SigmaRatio = 0.5 };
         var objective = new TrainingObjective(head, TargetKind.Regression, 2, LossKind.Auto);
         Assert.AreEqual(LossKind.HlGaussCrossEntropy, objective.Loss);

@@ -19,6 +19,7 @@ public sealed class NetworkFactoryTests
     [TestMethod]
     public void MlpHasTheSpecifiedLayerShapes()
     {
+        using var tensors = NewDisposeScope();
         using var net = NetworkFactory.Create(Mlp(), seed: 1);
         Assert.HasCount(2, net.HiddenLayers);
         CollectionAssert.AreEqual(new long[] { 8, 12 }, net.HiddenLayers[0].Weight.shape);
@@ -35,6 +36,7 @@ public sealed class NetworkFactoryTests
     [TestMethod]
     public void CnnFlattensConvolutionsIntoTheFullyConnectedLayers()
     {
+        using var tensors = NewDisposeScope();
         var spec = new NetworkSpec
         {
             Architecture = NetworkArchitecture.Cnn,
@@ -59,6 +61,7 @@ public sealed class NetworkFactoryTests
     [DataRow(NormalizationKind.BatchNorm, typeof(BatchNorm1d))]
     public void NormalizationSitsInEveryHiddenLayerBetweenAffineAndActivation(NormalizationKind kind, Type expected)
     {
+        using var tensors = NewDisposeScope();
         using var net = NetworkFactory.Create(Mlp(kind), seed: 1);
         foreach (var layer in net.HiddenLayers) Assert.IsInstanceOfType(layer.Norm, expected);
         // Pre-activations are normalized: with fresh LayerNorm/BatchNorm (scale 1, shift 0) every row (LN) or
@@ -96,6 +99,7 @@ public sealed class NetworkFactoryTests
     [TestMethod]
     public void InitializationIsUniformOnPlusMinusOneOverSqrtFanIn()
     {
+        using var tensors = NewDisposeScope();
         var spec = Mlp() with { InputShape = [400], HiddenWidths = [300] };
         using var net = NetworkFactory.Create(spec, seed: 3);
         var w = net.HiddenLayers[0].Weight;

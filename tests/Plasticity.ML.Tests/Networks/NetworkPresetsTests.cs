@@ -12,6 +12,7 @@ public sealed class NetworkPresetsTests
     [TestMethod]
     public void TheMinAtarNetworkIsOne3x3Stride1ConvolutionOf16ChannelsThen128Units()
     {
+        using var tensors = NewDisposeScope();
         var spec = NetworkPresets.MinAtar(channels: 4, actions: 6);
         using var net = NetworkFactory.Create(spec, seed: 1);
         var conv = (Conv2d)net.HiddenLayers[0].Affine;
@@ -30,6 +31,7 @@ public sealed class NetworkPresetsTests
     [TestMethod]
     public void TheNatureCnnMaps84x84FramesTo3136FeaturesThen512Units()
     {
+        using var tensors = NewDisposeScope();
         var spec = NetworkPresets.NatureCnn(actions: 18);
         CollectionAssert.AreEqual(new[] { 32, 20, 20 }, spec.ConvOutputShapes()[0]);
         CollectionAssert.AreEqual(new[] { 64, 9, 9 }, spec.ConvOutputShapes()[1]);
@@ -65,6 +67,7 @@ public sealed class NetworkPresetsTests
     [TestMethod]
     public void TheCategoricalHeadPredictsTheExpectationOverItsAtomsForEachAction()
     {
+        using var tensors = NewDisposeScope();
         var spec = NetworkPresets.MinAtar(channels: 4, actions: 6) with { Head = NetworkPresets.Categorical(actions: 6) };
         using var net = NetworkFactory.Create(spec, seed: 3);
         using var x = rand(2, 4, 10, 10);

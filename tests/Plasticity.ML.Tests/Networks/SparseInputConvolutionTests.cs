@@ -113,11 +113,12 @@ public sealed class SparseInputConvolutionTests
         var generator = new Random(seed);
         var cells = new float[shape.Aggregate(1L, (a, b) => a * b)];
         for (int i = 0; i < cells.Length; i++) cells[i] = generator.NextDouble() < 0.1 ? 1f : 0f;
-        return tensor(cells).view(shape);
+        return TensorComparisons.Shaped(cells, shape);
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, string what)
     {
+        using var tensors = NewDisposeScope();
         double scale = Math.Max(1, expected.to(float64).abs().max().item<double>());
         double error = (expected.to(float64) - actual.to(float64)).abs().max().item<double>();
         Assert.IsTrue(error <= 1e-5 * scale, $"{what}: largest difference {error:G3} against a largest magnitude of {scale:G3}");

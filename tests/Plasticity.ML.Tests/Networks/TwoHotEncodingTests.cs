@@ -19,6 +19,7 @@ public sealed class TwoHotEncodingTests
     [TestMethod]
     public void EncodeThenDecodeRoundTripsValuesInsideTheSupport()
     {
+        using var tensors = NewDisposeScope();
         var encoding = new TwoHotEncoding(bins: 51, min: -2, max: 2);
         using var values = tensor(new float[] { -2f, -1.337f, 0f, 0.04f, 1.999f, 2f }).reshape(2, 3);
         using var probs = encoding.Encode(values);
@@ -41,6 +42,7 @@ public sealed class TwoHotEncodingTests
     [TestMethod]
     public void TwoHotNetworkPredictsTheExpectationOfItsSoftmax()
     {
+        using var tensors = NewDisposeScope();
         var spec = new NetworkSpec { InputShape = [4], HiddenWidths = [5], Head = new HeadSpec { Kind = HeadKind.TwoHot, Outputs = 2, Bins = 7, Min = -3, Max = 3 } };
         using var net = NetworkFactory.Create(spec, seed: 2);
         using var x = rand(3, 4);

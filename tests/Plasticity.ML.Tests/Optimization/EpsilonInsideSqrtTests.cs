@@ -10,6 +10,7 @@ public sealed class EpsilonInsideSqrtTests
     [TestMethod]
     public void MatchesAFloat64HandComputation()
     {
+        using var tensors = NewDisposeScope();
         const double lr = 0.01, beta1 = 0.9, beta2 = 0.99, eps = 1e-8, epsBar = 1e-2;
         double[] start = [0.5, -1.0, 2.0, 0.0];
         // Gradients of loss = sum(c_t * p) are c_t; chosen so that v_hat is comparable to epsBar and the term matters.

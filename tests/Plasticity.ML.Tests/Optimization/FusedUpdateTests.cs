@@ -26,6 +26,7 @@ public sealed class FusedUpdateTests
     [DynamicData(nameof(Configurations))]
     public void FusedPassMatchesTensorOperationsOnANetwork(string name, OptimizerOptions options)
     {
+        using var tensors = NewDisposeScope();
         var spec = OptimizerTestNetworks.Spec(layerNorm: true);
         using var fusedNetwork = NetworkFactory.Create(spec, 7);
         using var tensorNetwork = NetworkFactory.Create(spec, 7);
@@ -60,6 +61,7 @@ public sealed class FusedUpdateTests
     [TestMethod]
     public void AdamInFloat64FollowsTheFormulaExactly()
     {
+        using var tensors = NewDisposeScope();
         // Three steps of Adam with coupled decay and both epsilons, computed element by element from the formula.
         double[] start = [0.5, -1.25, 2.0, 0.0, -0.75, 3.5, 1e-3, -2.5, 0.25];
         double[][] gradients =
@@ -96,6 +98,7 @@ public sealed class FusedUpdateTests
     [TestMethod]
     public void SplittingAcrossThreadsGivesBitIdenticalResults()
     {
+        using var tensors = NewDisposeScope();
         // 300,001 elements: large enough to be split across two workers, with an odd tail.
         const int Length = 300_001;
         var gradient = new float[Length];

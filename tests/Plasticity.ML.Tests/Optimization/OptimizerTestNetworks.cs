@@ -23,7 +23,7 @@ internal static class OptimizerTestNetworks
         for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
         var y = new long[n];
         for (int i = 0; i < n; i++) y[i] = random.Next(4);
-        return (tensor(x).reshape(n, 12), tensor(y));
+        return (TensorComparisons.Shaped(x, n, 12), tensor(y));
     }
 
     /// <summary>Relative distance ||a - b|| / ||b|| in float64.</summary>

@@ -14,6 +14,7 @@ public sealed class PlasticOptimizerStateTests
     [TestMethod]
     public void StateIsEmptyBeforeTheFirstStepAndShapedLikeEachParameterAfter()
     {
+        using var tensors = NewDisposeScope();
         using var network = NetworkFactory.Create(OptimizerTestNetworks.Spec(), 1);
         using var optimizer = new PlasticOptimizer(network.parameters(), Adam);
         var first = optimizer.Parameters[0];
@@ -35,6 +36,7 @@ public sealed class PlasticOptimizerStateTests
     [TestMethod]
     public void ResettingRowsZeroesExactlyThoseRowsOfEveryStateTensor()
     {
+        using var tensors = NewDisposeScope();
         using var network = NetworkFactory.Create(OptimizerTestNetworks.Spec(), 2);
         using var optimizer = new PlasticOptimizer(network.parameters(), Adam);
         for (int s = 0; s < 3; s++) TakeStep(network, optimizer, s);
@@ -68,6 +70,7 @@ public sealed class PlasticOptimizerStateTests
     [TestMethod]
     public void ResettingOneParameterLeavesTheOthersAlone()
     {
+        using var tensors = NewDisposeScope();
         using var network = NetworkFactory.Create(OptimizerTestNetworks.Spec(), 3);
         using var optimizer = new PlasticOptimizer(network.parameters(), new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = 0.01, Momentum = 0.9 });
         for (int s = 0; s < 2; s++) TakeStep(network, optimizer, s);
@@ -90,6 +93,7 @@ public sealed class PlasticOptimizerStateTests
     [TestMethod]
     public void FullResetForgetsEverything()
     {
+        using var tensors = NewDisposeScope();
         using var network = NetworkFactory.Create(OptimizerTestNetworks.Spec(), 4);
         using var optimizer = new PlasticOptimizer(network.parameters(), Adam);
         TakeStep(network, optimizer, 0);
@@ -112,10 +116,11 @@ public sealed class PlasticOptimizerStateTests
     }
 
     private static Dictionary<string, Tensor>[] Snapshot(PlasticOptimizer optimizer) =>
-        optimizer.Parameters.Select(p => optimizer.StateOf(p).ToDictionary(kv => kv.Key, kv => kv.Value.clone())).ToArray();
+        optimizer.Parameters.Select(p => optimizer.StateOf(p).ToDictionary(kv => kv.Key, kv => kv.Value.DetachedCopy())).ToArray();
 
     private static void TakeStep(PlasticNetwork network, PlasticOptimizer optimizer, int step)
     {
+        using var tensors = NewDisposeScope();
         var (inputs, labels) = OptimizerTestNetworks.Data(32, 10 + step);
         using (inputs)
         using (labels)

@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using static TorchSharp.torch;
@@ -58,7 +59,7 @@ public sealed class PlasticOptimizerTrajectoryTests
         var spec = OptimizerTestNetworks.Spec(layerNorm);
         using var oursNetwork = NetworkFactory.Create(spec, 42);
         using var theirNetwork = NetworkFactory.Create(spec, 42);
-        var initial = theirNetwork.parameters().Select(p => p.detach().clone()).ToArray();
+        var initial = theirNetwork.parameters().Select(p => p.DetachedCopy()).ToArray();
         using var ours = new PlasticOptimizer(oursNetwork.parameters(), options with { Implementation = OptimizerImplementation.Plastic });
         using var theirs = new TorchSharpOptimizer(theirNetwork.parameters(), options with { Implementation = OptimizerImplementation.TorchSharp });
         var (inputs, labels) = OptimizerTestNetworks.Data(256, 3);

@@ -34,6 +34,7 @@ public sealed class RmsPropTests
     [DynamicData(nameof(Configurations))]
     public void Float64FollowsTheFormula(string name, OptimizerOptions options)
     {
+        using var tensors = NewDisposeScope();
         foreach (bool fused in new[] { true, false })
         {
             using var parameter = new Parameter(tensor(Start, ScalarType.Float64));
@@ -70,6 +71,7 @@ public sealed class RmsPropTests
     [TestMethod]
     public void CenteringDividesByTheStandardDeviationNotTheRootMeanSquare()
     {
+        using var tensors = NewDisposeScope();
         // Two steps of the gradient 1 with alpha 0.5: the averages start at zero, so at step 2 E[g^2] = 0.75 and E[g] = 0.75.
         // Centered RMSProp divides by sqrt(E[g^2] - E[g]^2) = sqrt(0.1875), the plain one by sqrt(E[g^2]) = sqrt(0.75).
         var centered = new OptimizerOptions { Kind = OptimizerKind.RmsProp, LearningRate = 1e-3, Alpha = 0.5, Epsilon = 0.01, Centered = true };

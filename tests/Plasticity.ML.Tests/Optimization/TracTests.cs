@@ -68,10 +68,10 @@ public sealed class TracTests
     }
 
     private static double[] Flat(PlasticNetwork network) =>
-        network.parameters().SelectMany(p => p.detach().contiguous().data<double>().ToArray()).ToArray();
+        network.parameters().SelectMany(p => p.DoubleValues()).ToArray();
 
     private static double[] FlatGradient(PlasticNetwork network) =>
-        network.parameters().SelectMany(p => p.grad!.contiguous().data<double>().ToArray()).ToArray();
+        network.parameters().SelectMany(p => p.grad!.DoubleValues()).ToArray();
 
     private static void Load(PlasticNetwork network, double[] values)
     {

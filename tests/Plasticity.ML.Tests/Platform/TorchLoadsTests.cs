@@ -8,6 +8,7 @@ public sealed class TorchLoadsTests
     [TestMethod]
     public void TorchLoadsAndComputesAMatrixProduct()
     {
+        using var tensors = NewDisposeScope();
         using var a = tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);
         using var b = tensor(new float[] { 5, 6, 7, 8 }).reshape(2, 2);
         using var c = a.matmul(b);

@@ -52,11 +52,12 @@ public sealed class AgentInterventionTests
         Seed = 8,
     };
 
-    private static Tensor Clone(Tensor t) => t.detach().clone();
+    private static Tensor Clone(Tensor t) => t.DetachedCopy();
 
     [TestMethod]
     public void AResetOfTheLastLayerActsAtTheTargetUpdateAndKeepsTheReplay()
     {
+        using var tensors = NewDisposeScope();
         var options = Chain(new ResetSpec { Layers = 1 });
         using var chain = new ChainEnvironment(States);
         using var agent = Agent.Create(options, chain.Spec);
@@ -92,6 +93,7 @@ public sealed class AgentInterventionTests
     [TestMethod]
     public void ReDoRecyclesADormantUnitMeasuredOnReplayAndZeroesItsMoments()
     {
+        using var tensors = NewDisposeScope();
         var options = Chain(new ReDoSpec { Tau = 0.1, Samples = 64, Timing = InterventionTiming.Every(10) });
         using var chain = new ChainEnvironment(States);
         using var agent = Agent.Create(options, chain.Spec);
@@ -164,6 +166,7 @@ public sealed class AgentInterventionTests
     [TestMethod]
     public void CoupledWeightDecayAndL2InitAddTheirTermsToTheTdLoss()
     {
+        using var tensors = NewDisposeScope();
         using var chain = new ChainEnvironment(States);
         // The first target period holds exactly one update, made with the initial weights theta_0.
         double squaredNorm;

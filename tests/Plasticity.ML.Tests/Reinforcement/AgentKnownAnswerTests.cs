@@ -123,6 +123,7 @@ public sealed class AgentKnownAnswerTests
 
     private static void SetTable(PlasticNetwork network, float[,] outputsByState)
     {
+        using var tensors = NewDisposeScope();
         int outputs = outputsByState.GetLength(1), states = outputsByState.GetLength(0);
         var weight = new float[outputs * states];
         for (int s = 0; s < states; s++)
@@ -144,8 +145,8 @@ public sealed class AgentKnownAnswerTests
         var next = new float[2 * states];
         next[1] = 1;         // both go to state 1
         next[states + 1] = 1;
-        using (var o = tensor(obs).reshape(2, states, 1, 1)) batch.Observations.copy_(o);
-        using (var n = tensor(next).reshape(2, states, 1, 1)) batch.NextObservations.copy_(n);
+        using (var o = TensorComparisons.Shaped(obs, 2, states, 1, 1)) batch.Observations.copy_(o);
+        using (var n = TensorComparisons.Shaped(next, 2, states, 1, 1)) batch.NextObservations.copy_(n);
         using (var a = tensor(new long[] { 1, 1 })) batch.Actions.copy_(a);
         using (var r = tensor(new[] { 0.5f, 0.5f })) batch.Returns.copy_(r);
         using (var d = tensor(new[] { discount, 0f })) batch.Discounts.copy_(d);

@@ -78,8 +78,8 @@ public sealed class AgentResumeTests
         using var evaluation = new CatchEnvironment();
         using var agent = Agent.Create(Options(kind), game.Spec);
         var result = agent.Train(game, evaluation, checkpointing, reports);
-        return (result, agent.Online.state_dict().Values.Select(t => t.detach().clone()).ToArray(),
-            agent.Target.state_dict().Values.Select(t => t.detach().clone()).ToArray(), agent.Optimizer.ExportState());
+        return (result, agent.Online.state_dict().Values.Select(t => t.DetachedCopy()).ToArray(),
+            agent.Target.state_dict().Values.Select(t => t.DetachedCopy()).ToArray(), agent.Optimizer.ExportState());
     }
 
     /// <summary>The result as JSON without timings: what must be equal bit for bit.</summary>

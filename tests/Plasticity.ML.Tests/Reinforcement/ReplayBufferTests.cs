@@ -88,6 +88,7 @@ public sealed class ReplayBufferTests
     [TestMethod]
     public void ABatchIsDecodedIntoTheSamePreallocatedTensors()
     {
+        using var tensors = NewDisposeScope();
         var replay = new ReplayBuffer(Spec(), new ReplayOptions { Capacity = 50 }, steps: 1, gamma: 0.9);
         replay.AddFirst(Observation(0));
         for (int t = 1; t <= 12; t++) replay.AddStep(t % 3, t * 0.5f, terminated: t == 12, false, Observation(t));
@@ -174,6 +175,7 @@ public sealed class ReplayBufferTests
     [TestMethod]
     public void PrioritizedSamplingFollowsThePrioritiesAndWeightsCorrectForIt()
     {
+        using var tensors = NewDisposeScope();
         var options = new ReplayOptions { Capacity = 8, Prioritized = true, PriorityExponent = 1.0, ImportanceExponent = 0.5, PriorityEpsilon = 1e-9 };
         var replay = new ReplayBuffer(Spec(), options, steps: 1, gamma: 0.99);
         replay.AddFirst(Observation(0));
@@ -210,6 +212,7 @@ public sealed class ReplayBufferTests
     [TestMethod]
     public void TheWholeBufferRoundTripsThroughAStateBag()
     {
+        using var tensors = NewDisposeScope();
         var options = new ReplayOptions { Capacity = 6, Prioritized = true };
         var replay = new ReplayBuffer(Spec(), options, steps: 2, gamma: 0.9);
         replay.AddFirst(Observation(0));

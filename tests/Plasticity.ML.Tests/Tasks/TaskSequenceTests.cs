@@ -52,6 +52,7 @@ public sealed class TaskSequenceTests
     [TestMethod]
     public void PermutedInputsPermuteFeaturesButKeepLabels()
     {
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         var s = Sequence(TaskSequenceKind.PermutedInputs);
         using var t0 = s.CreateTask(0);
         using var t2 = s.CreateTask(2);
@@ -80,6 +81,7 @@ public sealed class TaskSequenceTests
     [TestMethod]
     public void RandomRegressionTargetsAreSineValuesThatDifferPerTask()
     {
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         var spec = new TaskSequenceSpec { Kind = TaskSequenceKind.RandomRegression, Tasks = 2, Seed = 1, OffsetRange = 0 };
         var s = TaskSequence.Create(spec, Data);
         using var t0 = s.CreateTask(0);
@@ -96,6 +98,7 @@ public sealed class TaskSequenceTests
     [TestMethod]
     public void TargetOffsetDriftShiftsTheSameFunctionByTheStep()
     {
+        using var tensors = TorchSharp.torch.NewDisposeScope();
         var spec = new TaskSequenceSpec { Kind = TaskSequenceKind.TargetOffsetDrift, Tasks = 3, Seed = 1, OffsetStep = 2.5 };
         var s = TaskSequence.Create(spec, Data);
         using var t0 = s.CreateTask(0);

@@ -39,7 +39,7 @@ public sealed class GradientClippingAndStageTests
         optimizer.Parameters.SelectMany(p =>
         {
             using var g = p.grad!;
-            return g.contiguous().data<float>().ToArray().Select(v => (double)v);
+            return g.FloatValues().Select(v => (double)v);
         }).ToArray();
 
     [TestMethod]
@@ -117,6 +117,7 @@ public sealed class GradientClippingAndStageTests
     [TestMethod]
     public void AResetAtStageBoundariesActsAtTheStageStartOnly()
     {
+        using var tensors = NewDisposeScope();
         using var network = Network();
         using var optimizer = OptimizerFactory.Create(new OptimizerOptions(), network.parameters());
         var reset = new ResetSpec { Layers = 1, Timing = InterventionTiming.AtStageBoundaries };

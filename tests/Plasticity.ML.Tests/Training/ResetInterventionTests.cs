@@ -21,7 +21,7 @@ public sealed class ResetInterventionTests
         var optimizer = OptimizerFactory.Create(options.Optimizer, net.parameters());
         using var x = rand(8, 6);
         optimizer.ZeroGrad();
-        using (var loss = net.forward(x).Squared().mean()) loss.backward();
+        using (var scope = NewDisposeScope()) net.forward(x).Squared().mean().backward();
         optimizer.Step();
         return (net, optimizer, new TrainingContext(net, optimizer, options.Seed) { TaskIndex = 1 });
     }
@@ -29,6 +29,7 @@ public sealed class ResetInterventionTests
     [TestMethod]
     public void ResetLastLayerChangesExactlyTheOutputLayerAndItsOptimizerState()
     {
+        using var tensors = NewDisposeScope();
         var (net, optimizer, context) = Setup();
         var before = net.parameters().Select(p => p.clone()).ToList();
         var stateBefore = net.parameters().Select(p => optimizer.StateOf(p)["exp_avg"].clone()).ToList();

@@ -46,7 +46,8 @@ public sealed class TrainingSessionTests
         public override Tensor? AdditionalLoss(TrainingContext context)
         {
             using var scale = c.ToScalar();
-            return context.Network.OutputLayer.bias!.sum().mul(scale);
+            using var sum = context.Network.OutputLayer.bias!.sum();
+            return sum.mul(scale);
         }
     }
 
@@ -169,6 +170,7 @@ public sealed class TrainingSessionTests
     [TestMethod]
     public void HooksAreCalledInProtocolOrderWithTheCountersOfTheStep()
     {
+        using var tensors = NewDisposeScope();
         var calls = new List<string>();
         using var network = Mlp(3, [4], 1, seed: 2);
         using var optimizer = Adam(network);
@@ -194,6 +196,7 @@ public sealed class TrainingSessionTests
     [TestMethod]
     public void ExtraLossTermsAreDifferentiatedWithTheLearnersLoss()
     {
+        using var tensors = NewDisposeScope();
         const double c = 0.75, learningRate = 0.1;
         using var network = Mlp(3, [4], 2, seed: 3);
         using var optimizer = OptimizerFactory.Create(new OptimizerOptions { Kind = OptimizerKind.Sgd, LearningRate = learningRate }, network.parameters());
@@ -212,6 +215,7 @@ public sealed class TrainingSessionTests
     [TestMethod]
     public void ANonFiniteLossIsRefusedBeforeAnyWeightMoves()
     {
+        using var tensors = NewDisposeScope();
         using var network = Mlp(3, [4], 1, seed: 4);
         using var optimizer = Adam(network);
         var session = new TrainingSession(network, optimizer, [], seed: 1);

@@ -20,7 +20,7 @@ public sealed class WeightAverageTests
     }, seed: 7);
 
     private static double[] Flat(PlasticNetwork network) =>
-        network.parameters().SelectMany(p => p.to_type(ScalarType.Float64).data<double>().ToArray()).ToArray();
+        network.parameters().SelectMany(p => p.DoubleValues()).ToArray();
 
     /// <summary>Sets every parameter element to f(global index), in float64, then casts to the parameter's dtype.</summary>
     private static void Fill(PlasticNetwork network, Func<int, double> f)

@@ -20,7 +20,7 @@ public sealed class CheckpointTests
         bag.Set("doubles", new[] { 0.1, -0.0, double.PositiveInfinity });
         bag.Set("floats", new[] { 1.5f, float.Epsilon });
         bag.Set("bytes", new byte[] { 0, 255, 7 });
-        using var t = tensor(new[] { 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f }).reshape(2, 3);
+        using var t = TensorComparisons.Shaped(new[] { 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f }, 2, 3);
         bag.Set("tensor", t);
         using var d = tensor(new[] { Math.PI, Math.E });
         bag.Set("tensor64", d);
