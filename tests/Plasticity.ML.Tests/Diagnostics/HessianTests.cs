@@ -19,9 +19,8 @@ public sealed class HessianTests
     {
         public Quadratic(double[,] a)
         {
-            using var tensors = NewDisposeScope();
             int n = a.GetLength(0);
-            A = tensor(a.Cast<double>().ToArray()).view(n, n);
+            A = TensorComparisons.Shaped(a.Cast<double>().ToArray(), n, n);
             B = tensor(Enumerable.Range(0, n).Select(i => 0.3 * i - 0.5).ToArray());
             Theta = new Parameter(tensor(Enumerable.Range(0, n).Select(i => Math.Sin(i + 1)).ToArray()));
         }

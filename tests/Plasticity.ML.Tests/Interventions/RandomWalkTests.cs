@@ -32,8 +32,11 @@ public sealed class RandomWalkTests
             using var tensors = NewDisposeScope();
             using var noGrad = no_grad();
             var ps = context.Optimizer.Parameters;
-            gradient = cat(ps.Select(p => p.grad!.reshape(-1).to_type(ScalarType.Float64)).ToArray(), 0);
-            before = cat(ps.Select(p => p.detach().reshape(-1).to_type(ScalarType.Float64)).ToArray(), 0);
+            // Kept for AfterStep, past this method's scope.
+            gradient?.Dispose();
+            before?.Dispose();
+            gradient = cat(ps.Select(p => p.grad!.reshape(-1).to_type(ScalarType.Float64)).ToArray(), 0).DetachFromDisposeScope();
+            before = cat(ps.Select(p => p.detach().reshape(-1).to_type(ScalarType.Float64)).ToArray(), 0).DetachFromDisposeScope();
             SgdNorms.Add(LearningRate * gradient.norm().item<double>());
         }
 
