@@ -4,5 +4,5 @@ using Spectre.Console;
 namespace Plasticity.Lab.Catalog;
 
 /// <summary>What an agent experiment runs with: its final spec, where outputs go, the console, and cancellation.</summary>
-public sealed class AgentLabContext(AgentExperimentSpec spec, string outputFolder, LabPreset preset, IAnsiConsole console, bool fresh, CancellationToken cancellationToken)
-    : LabContext<AgentExperimentSpec>(spec, outputFolder, preset, console, fresh, cancellationToken);
+public sealed class AgentLabContext(AgentExperimentSpec spec, string outputFolder, LabPreset preset, string presetLabel, IAnsiConsole console, bool fresh, CancellationToken cancellationToken)
+    : LabContext<AgentExperimentSpec>(spec, outputFolder, preset, presetLabel, console, fresh, cancellationToken);

@@ -215,8 +215,8 @@ public sealed class InterventionsExperiment : LabExperiment
             .Image("plasticity loss by intervention", BarPlotFile);
 
         var comparison = PaperComparison.From(result.Summaries);
-        comparison.AddTo(report, context.Preset);
-        comparison.Write(Path.Combine(context.OutputFolder, PaperComparisonFile), context.Preset);
+        comparison.AddTo(report, context.PresetLabel);
+        comparison.Write(Path.Combine(context.OutputFolder, PaperComparisonFile), context.PresetLabel);
     }
 
     /// <summary>The (column, row) pairs of a preset: every applicable pair, or for <see cref="LabPreset.Paper"/> the MLP regression column and the paper's two-hot row.</summary>

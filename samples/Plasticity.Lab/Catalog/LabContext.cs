@@ -7,11 +7,12 @@ namespace Plasticity.Lab.Catalog;
 public abstract class LabContext<TSpec>
 {
     /// <summary>Creates a context.</summary>
-    protected LabContext(TSpec spec, string outputFolder, LabPreset preset, IAnsiConsole console, bool fresh, CancellationToken cancellationToken)
+    protected LabContext(TSpec spec, string outputFolder, LabPreset preset, string presetLabel, IAnsiConsole console, bool fresh, CancellationToken cancellationToken)
     {
         Spec = spec;
         OutputFolder = outputFolder;
         Preset = preset;
+        PresetLabel = presetLabel;
         Console = console;
         Fresh = fresh;
         CancellationToken = cancellationToken;
@@ -23,8 +24,11 @@ public abstract class LabContext<TSpec>
     /// <summary>The output folder.</summary>
     public string OutputFolder { get; }
 
-    /// <summary>The preset.</summary>
+    /// <summary>The preset (for a run of a spec file, the one the command line named; the file's settings rule).</summary>
     public LabPreset Preset { get; }
+
+    /// <summary>What the run is, for reports: the preset's name, or "custom: FILE" for a run of a spec file.</summary>
+    public string PresetLabel { get; }
 
     /// <summary>Where to write messages.</summary>
     public IAnsiConsole Console { get; }

@@ -5,8 +5,8 @@ using Spectre.Console;
 namespace Plasticity.Lab.Catalog;
 
 /// <summary>What a supervised experiment runs with: its final spec, where outputs go, the console, and cancellation.</summary>
-public sealed class LabRunContext(ExperimentSpec spec, string outputFolder, LabPreset preset, IAnsiConsole console, bool fresh, CancellationToken cancellationToken)
-    : LabContext<ExperimentSpec>(spec, outputFolder, preset, console, fresh, cancellationToken)
+public sealed class LabRunContext(ExperimentSpec spec, string outputFolder, LabPreset preset, string presetLabel, IAnsiConsole console, bool fresh, CancellationToken cancellationToken)
+    : LabContext<ExperimentSpec>(spec, outputFolder, preset, presetLabel, console, fresh, cancellationToken)
 {
     /// <summary>Trains every variant and seed of <see cref="Spec"/> (or of <paramref name="spec"/>) with a progress display.</summary>
     public ExperimentResult RunStandard(ExperimentSpec? spec = null, Func<VariantSpec, long, IEnumerable<TrainingHook>>? extraHooks = null)

@@ -59,7 +59,7 @@ public sealed class PaperComparison
     }
 
     /// <summary>Adds the comparison to the report (the table and tau, or why tau is not computed).</summary>
-    public void AddTo(MarkdownReport report, LabPreset preset)
+    public void AddTo(MarkdownReport report, string presetLabel)
     {
         ArgumentNullException.ThrowIfNull(report);
         report.Heading("Ordering against the paper's MLP column (Kendall's tau)");
@@ -73,7 +73,7 @@ public sealed class PaperComparison
         string tau = Tau.ToString("0.00", CultureInfo.InvariantCulture);
         report.Paragraph(
             "Kendall's tau-b between the paper's Fig. 6 MLP column (PAPER.md §5.3) and this run's plasticity losses of the same seven rows " +
-            $"(preset {preset.ToString().ToLowerInvariant()}): **tau = {tau}**. Rank 1 = least plasticity lost. The paper's numbers are CIFAR-10 " +
+            $"(preset {presetLabel}): **tau = {tau}**. Rank 1 = least plasticity lost. The paper's numbers are CIFAR-10 " +
             "observations in its RL classification setting; ours are random-label memorization on Fashion-MNIST, so tau measures whether the " +
             "interventions order alike, not whether the numbers agree.")
             .Table(["Row", "paper", "paper rank", "ours", "our rank"], Rows.Select((r, i) => (IReadOnlyList<string>)
@@ -87,9 +87,9 @@ public sealed class PaperComparison
     }
 
     /// <summary>Writes the comparison as JSON (tau, the rows, the preset) for tools and the README.</summary>
-    public void Write(string path, LabPreset preset) => PlasticityJson.WriteFile(path, new
+    public void Write(string path, string presetLabel) => PlasticityJson.WriteFile(path, new
     {
-        Preset = preset.ToString().ToLowerInvariant(),
+        Preset = presetLabel,
         Tau = double.IsNaN(Tau) ? (double?)null : Tau,
         Missing,
         Rows = Rows.Select(r => new { r.Title, r.Paper, r.Ours, r.Std }).ToArray(),

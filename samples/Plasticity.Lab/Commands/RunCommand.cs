@@ -58,7 +58,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
         console.MarkupLineInterpolated($"{spec.Variants.Count} variants x {spec.Seeds} seeds, {spec.Tasks.Tasks} tasks x {spec.Training.StepsPerTask} steps; results in [link]{folder}[/]");
 
-        var labContext = new LabRunContext(spec, folder, settings.Preset, console, settings.Fresh, cancellationToken);
+        var labContext = new LabRunContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken);
         var result = supervised.Execute(labContext);
         if (result.ResumedRuns > 0)
             console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");

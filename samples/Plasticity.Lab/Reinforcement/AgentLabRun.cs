@@ -38,7 +38,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
         console.MarkupLineInterpolated($"{spec.Tracks.Count} tracks x {spec.Variants.Count} variants x {spec.Seeds} seeds = {runCount} runs of {string.Join(" / ", spec.Tracks.Select(t => t.Steps).Distinct().Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} environment steps; results in [link]{folder}[/]");
 
-        var context = new AgentLabContext(spec, folder, settings.Preset, console, settings.Fresh, cancellationToken);
+        var context = new AgentLabContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken);
         var runner = new AgentExperimentRunner();
         var result = AgentLabProgress.Run(console, spec, progress => runner.Run(spec, folder, progress, cancellationToken));
         if (result.ResumedRuns > 0)

@@ -98,6 +98,14 @@ public sealed class InterventionsExperimentTests
             Assert.AreEqual(tau, comparison.RootElement.GetProperty("tau").GetDouble(), 1e-12, "seven distinct values: tau-b is (C - D) / 21");
             Assert.AreEqual("smoke", comparison.RootElement.GetProperty("preset").GetString());
             StringAssert.Contains(report, $"**tau = {tau.ToString("0.00", CultureInfo.InvariantCulture)}**");
+
+            // A run of the written spec reuses every run, and names itself after the file, not after a preset it did not use.
+            var (exitSpec, outputSpec) = LabRunner.Run("interventions", "--spec", Path.Combine(folder, "spec.json"), "--out", folder);
+            Assert.AreEqual(0, exitSpec, outputSpec);
+            using var custom = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, InterventionsExperiment.PaperComparisonFile)));
+            Assert.AreEqual("custom: spec.json", custom.RootElement.GetProperty("preset").GetString());
+            Assert.AreEqual(tau, custom.RootElement.GetProperty("tau").GetDouble(), 1e-12);
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "(preset custom: spec.json)");
         }
         finally
         {
