@@ -143,8 +143,10 @@ public sealed class TaskSequence
     {
         var inputs = Data.InputsTensor();
         if (Spec.Kind != TaskSequenceKind.PermutedInputs || index == 0) return inputs;
-        var permutation = tensor(InputPermutation(index).Select(i => (long)i).ToArray());
-        return inputs.index_select(1, permutation);
+        // Both held until index_select returns (a tensor nothing references can be finalized mid-call).
+        using (inputs)
+        using (var permutation = tensor(InputPermutation(index).Select(i => (long)i).ToArray()))
+            return inputs.index_select(1, permutation);
     }
 
     private Tensor RegressionTargets(int index, Tensor inputs)

@@ -144,6 +144,9 @@ public sealed class TrainingSession
             double totalValue = ReferenceEquals(total, value) ? lossValue : ValueOf(total);
             if (!double.IsFinite(totalValue)) throw NonFinite(totalValue, "training loss with the interventions' terms");
             total.backward();
+            // The loss tensors must outlive the native backward pass even when the caller holds them in no scope.
+            GC.KeepAlive(value);
+            GC.KeepAlive(total);
             foreach (var hook in hooks) hook.AfterBackward(context);
             context.Optimizer.Step();
             context.StepInTask++;
