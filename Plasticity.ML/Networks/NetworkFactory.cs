@@ -16,6 +16,18 @@ public static class NetworkFactory
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
+        var network = Build(spec, seed);
+        if (device is not null && device.type != DeviceType.CPU) network.to(device);
+        return network;
+    }
+
+    /// <summary>The network on the CPU, inside a dispose scope that only its parameters and buffers leave.</summary>
+    /// <remarks>TorchSharp's module constructors initialize their weights through chains of temporary tensors
+    /// (reset_parameters, CalculateFanInAndFanOut) that nothing holds during the native calls; under a collection on
+    /// another thread one was freed mid-call (a SIGSEGV in THSTensor_numel). The scope holds them.</remarks>
+    private static PlasticNetwork Build(NetworkSpec spec, long seed)
+    {
+        using var scope = NewDisposeScope();
         var random = SeedSequence.CreateRandom(seed, "network-init");
         var layers = new List<HiddenLayer>();
         int convolutions = 0;
@@ -71,7 +83,8 @@ public static class NetworkFactory
         ParameterInitializer.InitializeAffine(output, random);
 
         var network = new PlasticNetwork(spec, seed, layers, convolutions, output);
-        if (device is not null && device.type != DeviceType.CPU) network.to(device);
+        foreach (var parameter in network.parameters()) parameter.DetachFromDisposeScope();
+        foreach (var buffer in network.buffers()) buffer.DetachFromDisposeScope();
         return network;
     }
 }
