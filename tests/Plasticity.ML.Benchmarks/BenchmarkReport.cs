@@ -110,34 +110,44 @@ public sealed class BenchmarkReport
         s.AppendLine(c, $"| 1 | {CeilingOne:F1} | 1.00 |");
         s.AppendLine(c, $"| 2 | {CeilingTwo:F1} | {CeilingTwo / CeilingOne:F2} |");
         s.AppendLine();
-        s.AppendLine("### Optimizer step, MLP 784-256-256-10 (6 tensors, 269k parameters), 1 thread");
-        s.AppendLine();
-        s.AppendLine("| optimizer | ours (µs) | TorchSharp (µs) | ours / TorchSharp | fused pass alone (µs) | pass / our step |");
-        s.AppendLine("|---|---|---|---|---|---|");
-        foreach (var o in Optimizers)
-            s.AppendLine(c, $"| {o.Name} | {o.OursSeconds * 1e6:F0} | {o.TorchSharpSeconds * 1e6:F0} | {o.OursSeconds / o.TorchSharpSeconds:F2} | {o.FusedPassSeconds * 1e6:F0} | {o.FusedPassSeconds / o.OursSeconds:F2} |");
-        s.AppendLine();
-        s.AppendLine("### Training step, MLP 784-256-256-10, Adam, 1 thread");
-        s.AppendLine();
-        s.AppendLine("Ours = `ContinualTrainer` (default `Plastic` optimizer, loss check, accuracy count); reference = minimal TorchSharp loop with `torch.optim.Adam`. Fraction of ceiling = matmul FLOP/s of the step over the 1-thread matmul ceiling.");
-        s.AppendLine();
-        s.AppendLine("| LayerNorm | batch | ours (ms) | ours samples/s | ours % of ceiling | reference (ms) | reference % of ceiling | our overhead |");
-        s.AppendLine("|---|---|---|---|---|---|---|---|");
-        foreach (var t in TrainSteps)
+        // --only runs leave some sections empty; print only those that ran.
+        if (Optimizers.Count > 0)
         {
-            double oursFraction = t.Flops / t.OursSeconds / 1e9 / CeilingOne;
-            double refFraction = t.Flops / t.ReferenceSeconds / 1e9 / CeilingOne;
-            s.AppendLine(c, $"| {(t.LayerNorm ? "yes" : "no")} | {t.Batch} | {t.OursSeconds * 1e3:F2} | {t.Batch / t.OursSeconds:F0} | {oursFraction:P0} | {t.ReferenceSeconds * 1e3:F2} | {refFraction:P0} | {(t.OursSeconds / t.ReferenceSeconds - 1):+0%;-0%} |");
+            s.AppendLine("### Optimizer step, MLP 784-256-256-10 (6 tensors, 269k parameters), 1 thread");
+            s.AppendLine();
+            s.AppendLine("| optimizer | ours (µs) | TorchSharp (µs) | ours / TorchSharp | fused pass alone (µs) | pass / our step |");
+            s.AppendLine("|---|---|---|---|---|---|");
+            foreach (var o in Optimizers)
+                s.AppendLine(c, $"| {o.Name} | {o.OursSeconds * 1e6:F0} | {o.TorchSharpSeconds * 1e6:F0} | {o.OursSeconds / o.TorchSharpSeconds:F2} | {o.FusedPassSeconds * 1e6:F0} | {o.FusedPassSeconds / o.OursSeconds:F2} |");
+            s.AppendLine();
         }
-        s.AppendLine();
-        s.AppendLine("### Threads: reference step on 2 threads vs 1");
-        s.AppendLine();
-        s.AppendLine("| batch | 1 thread (ms) | 2 threads (ms) | speed-up | chosen by `TorchThreads.Choose` |");
-        s.AppendLine("|---|---|---|---|---|");
-        long parameterCount = 784L * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10;
-        foreach (var (batch, one, two) in ThreadScaling)
-            s.AppendLine(c, $"| {batch} | {one * 1e3:F2} | {two * 1e3:F2} | {one / two:F2} | {TorchThreads.Choose(parameterCount, batch, availableCores: 2)} |");
-        s.AppendLine();
+        if (TrainSteps.Count > 0)
+        {
+            s.AppendLine("### Training step, MLP 784-256-256-10, Adam, 1 thread");
+            s.AppendLine();
+            s.AppendLine("Ours = `ContinualTrainer` (default `Plastic` optimizer, loss check, accuracy count); reference = minimal TorchSharp loop with `torch.optim.Adam`. Fraction of ceiling = matmul FLOP/s of the step over the 1-thread matmul ceiling.");
+            s.AppendLine();
+            s.AppendLine("| LayerNorm | batch | ours (ms) | ours samples/s | ours % of ceiling | reference (ms) | reference % of ceiling | our overhead |");
+            s.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var t in TrainSteps)
+            {
+                double oursFraction = t.Flops / t.OursSeconds / 1e9 / CeilingOne;
+                double refFraction = t.Flops / t.ReferenceSeconds / 1e9 / CeilingOne;
+                s.AppendLine(c, $"| {(t.LayerNorm ? "yes" : "no")} | {t.Batch} | {t.OursSeconds * 1e3:F2} | {t.Batch / t.OursSeconds:F0} | {oursFraction:P0} | {t.ReferenceSeconds * 1e3:F2} | {refFraction:P0} | {(t.OursSeconds / t.ReferenceSeconds - 1):+0%;-0%} |");
+            }
+            s.AppendLine();
+        }
+        if (ThreadScaling.Count > 0)
+        {
+            s.AppendLine("### Threads: reference step on 2 threads vs 1");
+            s.AppendLine();
+            s.AppendLine("| batch | 1 thread (ms) | 2 threads (ms) | speed-up | chosen by `TorchThreads.Choose` |");
+            s.AppendLine("|---|---|---|---|---|");
+            long parameterCount = 784L * 256 + 256 + 256 * 256 + 256 + 256 * 10 + 10;
+            foreach (var (batch, one, two) in ThreadScaling)
+                s.AppendLine(c, $"| {batch} | {one * 1e3:F2} | {two * 1e3:F2} | {one / two:F2} | {TorchThreads.Choose(parameterCount, batch, availableCores: 2)} |");
+            s.AppendLine();
+        }
         if (Probe is not null)
         {
             s.AppendLine("### Plasticity probe");
