@@ -50,7 +50,8 @@ public sealed class ReferenceDqnLoop : IDisposable
         var generator = new Random(7);
         var data = new float[transitions * s[0] * s[1] * s[2]];
         for (int i = 0; i < data.Length; i++) data[i] = generator.NextDouble() < 0.1 ? 1 : 0;
-        observations = tensor(data).reshape(transitions, s[0], s[1], s[2]).DetachFromDisposeScope();
+        using (var flat = tensor(data))
+            observations = flat.reshape(transitions, s[0], s[1], s[2]).DetachFromDisposeScope();
         nextObservations = observations.roll(1, 0).DetachFromDisposeScope();
         actions = tensor(Enumerable.Range(0, transitions).Select(i => (long)(i % actionCount)).ToArray()).DetachFromDisposeScope();
         rewards = tensor(Enumerable.Range(0, transitions).Select(i => i % 20 == 0 ? 1f : 0f).ToArray()).DetachFromDisposeScope();
