@@ -27,6 +27,15 @@ internal static class TensorCopies
         return detached.to_type(ScalarType.Float64);
     }
 
+    /// <summary><c>t.detach().contiguous().cpu().data&lt;float&gt;().ToArray()</c>: the values of a float32 tensor, row-major.</summary>
+    public static float[] ToFloatArray(this Tensor t)
+    {
+        using var detached = t.detach();
+        using var contiguous = detached.contiguous();
+        using var cpu = contiguous.cpu();
+        return cpu.data<float>().ToArray();
+    }
+
     /// <summary><c>t.detach().to_type(Float64).cpu().contiguous()</c>: the values in float64 on the CPU, ready to read.</summary>
     public static Tensor ToCpuFloat64(this Tensor t)
     {

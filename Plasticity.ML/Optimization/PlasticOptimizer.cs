@@ -236,7 +236,7 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
     // unreachable while libtorch reads it, and a collection on another thread can free it (see BannedSymbols.txt).
     private void SgdStep()
     {
-        // Holds the chains' intermediates (in-place ops return new wrappers too) until the step is done.
+        // Holds the step's temporaries (g + decay, sqrt(v), ...) until the step is done, and then frees them.
         using var scope = NewDisposeScope();
         var o = Options;
         using var weightDecay = o.WeightDecay.ToScalar();
@@ -256,7 +256,7 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
 
     private void AdamStep()
     {
-        // Holds the chains' intermediates (in-place ops return new wrappers too) until the step is done.
+        // Holds the step's temporaries (g + decay, sqrt(v), ...) until the step is done, and then frees them.
         using var scope = NewDisposeScope();
         var o = Options;
         var m = stateBuffers[0].Flat;
@@ -295,7 +295,7 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
     /// <summary>RMSProp as tensor operations over the flat buffers (torch.optim.RMSprop's order of operations).</summary>
     private void RmsPropStep()
     {
-        // Holds the chains' intermediates (in-place ops return new wrappers too) until the step is done.
+        // Holds the step's temporaries (g + decay, sqrt(v), ...) until the step is done, and then frees them.
         using var scope = NewDisposeScope();
         var o = Options;
         using var alpha = o.Alpha.ToScalar();
@@ -494,10 +494,6 @@ public sealed unsafe class PlasticOptimizer : IPlasticOptimizer
     {
         if (view.dtype != ScalarType.Float32)
             throw new NotSupportedException($"Only float32 optimizer state can be exported; this optimizer's state is {view.dtype}.");
-        // Each intermediate is held until the next call returns (an unreferenced temporary can be finalized mid-call).
-        using var detached = view.detach();
-        using var contiguous = detached.contiguous();
-        using var cpu = contiguous.cpu();
-        return cpu.data<float>().ToArray();
+        return view.ToFloatArray();
     }
 }

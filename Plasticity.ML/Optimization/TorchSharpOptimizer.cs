@@ -1,3 +1,4 @@
+using Plasticity.ML.Common;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -189,9 +190,6 @@ public sealed class TorchSharpOptimizer : IPlasticOptimizer
     {
         if (value.dtype != ScalarType.Float32)
             throw new NotSupportedException($"Only float32 optimizer state can be exported; this optimizer's state is {value.dtype}.");
-        using var detached = value.detach();
-        using var contiguous = detached.contiguous();
-        using var cpu = contiguous.cpu();
-        return cpu.data<float>().ToArray();
+        return value.ToFloatArray();
     }
 }

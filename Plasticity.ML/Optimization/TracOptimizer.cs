@@ -277,10 +277,7 @@ public sealed class TracOptimizer : IPlasticOptimizer
     {
         if (t.dtype != ScalarType.Float32)
             throw new NotSupportedException($"Only float32 optimizer state can be exported; TRAC's state is {t.dtype}.");
-        using var detached = t.detach();
-        using var contiguous = detached.contiguous();
-        using var cpu = contiguous.cpu();
-        return cpu.data<float>().ToArray();
+        return t.ToFloatArray();
     }
 
     private static Tensor FromFloats(float[] values, Parameter parameter, string name)
