@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Plasticity.ML.Testing;
 
 namespace Plasticity.ML.Estimators.Tests;
 
@@ -52,18 +53,8 @@ public sealed class CollectionStressTests
 
         float[]? regression = null, multiclass = null;
         int collectionsBefore = GC.CollectionCount(2);
-        using var stop = new CancellationTokenSource();
-        var collector = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
         var clock = Stopwatch.StartNew();
-        collector.Start();
-        try
+        using (FinalizerRaceStress.Collecting())
         {
             var a = new Thread(() => regression = FitAndScore(1, regression: true, times));
             var b = new Thread(() => multiclass = FitAndScore(2, regression: false, times));
@@ -71,11 +62,6 @@ public sealed class CollectionStressTests
             b.Start();
             a.Join();
             b.Join();
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
         }
 
         int collections = GC.CollectionCount(2) - collectionsBefore;

@@ -14,29 +14,12 @@ namespace Plasticity.ML.Estimators.Tests;
 [TestClass]
 public sealed class FinalizerRaceTests
 {
-    public sealed class WideRow
-    {
-        [VectorType(64)] public float[] Features { get; set; } = [];
-        public float Label { get; set; }
-    }
-
     [TestMethod]
     public void RetrainingAndScoringSurviveCollectionsOnAnotherThreadAndGiveTheSameModels()
     {
-        var ml = new MLContext(seed: 1);
-        var random = new Random(2);
-        var rows = Enumerable.Range(0, 64).Select(_ => new WideRow
-        {
-            Features = Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble()).ToArray(),
-            Label = (float)random.NextDouble(),
-        }).ToList();
-        var data = ml.Data.LoadFromEnumerable(rows);
         // Wide layers (1.2 MB of native memory per model) keep the finalizer thread busy with the dropped models.
-        var trainer = ml.Regression.Trainers.PlasticNeuralNetwork(new PlasticRegressionTrainer.Options
-        {
-            HiddenWidths = [512, 512], Epochs = 1, ValidationFraction = 0, MinimumSteps = 0, Seed = 3,
-        });
-        float[] Retrain() => trainer.Fit(data).Transform(data).GetColumn<float>("Score").ToArray();
+        var service = new WideRetraining();
+        float[] Retrain() => service.Fit().Transform(service.Data).GetColumn<float>("Score").ToArray();
 
         var expected = Retrain();
         int retrains = 0;

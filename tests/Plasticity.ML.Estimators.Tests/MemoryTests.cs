@@ -12,36 +12,18 @@ namespace Plasticity.ML.Estimators.Tests;
 [TestClass]
 public sealed class MemoryTests
 {
-    public sealed class WideRow
-    {
-        [VectorType(64)] public float[] Features { get; set; } = [];
-        public float Label { get; set; }
-    }
-
     [TestMethod]
     public void RetrainingWithoutDisposingKeepsManagedAndNativeMemorySteady()
     {
-        var ml = new MLContext(seed: 1);
-        var random = new Random(2);
-        var rows = Enumerable.Range(0, 64).Select(_ => new WideRow
-        {
-            Features = Enumerable.Range(0, 64).Select(_ => (float)random.NextDouble()).ToArray(),
-            Label = (float)random.NextDouble(),
-        }).ToList();
-        var data = ml.Data.LoadFromEnumerable(rows);
-        // 64-512-512-1: 296k weights, 1.2 MB of native memory per model; two optimizer steps per retrain.
-        var trainer = ml.Regression.Trainers.PlasticNeuralNetwork(new PlasticRegressionTrainer.Options
-        {
-            HiddenWidths = [512, 512], Epochs = 1, ValidationFraction = 0, MinimumSteps = 0, Seed = 3,
-        });
+        var service = new WideRetraining();
         ITransformer? serving = null;
         void Retrain(int times)
         {
             for (int i = 0; i < times; i++)
             {
-                var model = trainer.Fit(data);
+                var model = service.Fit();
                 // The new model serves (one prediction), the previous one is dropped without Dispose.
-                _ = model.Transform(data).GetColumn<float>("Score").First();
+                _ = model.Transform(service.Data).GetColumn<float>("Score").First();
                 serving = model;
             }
         }
