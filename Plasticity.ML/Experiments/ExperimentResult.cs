@@ -12,6 +12,13 @@ public sealed record ExperimentResult
     /// <summary>Runs that were loaded from an earlier, interrupted invocation instead of being trained again.</summary>
     public int ResumedRuns { get; init; }
 
+    /// <summary>Runs of the spec that are not in <see cref="Runs"/> because they have not finished (left untrained by
+    /// <see cref="ExperimentRunner.StoredRunsOnly"/>); 0 after a full invocation.</summary>
+    public int PendingRuns { get; init; }
+
+    /// <summary>True when some runs of the spec are missing: an interim result.</summary>
+    public bool IsPartial => PendingRuns > 0;
+
     /// <summary>Wall-clock seconds of this invocation.</summary>
     public double Seconds { get; init; }
 

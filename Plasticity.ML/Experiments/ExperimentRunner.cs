@@ -24,6 +24,13 @@ public sealed class ExperimentRunner
     /// <summary>Longest time between two checkpoints of a run in progress; default 5 minutes.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Train nothing: the result holds only the runs already finished and stored in the output folder (with this spec's
+    /// settings and this code), and <see cref="ExperimentResult.PendingRuns"/> counts the others. For a look at a long
+    /// experiment from another process while it trains (finished runs are stored atomically).
+    /// </summary>
+    public bool StoredRunsOnly { get; init; }
+
     /// <summary>Runs the experiment.</summary>
     /// <param name="spec">The experiment.</param>
     /// <param name="outputFolder">Where runs are stored; created if missing.</param>
@@ -59,6 +66,16 @@ public sealed class ExperimentRunner
                 pending.Add(i);
             }
         }
+
+        if (StoredRunsOnly)
+            return new ExperimentResult
+            {
+                Spec = spec,
+                Runs = records.OfType<RunRecord>().ToList(),
+                ResumedRuns = resumed,
+                PendingRuns = pending.Count,
+                Seconds = clock.Elapsed.TotalSeconds,
+            };
 
         int workers = Math.Max(1, spec.ParallelRuns > 0 ? spec.ParallelRuns : Environment.ProcessorCount);
         // TorchSharp's own optimizers make hidden Scalars on every step, which a collection started by a parallel run

@@ -9,6 +9,10 @@ public sealed record ExperimentSummary
     /// <summary>What it shows.</summary>
     public string Description { get; init; } = "";
 
+    /// <summary>Runs of the experiment not finished when this summary was written (an interim summary of
+    /// <see cref="ExperimentRunner.StoredRunsOnly"/>); 0 for a complete experiment.</summary>
+    public int PendingRuns { get; init; }
+
     /// <summary>Per-variant summaries.</summary>
     public required IReadOnlyList<VariantSummary> Variants { get; init; }
 }

@@ -10,23 +10,26 @@ namespace Plasticity.ML.Experiments;
 /// </summary>
 public static class ResultStore
 {
-    /// <summary>Writes every file into <paramref name="folder"/>; returns their paths.</summary>
+    /// <summary>Writes every file into <paramref name="folder"/> (all but spec.json for an interim result,
+    /// <see cref="ExperimentResult.IsPartial"/>); returns their paths.</summary>
     public static IReadOnlyList<string> Write(ExperimentResult result, string folder)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(folder);
-        var paths = new List<string>
+        string spec = Path.Combine(folder, "spec.json"), tasks = Path.Combine(folder, "tasks.csv"),
+            curves = Path.Combine(folder, "probe-curves.csv"), summary = Path.Combine(folder, "summary.json");
+        var written = new List<string>();
+        // An interim result leaves spec.json alone: the experiment it is a look at may still be running from that file.
+        if (!result.IsPartial)
         {
-            Path.Combine(folder, "spec.json"),
-            Path.Combine(folder, "tasks.csv"),
-            Path.Combine(folder, "probe-curves.csv"),
-            Path.Combine(folder, "summary.json"),
-        };
-        PlasticityJson.WriteFile(paths[0], result.Spec);
-        AtomicFile.WriteAllText(paths[1], TasksCsv(result));
-        AtomicFile.WriteAllText(paths[2], ProbeCurvesCsv(result));
-        PlasticityJson.WriteFile(paths[3], Summary(result));
-        return paths;
+            PlasticityJson.WriteFile(spec, result.Spec);
+            written.Add(spec);
+        }
+        AtomicFile.WriteAllText(tasks, TasksCsv(result));
+        AtomicFile.WriteAllText(curves, ProbeCurvesCsv(result));
+        PlasticityJson.WriteFile(summary, Summary(result));
+        written.AddRange([tasks, curves, summary]);
+        return written;
     }
 
     /// <summary>The summary document (the shape of <c>summary.json</c>).</summary>
@@ -34,6 +37,7 @@ public static class ResultStore
     {
         Experiment = result.Spec.Name,
         Description = result.Spec.Description,
+        PendingRuns = result.PendingRuns,
         Variants = result.Summaries,
     };
 

@@ -27,6 +27,13 @@ public sealed class AgentExperimentRunner
     /// <summary>Also checkpoint every this many steps of a run (0: by time, at stage boundaries and on cancellation only).</summary>
     public int CheckpointEverySteps { get; init; }
 
+    /// <summary>
+    /// Train nothing: the result holds only the runs already finished and stored in the output folder (with this spec's
+    /// settings and this code), and <see cref="AgentExperimentResult.PendingRuns"/> counts the others. For a look at an
+    /// experiment that runs for days, from another process while it trains (finished runs are stored atomically).
+    /// </summary>
+    public bool StoredRunsOnly { get; init; }
+
     /// <summary>Runs the experiment.</summary>
     /// <param name="spec">The experiment.</param>
     /// <param name="outputFolder">Where runs are stored; created if missing.</param>
@@ -64,6 +71,16 @@ public sealed class AgentExperimentRunner
                 pending.Add(i);
             }
         }
+
+        if (StoredRunsOnly)
+            return new AgentExperimentResult
+            {
+                Spec = spec,
+                Runs = records.OfType<AgentRunRecord>().ToList(),
+                ResumedRuns = resumed,
+                PendingRuns = pending.Count,
+                Seconds = clock.Elapsed.TotalSeconds,
+            };
 
         int cores = Environment.ProcessorCount;
         int workers = Math.Max(1, spec.ParallelRuns > 0 ? spec.ParallelRuns : cores);

@@ -106,7 +106,7 @@ public sealed class CurvatureExperiment : LabExperiment
             foreach (long seed in spec.RunSeeds)
             {
                 string stored = ExperimentRunner.RunPath(runs, variant.Name, seed);
-                if (File.Exists(stored) && !StatisticsArtifactHook.MatchesOptions(ArtifactFolder(context.OutputFolder, variant.Name, seed), panel))
+                if (!context.ReportOnly && File.Exists(stored) && !StatisticsArtifactHook.MatchesOptions(ArtifactFolder(context.OutputFolder, variant.Name, seed), panel))
                     File.Delete(stored);
             }
         var runSpec = spec with { Training = spec.Training with { Statistics = null } };

@@ -36,6 +36,9 @@ public abstract class LabContext<TSpec>
     /// <summary>Ignore stored runs and train everything again.</summary>
     public bool Fresh { get; }
 
+    /// <summary>Train nothing: report the runs already finished in <see cref="OutputFolder"/> (<c>--report-only</c>).</summary>
+    public bool ReportOnly { get; init; }
+
     /// <summary>Cancels the run.</summary>
     public CancellationToken CancellationToken { get; }
 }

@@ -17,7 +17,8 @@ public sealed class LabRunContext(ExperimentSpec spec, string outputFolder, LabP
             string runs = Path.Combine(OutputFolder, "runs");
             if (Directory.Exists(runs)) Directory.Delete(runs, recursive: true);
         }
-        var runner = new ExperimentRunner { ExtraHooks = extraHooks };
+        var runner = new ExperimentRunner { ExtraHooks = extraHooks, StoredRunsOnly = ReportOnly };
+        if (ReportOnly) return runner.Run(runSpec, OutputFolder, cancellationToken: CancellationToken);
         return LabProgress.Run(Console, runSpec, progress => runner.Run(runSpec, OutputFolder, progress, CancellationToken));
     }
 }

@@ -53,14 +53,17 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         spec.Validate();
         string folder = Path.GetFullPath(settings.Out ?? settings.DefaultFolder(spec.Name));
         Directory.CreateDirectory(folder);
-        PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), spec);
+        // An interim report must not rewrite the spec of an experiment that may still be running in this folder.
+        if (!settings.ReportOnly) PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), spec);
 
         console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
         console.MarkupLineInterpolated($"{spec.Variants.Count} variants x {spec.Seeds} seeds, {spec.Tasks.Tasks} tasks x {spec.Training.StepsPerTask} steps; results in [link]{folder}[/]");
 
-        var labContext = new LabRunContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken);
+        var labContext = new LabRunContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly };
         var result = supervised.Execute(labContext);
-        if (result.ResumedRuns > 0)
+        int runCount = spec.Variants.Count * spec.Seeds;
+        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, runCount, folder)) return 0;
+        if (result.ResumedRuns > 0 && !settings.ReportOnly)
             console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");
 
         ResultStore.Write(result, folder);
@@ -72,7 +75,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         console.Write(SummaryTable(result));
         foreach (var summary in result.Summaries.Where(v => v.FailedSeeds > 0))
             console.MarkupLineInterpolated($"[yellow]{summary.Name}: {summary.FailedSeeds} of {summary.Seeds} seeds failed (left out of the means): {string.Join("; ", summary.Failures)}[/]");
-        console.MarkupLineInterpolated($"Finished in {result.Seconds:F0} s. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
+        console.MarkupLineInterpolated($"{(settings.ReportOnly ? "Interim report written" : $"Finished in {result.Seconds:F0} s")}. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
         return 0;
     }
 
@@ -109,6 +112,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         var t = spec.Training;
         var report = new MarkdownReport($"Plasticity.Lab: {spec.Name}");
         report.Paragraph(spec.Description);
+        if (result.IsPartial) report.Paragraph(InterimReport.Note(result.Runs.Count, result.Runs.Count + result.PendingRuns));
         report.Heading("Result").Table(SummaryHeader, SummaryRows(result));
         report.Paragraph("Plasticity loss is the probe loss after the last task minus the probe loss of the same seed's initial network " +
                          "(higher = more plasticity lost). Mean ± sample standard deviation over seeds; with few seeds, read differences against the spread.");

@@ -59,6 +59,11 @@ public sealed class RunSettings : CommandSettings
     [Description("Train every run again instead of reusing finished runs stored in the output folder.")]
     public bool Fresh { get; init; }
 
+    /// <summary>Report the finished runs and train nothing.</summary>
+    [CommandOption("--report-only")]
+    [Description("Train nothing: write the report, plots and summary of the runs already finished in the output folder, as an interim report (for a look at a long experiment while it runs, from another terminal).")]
+    public bool ReportOnly { get; init; }
+
     /// <summary>What the run is called in the console, its report and its default folder: the preset's name, or
     /// "custom: FILE" for a run of a spec file (whose settings are the file's, whatever the preset says).</summary>
     public string PresetLabel => Spec is null ? Preset.ToString().ToLowerInvariant() : $"custom: {Path.GetFileName(Spec)}";
@@ -74,6 +79,7 @@ public sealed class RunSettings : CommandSettings
         if (Steps is <= 0) return ValidationResult.Error($"--steps must be positive; got {Steps}.");
         if (Tasks is <= 0) return ValidationResult.Error($"--tasks must be positive; got {Tasks}.");
         if (Parallel is <= 0) return ValidationResult.Error($"--parallel must be positive; got {Parallel}.");
+        if (ReportOnly && Fresh) return ValidationResult.Error("--report-only trains no run and --fresh trains every run again: use one of them.");
         if (Spec is not null && !File.Exists(Spec)) return ValidationResult.Error($"Spec file '{Spec}' does not exist.");
         if (Experiment is not null && ExperimentCatalog.TryFind(Experiment) is null)
             return ValidationResult.Error($"Unknown experiment '{Experiment}'. Known experiments: {string.Join(", ", ExperimentCatalog.All.Select(e => e.Name))}.");

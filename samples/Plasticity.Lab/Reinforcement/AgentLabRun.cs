@@ -27,7 +27,8 @@ public sealed class AgentLabRun(IAnsiConsole console)
         spec.Validate();
         string folder = Path.GetFullPath(settings.Out ?? settings.DefaultFolder(spec.Name));
         Directory.CreateDirectory(folder);
-        PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), spec);
+        // An interim report must not rewrite the spec of an experiment that may still be running in this folder.
+        if (!settings.ReportOnly) PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), spec);
         if (settings.Fresh)
         {
             string runs = Path.Combine(folder, "runs");
@@ -38,10 +39,13 @@ public sealed class AgentLabRun(IAnsiConsole console)
         console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
         console.MarkupLineInterpolated($"{spec.Tracks.Count} tracks x {spec.Variants.Count} variants x {spec.Seeds} seeds = {runCount} runs of {string.Join(" / ", spec.Tracks.Select(t => t.Steps).Distinct().Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} environment steps; results in [link]{folder}[/]");
 
-        var context = new AgentLabContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken);
-        var runner = new AgentExperimentRunner();
-        var result = AgentLabProgress.Run(console, spec, progress => runner.Run(spec, folder, progress, cancellationToken));
-        if (result.ResumedRuns > 0)
+        var context = new AgentLabContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly };
+        var runner = new AgentExperimentRunner { StoredRunsOnly = settings.ReportOnly };
+        var result = settings.ReportOnly
+            ? runner.Run(spec, folder, cancellationToken: cancellationToken)
+            : AgentLabProgress.Run(console, spec, progress => runner.Run(spec, folder, progress, cancellationToken));
+        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, runCount, folder)) return 0;
+        if (result.ResumedRuns > 0 && !settings.ReportOnly)
             console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");
 
         AgentResultFiles.Write(result, folder);
@@ -53,7 +57,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         console.Write(SummaryTable(result));
         foreach (var failure in result.Failures)
             console.MarkupLineInterpolated($"[yellow]{failure.Track}/{failure.Variant}/seed-{failure.Seed} failed (left out of the means): {failure.Failure}[/]");
-        console.MarkupLineInterpolated($"Finished in {result.Seconds:F0} s. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
+        console.MarkupLineInterpolated($"{(settings.ReportOnly ? "Interim report written" : $"Finished in {result.Seconds:F0} s")}. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
         return 0;
     }
 
@@ -88,6 +92,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         var a = spec.Agent;
         var report = new MarkdownReport($"Plasticity.Lab: {spec.Name}");
         report.Paragraph(spec.Description);
+        if (result.IsPartial) report.Paragraph(InterimReport.Note(result.Runs.Count, result.Runs.Count + result.PendingRuns));
         report.Heading("Runs").Table(SummaryHeader, SummaryRows(result));
         report.Paragraph("Final evaluation: the mean return of the last evaluation's episodes. Mean over evaluations: the mean of every evaluation point " +
                          "of the run (the area under its learning curve, per point). Training return: the mean of the last 100 training episodes of the run's " +

@@ -16,12 +16,14 @@ public static class AgentResultFiles
     /// <summary>The panel statistic shown as "dormant units".</summary>
     public const string DormantStatistic = "dormantFraction.tau0.1";
 
-    /// <summary>Writes every file into <paramref name="folder"/>.</summary>
+    /// <summary>Writes every file into <paramref name="folder"/> (all but spec.json for an interim result,
+    /// <see cref="AgentExperimentResult.IsPartial"/>).</summary>
     public static void Write(AgentExperimentResult result, string folder)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(folder);
-        PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), result.Spec);
+        // An interim result leaves spec.json alone: the experiment it is a look at may still be running from that file.
+        if (!result.IsPartial) PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), result.Spec);
         AtomicFile.WriteAllText(Path.Combine(folder, "evaluations.csv"), EvaluationsCsv(result));
         AtomicFile.WriteAllText(Path.Combine(folder, "losses.csv"), LossesCsv(result));
         AtomicFile.WriteAllText(Path.Combine(folder, "probes.csv"), ProbesCsv(result));
@@ -53,7 +55,7 @@ public static class AgentResultFiles
                     Failures = records.Where(r => r.Failure is not null).Select(r => $"seed {r.Seed}: {r.Failure}").ToList(),
                 });
             }
-        return new AgentExperimentSummary { Experiment = result.Spec.Name, Description = result.Spec.Description, Runs = rows };
+        return new AgentExperimentSummary { Experiment = result.Spec.Name, Description = result.Spec.Description, PendingRuns = result.PendingRuns, Runs = rows };
     }
 
     /// <summary>One row per run and evaluation.</summary>

@@ -48,6 +48,10 @@ public sealed record AgentExperimentSummary
     /// <summary>What it shows.</summary>
     public string Description { get; init; } = "";
 
+    /// <summary>Runs of the experiment not finished when this summary was written (an interim summary, from
+    /// <c>--report-only</c>); 0 for a complete experiment.</summary>
+    public int PendingRuns { get; init; }
+
     /// <summary>One row per track and variant.</summary>
     public required IReadOnlyList<AgentRunSummary> Runs { get; init; }
 }

@@ -5,8 +5,8 @@ namespace Plasticity.Lab.Reinforcement;
 /// <summary>A mean with its standard error over <paramref name="Count"/> finite values (NaN error for fewer than 2).</summary>
 public sealed record MeanError(double Mean, double StandardError, int Count)
 {
-    /// <summary>"mean ± standard error" with two decimals.</summary>
-    public override string ToString() =>
+    /// <summary>"mean ± standard error" with two decimals; "—" when no value is behind it.</summary>
+    public override string ToString() => Count == 0 ? "—" :
         $"{Mean.ToString("F2", CultureInfo.InvariantCulture)} ± {(double.IsNaN(StandardError) ? "—" : StandardError.ToString("F2", CultureInfo.InvariantCulture))}";
 }
 

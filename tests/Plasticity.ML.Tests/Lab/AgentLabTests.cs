@@ -76,6 +76,21 @@ public sealed class AgentLabTests
             // A spec run is not called by the preset it did not use.
             StringAssert.Contains(output3, "rl (custom: spec.json)");
             StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "| preset | custom: spec.json |");
+
+            // An interim report of the two-seed experiment whose 20 seed-1 runs are finished: those runs' rows, as the
+            // one-seed report had them, and the second seed neither trained nor started.
+            string oneSeed = File.ReadAllText(Path.Combine(folder, "summary.json"));
+            string specBefore = File.ReadAllText(Path.Combine(folder, "spec.json"));
+            var (exit4, output4) = LabRunner.Run("rl", "--preset", "smoke", "--seeds", "2", "--out", folder, "--report-only");
+            Assert.AreEqual(0, exit4, output4);
+            StringAssert.Contains(output4, "Interim report: 20 of 40 runs finished");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "**Interim report: 20 of 40 runs finished.**");
+            using var interim = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+            using var complete = JsonDocument.Parse(oneSeed);
+            Assert.AreEqual(20, interim.RootElement.GetProperty("pendingRuns").GetInt32());
+            Assert.AreEqual(complete.RootElement.GetProperty("runs").GetRawText(), interim.RootElement.GetProperty("runs").GetRawText());
+            Assert.IsFalse(Directory.EnumerateFiles(Path.Combine(folder, "runs"), "*seed-2*").Any(), "--report-only trained or started a run");
+            Assert.AreEqual(specBefore, File.ReadAllText(Path.Combine(folder, "spec.json")));
         }
         finally
         {

@@ -51,6 +51,45 @@ public sealed class LabSmokeTests
             Assert.AreEqual(0, exit3, output3);
             StringAssert.Contains(output3, "Reused 4 finished run(s)");
             StringAssert.Contains(output3, "(custom: spec.json)");
+
+            // An interim report of a two-seed experiment of which the four seed-1 runs are finished: those four runs,
+            // the same summaries as the one-seed experiment's, nothing trained, the folder's spec left alone.
+            string specBefore = File.ReadAllText(Path.Combine(folder, "spec.json"));
+            string oneSeed = File.ReadAllText(Path.Combine(folder, "summary.json"));
+            var (exit4, output4) = LabRunner.Run("--preset", "smoke", "--seeds", "2", "--out", folder, "--report-only");
+            Assert.AreEqual(0, exit4, output4);
+            StringAssert.Contains(output4, "Interim report: 4 of 8 runs finished");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "**Interim report: 4 of 8 runs finished.**");
+            using var interim = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+            using var complete = JsonDocument.Parse(oneSeed);
+            Assert.AreEqual(4, interim.RootElement.GetProperty("pendingRuns").GetInt32());
+            Assert.AreEqual(0, complete.RootElement.GetProperty("pendingRuns").GetInt32());
+            Assert.AreEqual(complete.RootElement.GetProperty("variants").GetRawText(), interim.RootElement.GetProperty("variants").GetRawText());
+            Assert.IsFalse(Directory.EnumerateFiles(Path.Combine(folder, "runs"), "*seed-2*").Any(), "--report-only trained a run");
+            Assert.AreEqual(specBefore, File.ReadAllText(Path.Combine(folder, "spec.json")));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void AReportOfNoFinishedRunSaysSoAndReportOnlyWithFreshIsRefused()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-report-only-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, output) = LabRunner.Run("--preset", "smoke", "--out", folder, "--report-only");
+            Assert.AreEqual(0, exit, output);
+            StringAssert.Contains(output, "No run of this experiment has finished");
+            StringAssert.Contains(output, "(0 of 4)");
+            Assert.IsFalse(File.Exists(Path.Combine(folder, "report.md")));
+            Assert.IsFalse(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(), "--report-only wrote or trained something");
+
+            var (exit2, output2) = LabRunner.Run("--preset", "smoke", "--out", folder, "--report-only", "--fresh");
+            Assert.AreNotEqual(0, exit2);
+            StringAssert.Contains(output2, "--report-only trains no run and --fresh trains every run again");
         }
         finally
         {
