@@ -30,10 +30,7 @@ public static class EffectiveLearningRate
         return network.HiddenLayers.Select(layer =>
         {
             if (layer.Norm is null) return double.NaN;
-            using var w = layer.Weight.DetachedFloat64();
-            using var squares = w * w;
-            using var sum = squares.sum();
-            return learningRate / sum.item<double>();
+            return learningRate / layer.Weight.SquaredNorm();
         }).ToArray();
     }
 }

@@ -54,10 +54,8 @@ public static class WeightStatistics
         long count = 0;
         foreach (var p in parameters)
         {
+            squares += p.SquaredNorm();
             using var d = p.DetachedFloat64();
-            using (var square = d.mul(d))
-            using (var sum = square.sum())
-                squares += sum.item<double>();
             using (var magnitude = d.abs())
             using (var sum = magnitude.sum())
                 abs += sum.item<double>();

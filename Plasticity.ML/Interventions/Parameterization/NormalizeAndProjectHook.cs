@@ -102,13 +102,7 @@ public sealed class NormalizeAndProjectHook : TrainingHook
     private static double JointNorm(params Tensor[] tensors)
     {
         double squares = 0;
-        foreach (var t in tensors)
-        {
-            using var d = t.DetachedFloat64();
-            using var sq = d * d;
-            using var sum = sq.sum();
-            squares += sum.item<double>();
-        }
+        foreach (var t in tensors) squares += t.SquaredNorm();
         return Math.Sqrt(squares);
     }
 
