@@ -354,7 +354,7 @@ public abstract class Agent : IDisposable
             if (evaluating && ((state.Step - state.StageStart) % o.EvaluationInterval == 0 || stageEnds))
                 RunEvaluation(stage, progress);
             if (probing && state.Step >= o.LearningStarts && ((state.Step - o.LearningStarts) % o.ProbeInterval == 0 || stageEnds))
-                RecordProbePoint(probe, progress, cancellationToken);
+                RecordProbePoint(probe, progress);
 
             // 5. At the end of a stage: save the agent if asked, then cross into the next stage and checkpoint there.
             if (stageEnds && stage.SaveAgentTo is { } agentFile) SaveAgent(agentFile);
@@ -528,7 +528,9 @@ public abstract class Agent : IDisposable
         Report(progress, "evaluate", Epsilon(state.Step), $"evaluation at step {state.Step:N0}: mean return {record.MeanReturn:G4} over {record.Returns.Length} episodes");
     }
 
-    private void RecordProbePoint(PlasticityProbe? probe, IProgress<AgentProgress>? progress, CancellationToken cancellationToken)
+    /// <remarks>Not cancellable: cancellation is honoured at the end of a step, where the state is whole and is
+    /// checkpointed; a probe stopped midway would end the run without a checkpoint. A probe point takes seconds.</remarks>
+    private void RecordProbePoint(PlasticityProbe? probe, IProgress<AgentProgress>? progress)
     {
         Report(progress, "probe", Epsilon(state.Step));
         var record = new ProbePointRecord { TaskIndex = Session.Context.TaskIndex, GlobalStep = state.Step };
@@ -538,7 +540,7 @@ public abstract class Agent : IDisposable
             int inputs = probe.Options.Inputs == 0 ? Replay.Count : Math.Min(probe.Options.Inputs, Replay.Count);
             // The same draw at every point: once the buffer is full, the same slots (holding newer experience).
             var candidates = Replay.Sample(inputs, SeedSequence.CreateRandom(Options.Seed, "probe-inputs"));
-            record.Probe = probe.Measure(Online, Options.Optimizer, candidates, SeedSequence.Derive(Options.Seed, "probe"), cancellationToken);
+            record.Probe = probe.Measure(Online, Options.Optimizer, candidates, SeedSequence.Derive(Options.Seed, "probe"));
         }
         Session.RecordProbePoint(record);
         state.ProbePoints.Add(record);

@@ -72,12 +72,13 @@ public sealed class AgentResumeTests
         Seed = 21,
     };
 
-    private static (AgentRunResult Result, Tensor[] Online, Tensor[] Target, OptimizerState Optimizer) Run(AgentKind kind, RunCheckpointing? checkpointing, Reports? reports = null)
+    private static (AgentRunResult Result, Tensor[] Online, Tensor[] Target, OptimizerState Optimizer) Run(AgentKind kind, RunCheckpointing? checkpointing,
+        IProgress<AgentProgress>? reports = null, CancellationToken cancellationToken = default)
     {
         using var game = new CatchEnvironment();
         using var evaluation = new CatchEnvironment();
         using var agent = Agent.Create(Options(kind), game.Spec);
-        var result = agent.Train(game, evaluation, checkpointing, reports);
+        var result = agent.Train(game, evaluation, checkpointing, reports, cancellationToken);
         return (result, agent.Online.state_dict().Values.Select(t => t.DetachedCopy()).ToArray(),
             agent.Target.state_dict().Values.Select(t => t.DetachedCopy()).ToArray(), agent.Optimizer.ExportState());
     }
@@ -122,6 +123,36 @@ public sealed class AgentResumeTests
         {
             Checkpoint.Delete(path);
         }
+    }
+
+    [TestMethod]
+    public void ACancellationDuringAProbePointCheckpointsAtTheStepsEndAndTheRunResumesToTheSameNumbers()
+    {
+        var uninterrupted = Run(AgentKind.DoubleDqn, null);
+        string path = TempPath();
+        try
+        {
+            // Ctrl+C while the probe of step 220 runs: the run stops at the next step that looks (256), checkpointed there.
+            using var cancel = new CancellationTokenSource();
+            var onProbe = new InlineProgress(r => { if (r.Phase == "probe" && r.Step == 220) cancel.Cancel(); });
+            var checkpointing = new RunCheckpointing { Path = path };
+            Assert.ThrowsExactly<OperationCanceledException>(() => Run(AgentKind.DoubleDqn, checkpointing, onProbe, cancel.Token));
+            var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException("no checkpoint was written on cancellation"))!;
+            Assert.AreEqual(256L, description["step"]!.GetValue<long>());
+
+            var resumed = Run(AgentKind.DoubleDqn, checkpointing);
+            Assert.AreEqual(Numbers(uninterrupted.Result), Numbers(resumed.Result));
+            for (int i = 0; i < uninterrupted.Online.Length; i++) Assert.IsTrue(uninterrupted.Online[i].SameValues(resumed.Online[i]), $"online tensor {i}");
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    private sealed class InlineProgress(Action<AgentProgress> report) : IProgress<AgentProgress>
+    {
+        public void Report(AgentProgress value) => report(value);
     }
 
     [TestMethod]
