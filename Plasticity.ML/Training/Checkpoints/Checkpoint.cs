@@ -84,22 +84,12 @@ public sealed class Checkpoint
         try
         {
             using var archive = ZipFile.OpenRead(path);
-            var checksums = (archive.GetEntry(ChecksumEntry) ?? throw new InvalidDataException($"it has no {ChecksumEntry}"))
-                is var list ? Encoding.UTF8.GetString(Read(list)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(line => line.Split(' ', 2)).ToDictionary(parts => parts[1], parts => parts[0], StringComparer.Ordinal) : [];
-            byte[] Verified(string entryName)
-            {
-                var entry = archive.GetEntry(entryName) ?? throw new InvalidDataException($"it has no entry {entryName}");
-                byte[] bytes = Read(entry);
-                if (!checksums.TryGetValue(entryName, out var expected) || expected != Convert.ToHexString(SHA256.HashData(bytes)))
-                    throw new InvalidDataException($"entry {entryName} does not match its checksum");
-                return bytes;
-            }
-            var checkpoint = new Checkpoint(Encoding.UTF8.GetString(Verified(DescriptionEntry)));
+            var checksums = Checksums(archive);
+            var checkpoint = new Checkpoint(Encoding.UTF8.GetString(Verified(archive, checksums, DescriptionEntry)));
             foreach (var entryName in checksums.Keys.Where(e => e.StartsWith(BagFolder, StringComparison.Ordinal)))
             {
                 string name = entryName[BagFolder.Length..];
-                using var buffer = new MemoryStream(Verified(entryName));
+                using var buffer = new MemoryStream(Verified(archive, checksums, entryName));
                 checkpoint.bags[name] = StateBag.ReadFrom(buffer, name);
             }
             return checkpoint;
@@ -108,6 +98,31 @@ public sealed class Checkpoint
         {
             throw new InvalidDataException($"The checkpoint {path} is damaged or truncated ({e.Message}).", e);
         }
+    }
+
+    /// <summary>
+    /// The JSON description of the newest readable checkpoint at <paramref name="path"/> (the latest generation, or the
+    /// previous one when the latest is damaged), checked against its checksum, without reading the state; null when
+    /// neither generation can be read. Cheap enough to ask while the run that writes the file goes on (each generation is
+    /// renamed into place whole).
+    /// </summary>
+    public static string? ReadDescription(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        foreach (var candidate in new[] { path, PreviousPath(path) })
+        {
+            if (!File.Exists(candidate)) continue;
+            try
+            {
+                using var archive = ZipFile.OpenRead(candidate);
+                return Encoding.UTF8.GetString(Verified(archive, Checksums(archive), DescriptionEntry));
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or (IOException and not FileNotFoundException))
+            {
+                // Damaged, or replaced between the check and the read: try the other generation.
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -147,6 +162,24 @@ public sealed class Checkpoint
         string name = Path.GetFileName(full);
         foreach (var orphan in Directory.EnumerateFiles(directory, $".{name}.*.tmp").Concat(Directory.EnumerateFiles(directory, $".{name}.staged.*.tmp")).Distinct())
             File.Delete(orphan);
+    }
+
+    /// <summary>The SHA-256 of every entry, by entry name, as the archive lists them.</summary>
+    private static Dictionary<string, string> Checksums(ZipArchive archive)
+    {
+        var list = archive.GetEntry(ChecksumEntry) ?? throw new InvalidDataException($"it has no {ChecksumEntry}");
+        return Encoding.UTF8.GetString(Read(list)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 2)).ToDictionary(parts => parts[1], parts => parts[0], StringComparer.Ordinal);
+    }
+
+    /// <summary>The bytes of an entry, checked against its listed checksum.</summary>
+    private static byte[] Verified(ZipArchive archive, Dictionary<string, string> checksums, string entryName)
+    {
+        var entry = archive.GetEntry(entryName) ?? throw new InvalidDataException($"it has no entry {entryName}");
+        byte[] bytes = Read(entry);
+        if (!checksums.TryGetValue(entryName, out var expected) || expected != Convert.ToHexString(SHA256.HashData(bytes)))
+            throw new InvalidDataException($"entry {entryName} does not match its checksum");
+        return bytes;
     }
 
     private static byte[] Read(ZipArchiveEntry entry)

@@ -62,7 +62,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         var labContext = new LabRunContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly };
         var result = supervised.Execute(labContext);
         int runCount = spec.Variants.Count * spec.Seeds;
-        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, runCount, folder)) return 0;
+        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, runCount, folder, () => Unfinished(result, folder))) return 0;
         if (result.ResumedRuns > 0 && !settings.ReportOnly)
             console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");
 
@@ -70,6 +70,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         var plots = ExperimentPlots.Write(result, folder);
         var report = StandardReport(result, folder, plots);
         supervised.Analyze(result, labContext, report);
+        if (settings.ReportOnly) InterimReport.ListUnfinished(console, report, Unfinished(result, folder));
         report.Write(Path.Combine(folder, "report.md"));
 
         console.Write(SummaryTable(result));
@@ -87,6 +88,21 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         Tasks = settings.Tasks is null ? spec.Tasks : spec.Tasks with { Tasks = settings.Tasks.Value },
         Training = settings.Steps is null ? spec.Training : spec.Training with { StepsPerTask = settings.Steps.Value },
     };
+
+    /// <summary>The runs of the spec missing from <paramref name="result"/>, with where each stands (steps over all tasks).</summary>
+    private static List<(string Run, string Standing)> Unfinished(ExperimentResult result, string folder)
+    {
+        var spec = result.Spec;
+        string runs = Path.Combine(folder, "runs");
+        var finished = result.Runs.Select(r => (r.Variant, r.Seed)).ToHashSet();
+        return (from variant in spec.Variants
+                from seed in spec.RunSeeds
+                where !finished.Contains((variant.Name, seed))
+                let stepsPerTask = variant.Apply(spec.Training, seed).StepsPerTask
+                select ($"{variant.Name}/seed-{seed}",
+                    InterimReport.Standing(ExperimentRunner.CheckpointPath(runs, variant.Name, seed), (long)variant.ApplyTasks(spec.Tasks).Tasks * stepsPerTask,
+                        description => description["taskIndex"]?.GetValue<long>() * stepsPerTask + description["stepInTask"]?.GetValue<long>()))).ToList();
+    }
 
     private static Table SummaryTable(ExperimentResult result)
     {

@@ -44,7 +44,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         var result = settings.ReportOnly
             ? runner.Run(spec, folder, cancellationToken: cancellationToken)
             : AgentLabProgress.Run(console, spec, progress => runner.Run(spec, folder, progress, cancellationToken));
-        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, runCount, folder)) return 0;
+        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, runCount, folder, () => Unfinished(result, folder))) return 0;
         if (result.ResumedRuns > 0 && !settings.ReportOnly)
             console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");
 
@@ -52,6 +52,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         var plots = AgentPlots.Write(result, folder);
         var report = StandardReport(result, folder, plots, settings.PresetLabel);
         experiment.Analyze(result, context, report);
+        if (settings.ReportOnly) InterimReport.ListUnfinished(console, report, Unfinished(result, folder));
         report.Write(Path.Combine(folder, "report.md"));
 
         console.Write(SummaryTable(result));
@@ -59,6 +60,21 @@ public sealed class AgentLabRun(IAnsiConsole console)
             console.MarkupLineInterpolated($"[yellow]{failure.Track}/{failure.Variant}/seed-{failure.Seed} failed (left out of the means): {failure.Failure}[/]");
         console.MarkupLineInterpolated($"{(settings.ReportOnly ? "Interim report written" : $"Finished in {result.Seconds:F0} s")}. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
         return 0;
+    }
+
+    /// <summary>The runs of the spec missing from <paramref name="result"/>, with where each stands.</summary>
+    private static List<(string Run, string Standing)> Unfinished(AgentExperimentResult result, string folder)
+    {
+        var spec = result.Spec;
+        string runs = Path.Combine(folder, "runs");
+        var finished = result.Runs.Select(r => (r.Track, r.Variant, r.Seed)).ToHashSet();
+        return (from track in spec.Tracks
+                from variant in spec.Variants
+                from seed in spec.RunSeeds
+                where !finished.Contains((track.Name, variant.Name, seed))
+                select (AgentExperimentProgress.RunNameOf(track.Name, variant.Name, seed),
+                    InterimReport.Standing(AgentExperimentRunner.CheckpointPath(runs, track.Name, variant.Name, seed), track.Steps,
+                        description => description["step"]?.GetValue<long>()))).ToList();
     }
 
     private static readonly string[] SummaryHeader = ["track", "variant", "seeds", "steps", "final evaluation", "mean over evaluations", "training return (last 100 episodes)", "probe loss (end)", "dormant (end)"];

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Plasticity.Lab.Catalog;
+using Plasticity.ML.Common;
+using Plasticity.ML.Experiments.Agents;
 
 namespace Plasticity.ML.Tests.Lab;
 
@@ -96,6 +99,51 @@ public sealed class AgentLabTests
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [TestMethod]
+    public void AnInterimReportSaysWhereEachUnfinishedRunStandsFromItsCheckpoint()
+    {
+        string folder = Folder("interim");
+        try
+        {
+            var smoke = ((AgentLabExperiment)ExperimentCatalog.Find("continual-minatar")).CreateSpec(LabPreset.Smoke);
+            var spec = smoke with { Variants = [smoke.Variants[0]], Seeds = 3, ParallelRuns = 1 };
+            Directory.CreateDirectory(folder);
+            string specPath = Path.Combine(folder, "spec.json");
+            PlasticityJson.WriteFile(specPath, spec);
+            // Seed 1 finishes; seed 2 is stopped once past step 1,000 of its 3,000, checkpointing where it stopped;
+            // seed 3 never starts.
+            using var cancel = new CancellationTokenSource();
+            var stopSeed2 = new InlineProgress(p => { if (p.Seed == 2 && p.Agent.Step >= 1_000) cancel.Cancel(); });
+            try
+            {
+                new AgentExperimentRunner().Run(spec, folder, stopSeed2, cancel.Token);
+                Assert.Fail("the run was not cancelled");
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            var (exit, output) = LabRunner.Run("--spec", specPath, "--out", folder, "--report-only");
+            Assert.AreEqual(0, exit, output);
+            StringAssert.Contains(output, "Interim report: 1 of 3 runs finished");
+            StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"double-dqn/seed-2: step 1,[0-9]{3} of 3,000 \(3[0-9]%\); checkpoint of 20[0-9-]+ [0-9:]+ UTC"));
+            StringAssert.Contains(output, "double-dqn/seed-3: not started");
+            string report = File.ReadAllText(Path.Combine(folder, "report.md"));
+            StringAssert.Contains(report, "## Runs not finished");
+            StringAssert.Contains(report, "| space_invaders-asterix-seaquest/double-dqn/seed-3 | not started |");
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class InlineProgress(Action<AgentExperimentProgress> report) : IProgress<AgentExperimentProgress>
+    {
+        public void Report(AgentExperimentProgress value) => report(value);
     }
 
     [TestMethod]

@@ -84,6 +84,7 @@ public sealed class LabSmokeTests
             Assert.AreEqual(0, exit, output);
             StringAssert.Contains(output, "No run of this experiment has finished");
             StringAssert.Contains(output, "(0 of 4)");
+            StringAssert.Contains(output, "baseline/seed-1: not started");
             Assert.IsFalse(File.Exists(Path.Combine(folder, "report.md")));
             Assert.IsFalse(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(), "--report-only wrote or trained something");
 

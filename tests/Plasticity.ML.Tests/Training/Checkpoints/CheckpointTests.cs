@@ -103,6 +103,29 @@ public sealed class CheckpointTests
     }
 
     [TestMethod]
+    public void TheDescriptionIsReadFromTheNewestGenerationThatCanBeRead()
+    {
+        string path = TempFile();
+        try
+        {
+            Assert.IsNull(Checkpoint.ReadDescription(path), "no checkpoint yet");
+            Sample("first", 1).Save(path);
+            Sample("second", 2).Save(path);
+            Assert.AreEqual("second", Checkpoint.ReadDescription(path));
+            // The latest cut short: the previous generation's description.
+            var bytes = File.ReadAllBytes(path);
+            File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+            Assert.AreEqual("first", Checkpoint.ReadDescription(path));
+            File.WriteAllBytes(Checkpoint.PreviousPath(path), []);
+            Assert.IsNull(Checkpoint.ReadDescription(path), "neither generation can be read");
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    [TestMethod]
     public void ADamagedOrTruncatedFileIsRefusedNamingTheFileAndThePreviousGenerationIsUsed()
     {
         string path = TempFile();
