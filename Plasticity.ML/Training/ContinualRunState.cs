@@ -117,6 +117,13 @@ internal sealed class ContinualRunState
         if (checkpointing is null) return;
         bool byStep = checkpointing.EverySteps > 0 && session.Context.GlobalStep % checkpointing.EverySteps == 0;
         if (!byStep && sinceCheckpoint.Elapsed < checkpointing.Interval) return;
+        CheckpointNow(session);
+    }
+
+    /// <summary>Checkpoints inside a task now, between two steps (when the run is cancelled).</summary>
+    public void CheckpointNow(TrainingSession session)
+    {
+        if (checkpointing is null) return;
         StepInTask = session.Context.StepInTask;
         Save(session);
     }

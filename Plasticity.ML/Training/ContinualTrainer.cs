@@ -78,7 +78,10 @@ public sealed class ContinualTrainer : IDisposable
     /// <param name="tasks">The task sequence; its targets must fit the network's head.</param>
     /// <param name="checkpointing">Where and how often to checkpoint; null for none.</param>
     /// <param name="progress">Receives progress reports (a few per task).</param>
-    /// <param name="cancellationToken">Cancels between steps; throws <see cref="OperationCanceledException"/>.</param>
+    /// <param name="cancellationToken">Cancels between steps (every 32 steps of a task) after writing a checkpoint when
+    /// <paramref name="checkpointing"/> is set, or between tasks, whose boundaries are checkpointed; throws
+    /// <see cref="OperationCanceledException"/>. A probe point cancelled midway ends the run without a checkpoint of its
+    /// own: the run resumes from the task boundary before it.</param>
     /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
     public ContinualRunResult Run(TaskSequence tasks, RunCheckpointing? checkpointing, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -175,7 +178,12 @@ public sealed class ContinualTrainer : IDisposable
 
         for (int step = run.StepInTask; step < Options.StepsPerTask; step++)
         {
-            if ((step & 31) == 0) cancellationToken.ThrowIfCancellationRequested();
+            if ((step & 31) == 0 && cancellationToken.IsCancellationRequested)
+            {
+                // Between steps the state is whole: keep it, so the same command continues from here.
+                run.CheckpointNow(session);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             using (var scope = NewDisposeScope())
             {
                 for (int i = 0; i < batch; i++) indices[i] = run.Batches.Next(n);

@@ -136,6 +136,41 @@ public sealed class ResumeTests
     }
 
     [TestMethod]
+    public void ACancelledRunCheckpointsWhereItStoppedInsideATaskAndResumesToTheSameNumbers()
+    {
+        // Tasks of 80 steps and no periodic checkpoint: only the cancellation can write one inside the first task.
+        var options = Options() with { StepsPerTask = 80 };
+        using var trainer = new ContinualTrainer(options);
+        var uninterrupted = trainer.Run(Tasks());
+        string path = TempPath();
+        try
+        {
+            var checkpointing = new RunCheckpointing { Path = path, Interval = TimeSpan.FromDays(1) };
+            using var cancel = new CancellationTokenSource();
+            // Cancelled after step 40 of the first task: the trainer looks every 32 steps, so it stops at step 64.
+            var cancelAt40 = new InlineProgress(p => { if (p.Phase == "train" && p.TaskIndex == 0 && p.StepInTask == 40) cancel.Cancel(); });
+            using (var first = new ContinualTrainer(options))
+                Assert.ThrowsExactly<OperationCanceledException>(() => first.Run(Tasks(), checkpointing, cancelAt40, cancel.Token));
+            var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException("no checkpoint was written on cancellation"))!;
+            Assert.AreEqual(0, description["taskIndex"]!.GetValue<int>());
+            Assert.AreEqual(64, description["stepInTask"]!.GetValue<int>());
+
+            using var second = new ContinualTrainer(options);
+            var resumed = second.Run(Tasks(), checkpointing);
+            Assert.AreEqual(Numbers(uninterrupted), Numbers(resumed));
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    [TestMethod]
     [DataRow(4, DisplayName = "catalogue: killed in the first task")]
     [DataRow(14, DisplayName = "catalogue: killed after the first injection")]
     [DataRow(27, DisplayName = "catalogue: killed after the second injection")]
