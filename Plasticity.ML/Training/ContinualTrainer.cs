@@ -81,7 +81,7 @@ public sealed class ContinualTrainer : IDisposable
     /// <param name="cancellationToken">Cancels between steps (every 32 steps of a task) after writing a checkpoint when
     /// <paramref name="checkpointing"/> is set, or between tasks, whose boundaries are checkpointed; throws
     /// <see cref="OperationCanceledException"/>. A probe point cancelled midway ends the run without a checkpoint of its
-    /// own: the run resumes from the task boundary before it.</param>
+    /// own: the run resumes from its last checkpoint.</param>
     /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
     public ContinualRunResult Run(TaskSequence tasks, RunCheckpointing? checkpointing, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
