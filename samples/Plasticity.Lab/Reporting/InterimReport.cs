@@ -52,7 +52,9 @@ public static class InterimReport
         string? code = json?["code"]?.GetValue<string>();
         if (code != CodeVersion.Current)
             return $"checkpoint written by other code ({code ?? "unknown"}): this code starts the run over";
-        string written = File.GetLastWriteTimeUtc(checkpointPath).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        // Between the two renames of a checkpoint write only the previous generation exists for a moment.
+        string file = File.Exists(checkpointPath) ? checkpointPath : Checkpoint.PreviousPath(checkpointPath);
+        string written = File.GetLastWriteTimeUtc(file).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         if (json is null || stepsDone(json) is not { } done) return $"in progress; checkpoint of {written} UTC";
         return string.Create(CultureInfo.InvariantCulture, $"step {done:N0} of {totalSteps:N0} ({100.0 * done / totalSteps:F0}%); checkpoint of {written} UTC");
     }
