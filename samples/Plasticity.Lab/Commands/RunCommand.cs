@@ -61,8 +61,8 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
 
         var labContext = new LabRunContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly };
         var result = supervised.Execute(labContext);
-        int runCount = spec.Variants.Count * spec.Seeds;
-        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, runCount, folder, () => Unfinished(result, folder))) return 0;
+        var unfinished = settings.ReportOnly ? Unfinished(result, folder) : [];
+        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, result.Runs.Count + result.PendingRuns, folder, unfinished)) return 0;
         if (result.ResumedRuns > 0 && !settings.ReportOnly)
             console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");
 
@@ -70,7 +70,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         var plots = ExperimentPlots.Write(result, folder);
         var report = StandardReport(result, folder, plots);
         supervised.Analyze(result, labContext, report);
-        if (settings.ReportOnly) InterimReport.ListUnfinished(console, report, Unfinished(result, folder));
+        if (settings.ReportOnly) InterimReport.ListUnfinished(console, report, unfinished);
         report.Write(Path.Combine(folder, "report.md"));
 
         console.Write(SummaryTable(result));

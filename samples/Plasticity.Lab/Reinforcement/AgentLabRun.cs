@@ -44,7 +44,8 @@ public sealed class AgentLabRun(IAnsiConsole console)
         var result = settings.ReportOnly
             ? runner.Run(spec, folder, cancellationToken: cancellationToken)
             : AgentLabProgress.Run(console, spec, progress => runner.Run(spec, folder, progress, cancellationToken));
-        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, runCount, folder, () => Unfinished(result, folder))) return 0;
+        var unfinished = settings.ReportOnly ? Unfinished(result, folder) : [];
+        if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, result.Runs.Count + result.PendingRuns, folder, unfinished)) return 0;
         if (result.ResumedRuns > 0 && !settings.ReportOnly)
             console.MarkupLineInterpolated($"[grey]Reused {result.ResumedRuns} finished run(s) stored in {folder}/runs (use --fresh to train them again).[/]");
 
@@ -52,7 +53,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         var plots = AgentPlots.Write(result, folder);
         var report = StandardReport(result, folder, plots, settings.PresetLabel);
         experiment.Analyze(result, context, report);
-        if (settings.ReportOnly) InterimReport.ListUnfinished(console, report, Unfinished(result, folder));
+        if (settings.ReportOnly) InterimReport.ListUnfinished(console, report, unfinished);
         report.Write(Path.Combine(folder, "report.md"));
 
         console.Write(SummaryTable(result));

@@ -12,16 +12,16 @@ public static class InterimReport
 {
     /// <summary>
     /// Tells the console how many runs are finished; false when none is: then there is nothing to report, and the console
-    /// hears where each run stands instead (<paramref name="unfinished"/> is only evaluated then).
+    /// hears where each of the <paramref name="unfinished"/> runs stands instead.
     /// </summary>
-    public static bool Announce(IAnsiConsole console, int finished, int total, string folder, Func<IReadOnlyList<(string Run, string Standing)>> unfinished)
+    public static bool Announce(IAnsiConsole console, int finished, int total, string folder, IReadOnlyList<(string Run, string Standing)> unfinished)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(unfinished);
         if (finished == 0)
         {
             console.MarkupLineInterpolated($"[yellow]No run of this experiment has finished in {folder} yet (0 of {total}); nothing to report.[/]");
-            Print(console, unfinished());
+            Print(console, unfinished);
             return false;
         }
         console.MarkupLineInterpolated($"[yellow]Interim report: {finished} of {total} runs finished; the others are left out (nothing is trained with --report-only).[/]");
