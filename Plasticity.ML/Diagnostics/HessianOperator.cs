@@ -8,7 +8,8 @@ namespace Plasticity.ML.Diagnostics;
 /// <c>H v = d/dtheta (grad L(theta) . v)</c> by double backward (the gradient is built once with
 /// <c>create_graph</c> and reused for every product). The Hessian matrix itself is never formed.
 /// </summary>
-/// <remarks>Dispose it to release the retained graph. Parameters must not change while it is alive.</remarks>
+/// <remarks>Dispose it to release the retained graph. Parameters must not change while it is alive. The loss is evaluated
+/// inside <see cref="Networks.PlasticNetwork.LayerByLayer"/>, so a sparse-input network's gradient stays differentiable.</remarks>
 public sealed class HessianOperator : IDisposable
 {
     private readonly Tensor[] parameters;
@@ -29,6 +30,8 @@ public sealed class HessianOperator : IDisposable
         using var scope = NewDisposeScope();
         {
             using var enable = enable_grad();
+            // The sparse-input and fused network paths have first-order backward passes only.
+            using var layered = Networks.PlasticNetwork.LayerByLayer();
             var value = loss();
             if (value.numel() != 1) throw new ArgumentException($"The loss must be a scalar; got shape [{string.Join(", ", value.shape)}].", nameof(loss));
             LossValue = value.to_type(ScalarType.Float64).item<double>();

@@ -77,7 +77,7 @@ public sealed class HiddenLayer : nn.Module<Tensor, Tensor>
 
     /// <summary>The affine map: <see cref="Affine"/>'s forward, or the same convolution as a scatter over a sparse input.</summary>
     public Tensor AffineMap(Tensor input) =>
-        sparseInput && Affine is Conv2d conv && SparseInputConvolution.Applies(input, conv)
+        sparseInput && Affine is Conv2d conv && !LayerByLayerScope.IsActive && SparseInputConvolution.Applies(input, conv)
             ? SparseInputConvolution.Run(input, conv)
             : Affine.forward(input);
 

@@ -22,6 +22,10 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
     private readonly Linear output;
     private readonly int convolutionCount;
     private readonly CategoricalEncoding? categorical;
+
+    /// <summary>The layers have the shape <see cref="FusedSparseInputNetwork"/> computes in one pass.</summary>
+    private readonly bool fusible;
+
     private HeadInjection? injection;
 
     internal PlasticNetwork(NetworkSpec spec, long seed, IReadOnlyList<HiddenLayer> hiddenLayers, int convolutionCount, Linear output)
@@ -34,6 +38,7 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
         this.output = output;
         this.convolutionCount = convolutionCount;
         categorical = CategoricalEncoding.ForHead(spec.Head);
+        fusible = spec.SparseInput && FusedSparseInputNetwork.Fits(this.hiddenLayers, output);
         register_module("hidden", hidden);
         register_module("output", output);
     }
@@ -107,11 +112,15 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     internal Tensor RunHead(int firstLayer, Tensor z) => RunLayers(z, firstLayer, hiddenLayers.Length + 1, null);
 
-    /// <summary>The raw output: the body, the (live) head, and the injection's frozen terms when there are any.</summary>
+    /// <summary>The raw output: the body, the (live) head, and the injection's frozen terms when there are any. A network
+    /// of MinAtar's shape without a record or an injection runs as one fused pass (<see cref="FusedSparseInputNetwork"/>).</summary>
     private Tensor Run(Tensor input, ForwardRecord? record)
     {
+        var shaped = Shape(input);
+        if (fusible && record is null && injection is null && FusedSparseInputNetwork.Applies(hiddenLayers, output, shaped))
+            return FusedSparseInputNetwork.Run(hiddenLayers, output, shaped);
         int headStart = injection?.FirstLayer ?? hiddenLayers.Length + 1;
-        var z = RunLayers(Shape(input), 0, Math.Min(headStart, hiddenLayers.Length + 1), record);
+        var z = RunLayers(shaped, 0, Math.Min(headStart, hiddenLayers.Length + 1), record);
         if (injection is null) return z;
         var live = RunLayers(z, headStart, hiddenLayers.Length + 1, record);
         return injection.Combine(z, live, training);
@@ -254,6 +263,12 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
             ParameterInitializer.InitializeAffine(layer, random);
         }
     }
+
+    /// <summary>
+    /// Opens a scope in which networks on this thread run layer by layer with libtorch's differentiable operations
+    /// (see <see cref="LayerByLayerScope"/>): needed to differentiate a gradient of a sparse-input network again.
+    /// </summary>
+    public static LayerByLayerScope LayerByLayer() => new();
 
     /// <summary>Number of scalar (trainable) parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());

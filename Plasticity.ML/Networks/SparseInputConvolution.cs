@@ -91,153 +91,195 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
 
     private static unsafe Tensor Forward(Tensor input, Tensor weight, Tensor? bias, Geometry g)
     {
-        int c = g.OutChannels, positions = g.Positions;
-        var output = empty([g.Batch, c, g.OutHeight, g.OutWidth], ScalarType.Float32);
+        var output = empty([g.Batch, g.OutChannels, g.OutHeight, g.OutWidth], ScalarType.Float32);
         var pool = ArrayPool<float>.Shared;
-        float[] columns = pool.Rent(g.Taps * c), accumulator = pool.Rent(positions * c), start = pool.Rent(c);
+        float[] columns = pool.Rent(g.Taps * g.OutChannels);
         try
         {
             using (var detachedWeight = weight.detach())
             using (var contiguousWeight = detachedWeight.contiguous())
-                Transpose(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(contiguousWeight.bytes), c, g.Taps, columns);
-            if (bias is null) Array.Clear(start, 0, c);
-            else
-                using (var detachedBias = bias.detach())
-                using (var contiguousBias = detachedBias.contiguous())
-                    System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(contiguousBias.bytes).CopyTo(start);
+                TransposeWeight(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(contiguousWeight.bytes), g, columns);
+            using var detachedBias = bias?.detach();
+            using var contiguousBias = detachedBias?.contiguous();
             fixed (byte* inputBytes = input.bytes)
             fixed (byte* outputBytes = output.bytes)
-            fixed (float* w = columns, a = accumulator, b0 = start)
+            fixed (byte* biasBytes = contiguousBias is null ? default : contiguousBias.bytes)
+            fixed (float* w = columns)
+                ForwardBatch((float*)inputBytes, w, (float*)biasBytes, g, (float*)outputBytes);
+        }
+        finally
+        {
+            pool.Return(columns);
+        }
+        return output;
+    }
+
+    /// <summary>Writes <paramref name="weight"/> (<c>[C, Cin, k, k]</c>, contiguous) as the <c>[Cin k k, C]</c> columns the
+    /// scatter reads (<paramref name="columns"/> holds at least <see cref="Geometry.Taps"/> x C floats).</summary>
+    internal static void TransposeWeight(ReadOnlySpan<float> weight, Geometry g, Span<float> columns) =>
+        Transpose(weight, g.OutChannels, g.Taps, columns);
+
+    /// <summary>
+    /// The convolution of a batch on raw memory: <paramref name="input"/> <c>[B, Cin, H, W]</c>, the weight as
+    /// <see cref="TransposeWeight"/> columns, <paramref name="bias"/> <c>[C]</c> or null, into <paramref name="output"/>
+    /// <c>[B, C, Ho, Wo]</c>. The fused network pass (<see cref="FusedSparseInputNetwork"/>) calls it too.
+    /// </summary>
+    internal static unsafe void ForwardBatch(float* input, float* weightColumns, float* bias, Geometry g, float* output)
+    {
+        int c = g.OutChannels, positions = g.Positions, taps = g.Kernel * g.Kernel;
+        var table = TapTable.For(g);
+        var pool = ArrayPool<float>.Shared;
+        float[] accumulator = pool.Rent(positions * c), start = pool.Rent(c);
+        int[] cells = ArrayPool<int>.Shared.Rent(g.SampleSize);
+        try
+        {
+            if (bias is null) Array.Clear(start, 0, c);
+            else new ReadOnlySpan<float>(bias, c).CopyTo(start);
+            fixed (float* a = accumulator, b0 = start)
+            fixed (int* nonzero = cells, first = table.First, columnOffsets = table.ColumnOffsets, outputOffsets = table.OutputOffsets)
             {
-                float* x = (float*)inputBytes, o = (float*)outputBytes;
                 for (int n = 0; n < g.Batch; n++)
                 {
                     for (int pos = 0; pos < positions; pos++) Copy(b0, a + pos * c, c);
+                    float* sample = input + (long)n * g.SampleSize;
+                    int count = FindNonzero(sample, g.SampleSize, nonzero);
                     // Adds v * W[:, tap] to every output whose receptive field holds the cell (tap = its place there).
-                    var scatter = new AddColumn { Columns = w, Outputs = a, Channels = c };
-                    ForEachTap(x + (long)n * g.SampleSize, g, ref scatter);
-                    Transpose(a, positions, c, o + (long)n * c * positions);
+                    for (int k = 0; k < count; k++)
+                    {
+                        int cell = nonzero[k];
+                        float value = sample[cell];
+                        for (int t = first[cell]; t < first[cell + 1]; t++)
+                            Axpy(value, weightColumns + columnOffsets[t], a + outputOffsets[t], c);
+                    }
+                    Transpose(a, positions, c, output + (long)n * c * positions);
                 }
             }
         }
         finally
         {
-            pool.Return(columns);
             pool.Return(accumulator);
             pool.Return(start);
+            ArrayPool<int>.Shared.Return(cells);
         }
-        return output;
     }
 
     private static unsafe (Tensor Weight, Tensor Bias) Backward(Tensor input, Tensor grad, Geometry g)
     {
+        var weightColumns = new float[g.Taps * g.OutChannels];
+        var biasGradient = new float[g.OutChannels];
+        fixed (byte* inputBytes = input.bytes)
+        fixed (byte* gradBytes = grad.bytes)
+        fixed (float* dw = weightColumns, db = biasGradient)
+            BackwardBatch((float*)inputBytes, (float*)gradBytes, g, dw, db);
+        var weight = new float[weightColumns.Length];
+        TransposeColumns(weightColumns, g, weight);
+        using var flatWeight = tensor(weight);
+        return (flatWeight.view(g.OutChannels, g.InChannels, g.Kernel, g.Kernel), tensor(biasGradient));
+    }
+
+    /// <summary>
+    /// The weight and bias gradients of a batch on raw memory, added to <paramref name="weightColumnsGradient"/>
+    /// (<c>[Cin k k, C]</c> columns; <see cref="TransposeColumns"/> turns them into the weight's layout) and
+    /// <paramref name="biasGradient"/> <c>[C]</c>: <paramref name="input"/> <c>[B, Cin, H, W]</c>, <paramref name="gradient"/>
+    /// the gradient of the output <c>[B, C, Ho, Wo]</c>.
+    /// </summary>
+    internal static unsafe void BackwardBatch(float* input, float* gradient, Geometry g, float* weightColumnsGradient, float* biasGradient)
+    {
         int c = g.OutChannels, positions = g.Positions;
-        var weightColumns = new float[g.Taps * c];
-        var biasGradient = new float[c];
+        var table = TapTable.For(g);
         var pool = ArrayPool<float>.Shared;
         float[] gradientRows = pool.Rent(positions * c);
+        int[] cells = ArrayPool<int>.Shared.Rent(g.SampleSize);
         try
         {
-            fixed (byte* inputBytes = input.bytes)
-            fixed (byte* gradBytes = grad.bytes)
-            fixed (float* dw = weightColumns, db = biasGradient, gr = gradientRows)
+            fixed (float* rows = gradientRows)
+            fixed (int* nonzero = cells, first = table.First, columnOffsets = table.ColumnOffsets, outputOffsets = table.OutputOffsets)
             {
-                float* x = (float*)inputBytes, dy = (float*)gradBytes;
-                float* rows = gr;
                 for (int n = 0; n < g.Batch; n++)
                 {
-                    Transpose(dy + (long)n * c * positions, c, positions, rows);
-                    for (int pos = 0; pos < positions; pos++) Axpy(1, rows + pos * c, db, c);
-                    var gather = new AddGradient { Rows = rows, Columns = dw, Channels = c };
-                    ForEachTap(x + (long)n * g.SampleSize, g, ref gather);
+                    Transpose(gradient + (long)n * c * positions, c, positions, rows);
+                    for (int pos = 0; pos < positions; pos++) Axpy(1, rows + pos * c, biasGradient, c);
+                    float* sample = input + (long)n * g.SampleSize;
+                    int count = FindNonzero(sample, g.SampleSize, nonzero);
+                    // The tap's weight-gradient column gains v x the output gradient at each position the cell reaches.
+                    for (int k = 0; k < count; k++)
+                    {
+                        int cell = nonzero[k];
+                        float value = sample[cell];
+                        for (int t = first[cell]; t < first[cell + 1]; t++)
+                            Axpy(value, rows + outputOffsets[t], weightColumnsGradient + columnOffsets[t], c);
+                    }
                 }
             }
         }
         finally
         {
             pool.Return(gradientRows);
+            ArrayPool<int>.Shared.Return(cells);
         }
-        var weight = new float[weightColumns.Length];
-        Transpose(weightColumns, g.Taps, c, weight);
-        using var flatWeight = tensor(weight);
-        return (flatWeight.view(c, g.InChannels, g.Kernel, g.Kernel), tensor(biasGradient));
     }
 
-    /// <summary>What to do for one (input cell, output position) pair of a convolution.</summary>
-    private interface ITap
+    /// <summary>Writes weight-gradient columns (<c>[Cin k k, C]</c>, from <see cref="BackwardBatch"/>) in the weight's
+    /// layout <c>[C, Cin, k, k]</c>.</summary>
+    internal static void TransposeColumns(ReadOnlySpan<float> columns, Geometry g, Span<float> weight) =>
+        Transpose(columns, g.Taps, g.OutChannels, weight);
+
+    /// <summary>Writes the indices of the nonzero cells of <paramref name="sample"/> to <paramref name="indices"/>; returns their count.</summary>
+    private static unsafe int FindNonzero(float* sample, int size, int* indices)
     {
-        void Add(float value, int tap, int position);
-    }
-
-    /// <summary>Forward: the output row of the position gains value x the tap's weight column.</summary>
-    private unsafe struct AddColumn : ITap
-    {
-        public float* Columns, Outputs;
-        public int Channels;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void Add(float value, int tap, int position) => Axpy(value, Columns + tap * Channels, Outputs + position * Channels, Channels);
-    }
-
-    /// <summary>Backward: the tap's weight-gradient column gains value x the output gradient at the position.</summary>
-    private unsafe struct AddGradient : ITap
-    {
-        public float* Rows, Columns;
-        public int Channels;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly void Add(float value, int tap, int position) => Axpy(value, Rows + position * Channels, Columns + tap * Channels, Channels);
-    }
-
-    /// <summary>
-    /// Calls <paramref name="tap"/> for every nonzero cell of one sample and every output position that reads it:
-    /// the cell's value, its tap (row of the <c>[Cin k k, C]</c> weight columns) and the output position.
-    /// </summary>
-    private static unsafe void ForEachTap<TTap>(float* sample, Geometry g, ref TTap tap) where TTap : struct, ITap
-    {
-        int size = g.SampleSize;
-        int i = 0;
+        int count = 0, i = 0;
         for (; i + 8 <= size; i += 8)
         {
             uint nonzero = ~Vector256.ExtractMostSignificantBits(Vector256.Equals(Vector256.Load(sample + i), Vector256<float>.Zero)) & 0xFF;
             while (nonzero != 0)
             {
-                int index = i + System.Numerics.BitOperations.TrailingZeroCount(nonzero);
+                indices[count++] = i + System.Numerics.BitOperations.TrailingZeroCount(nonzero);
                 nonzero &= nonzero - 1;
-                Scatter(sample[index], index, g, ref tap);
             }
         }
         for (; i < size; i++)
-            if (sample[i] != 0) Scatter(sample[i], i, g, ref tap);
+            if (sample[i] != 0) indices[count++] = i;
+        return count;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scatter<TTap>(float value, int index, Geometry g, ref TTap tap) where TTap : struct, ITap
+    /// <summary>
+    /// For each input cell of one sample, the (tap, output position) pairs of the convolution that read it, as float
+    /// offsets: <c>ColumnOffsets[t]</c> into the <c>[Cin k k, C]</c> weight columns and <c>OutputOffsets[t]</c> into the
+    /// <c>[positions, C]</c> output rows, for <c>t</c> from <c>First[cell]</c> to <c>First[cell + 1]</c>. Built once per
+    /// geometry, so the convolution does no index arithmetic per cell (three divisions and the border tests).
+    /// </summary>
+    private sealed class TapTable
     {
-        int plane = g.Height * g.Width, k = g.Kernel, s = g.Stride, p = g.Padding;
-        int channel = index / plane, y = index % plane / g.Width + p, x = index % g.Width + p;
-        if (s == 1)
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Geometry, TapTable> Tables = new();
+
+        public required int[] First { get; init; }
+        public required int[] ColumnOffsets { get; init; }
+        public required int[] OutputOffsets { get; init; }
+
+        /// <summary>The table of <paramref name="g"/>'s sample geometry (its batch size does not matter).</summary>
+        public static TapTable For(Geometry g) => Tables.GetOrAdd(g with { Batch = 0 }, Build);
+
+        private static TapTable Build(Geometry g)
         {
-            // Output (y - ky, x - kx) reads the cell through tap (ky, kx): no division on the common path.
-            int kyFirst = Math.Max(0, y - g.OutHeight + 1), kyLast = Math.Min(k - 1, y);
-            int kxFirst = Math.Max(0, x - g.OutWidth + 1), kxLast = Math.Min(k - 1, x);
-            for (int ky = kyFirst; ky <= kyLast; ky++)
+            int plane = g.Height * g.Width, k = g.Kernel, s = g.Stride, p = g.Padding, c = g.OutChannels;
+            var first = new int[g.SampleSize + 1];
+            List<int> columns = [], outputs = [];
+            for (int index = 0; index < g.SampleSize; index++)
             {
-                int row = (channel * k + ky) * k, position = (y - ky) * g.OutWidth + x;
-                for (int kx = kxFirst; kx <= kxLast; kx++) tap.Add(value, row + kx, position - kx);
+                first[index] = columns.Count;
+                int channel = index / plane, y = index % plane / g.Width + p, x = index % g.Width + p;
+                // Output (oy, ox) reads padded cell (oy s + ky, ox s + kx) through tap (channel, ky, kx).
+                for (int ky = 0; ky < k; ky++)
+                    for (int kx = 0; kx < k; kx++)
+                    {
+                        int ty = y - ky, tx = x - kx;
+                        if (ty < 0 || ty % s != 0 || ty / s >= g.OutHeight || tx < 0 || tx % s != 0 || tx / s >= g.OutWidth) continue;
+                        columns.Add(((channel * k + ky) * k + kx) * c);
+                        outputs.Add((ty / s * g.OutWidth + tx / s) * c);
+                    }
             }
-            return;
-        }
-        for (int ky = 0; ky < k; ky++)
-        {
-            int ty = y - ky;
-            if (ty < 0 || ty % s != 0 || ty / s >= g.OutHeight) continue;
-            for (int kx = 0; kx < k; kx++)
-            {
-                int tx = x - kx;
-                if (tx < 0 || tx % s != 0 || tx / s >= g.OutWidth) continue;
-                tap.Add(value, (channel * k + ky) * k + kx, ty / s * g.OutWidth + tx / s);
-            }
+            first[g.SampleSize] = columns.Count;
+            return new TapTable { First = first, ColumnOffsets = [.. columns], OutputOffsets = [.. outputs] };
         }
     }
 

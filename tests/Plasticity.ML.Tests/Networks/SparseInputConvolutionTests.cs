@@ -18,6 +18,9 @@ public sealed class SparseInputConvolutionTests
     [DataRow(3, 5, 3, 1, 1, 7, DisplayName = "5 channels (not a multiple of 8), padding 1")]
     [DataRow(2, 8, 4, 2, 1, 9, DisplayName = "4x4 stride 2 padding 1")]
     [DataRow(1, 12, 2, 3, 0, 11, DisplayName = "2x2 stride 3")]
+    [DataRow(3, 16, 3, 1, 1, 7, DisplayName = "16 channels, padding 1")]
+    [DataRow(2, 32, 2, 1, 0, 9, DisplayName = "2x2, 32 channels")]
+    [DataRow(10, 16, 3, 1, 0, 10, DisplayName = "10 channels, Seaquest's shape")]
     public void MatchesTheDenseConvolutionAndItsGradientsComputedInFloat64(int inChannels, int outChannels, int kernel, int stride, int padding, int size)
     {
         using var scope = NewDisposeScope();

@@ -1,0 +1,284 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Plasticity.ML.Networks;
+
+/// <summary>
+/// The whole forward and backward pass of a network of MinAtar's shape, as one autograd node: a sparse-input
+/// convolution (<see cref="SparseInputConvolution"/>), then fully connected layers, every hidden layer with ReLU and no
+/// normalization, then the linear output layer. The matrix products go straight to libtorch's BLAS
+/// (<see cref="NativeGemm"/>) and everything between them (biases, ReLU and its mask, the convolution's scatter) runs
+/// in place on one set of buffers, so a DQN update costs its arithmetic instead of a dozen libtorch operations and
+/// their autograd nodes. It computes what the layer-by-layer path computes, to float rounding.
+/// </summary>
+/// <remarks>
+/// <see cref="PlasticNetwork"/> takes this path for a plain forward (not <see cref="PlasticNetwork.Trace"/>, not after
+/// a plasticity injection) when <see cref="Applies"/> holds; any other network, dtype, device or an input whose
+/// gradient is wanted goes layer by layer. Each row is computed on its own in the convolution; the products are
+/// oneMKL's, as in libtorch's <c>linear</c>.
+/// </remarks>
+internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<FusedSparseInputNetwork>
+{
+    /// <inheritdoc />
+    public override string Name => nameof(FusedSparseInputNetwork);
+
+
+    /// <summary>True when <paramref name="layers"/> (hidden layers in order) have the shape this pass computes.</summary>
+    public static bool Fits(IReadOnlyList<HiddenLayer> layers, Linear output)
+    {
+        if (layers.Count < 1 || layers[0].Affine is not Conv2d || !layers[0].IsConvolution || output.bias is null) return false;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            if (layer.Norm is not null || layer.Activation != ActivationKind.ReLU || layer.Bias is null) return false;
+            if (i > 0 && layer.Affine is not Linear) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// True when this call can take the fused pass: <paramref name="layers"/> <see cref="Fits"/> with a sparse input
+    /// (checked by the caller), the products are available, no <see cref="LayerByLayerScope"/> is open, <paramref name="input"/> (<c>[B, Cin, H, W]</c>) suits the
+    /// sparse convolution, and the parameters are contiguous float32 on the CPU.
+    /// </summary>
+    public static bool Applies(IReadOnlyList<HiddenLayer> layers, Linear output, Tensor input)
+    {
+        if (!NativeGemm.IsAvailable || LayerByLayerScope.IsActive || layers[0].Affine is not Conv2d conv || !SparseInputConvolution.Applies(input, conv)) return false;
+        var weight = output.weight!;
+        if (weight.dtype != ScalarType.Float32 || weight.device_type != DeviceType.CPU) return false;
+        foreach (var layer in layers)
+            if (!layer.Weight.is_contiguous() || !layer.Bias!.is_contiguous()) return false;
+        return weight.is_contiguous() && output.bias!.is_contiguous();
+    }
+
+    /// <summary>The raw output <c>[B, outputs]</c> (call only when <see cref="Applies"/> holds). Records one graph node
+    /// when a gradient is wanted.</summary>
+    public static Tensor Run(IReadOnlyList<HiddenLayer> layers, Linear output, Tensor input)
+    {
+        var parameters = new List<Tensor>(2 * layers.Count + 2);
+        foreach (var layer in layers)
+        {
+            parameters.Add(layer.Weight);
+            parameters.Add(layer.Bias!);
+        }
+        parameters.Add(output.weight!);
+        parameters.Add(output.bias!);
+        var plan = Plan.Of(input, layers, output);
+        bool wantsGradient = is_grad_enabled() && parameters.Any(p => p.requires_grad);
+        using var contiguous = input.contiguous();
+        if (!wantsGradient)
+        {
+            var activations = plan.Allocate();
+            try
+            {
+                return Forward(contiguous, parameters, plan, activations);
+            }
+            finally
+            {
+                Plan.Release(activations);
+            }
+        }
+        object[] arguments = [contiguous, .. parameters, plan];
+        return apply(arguments);
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var input = (Tensor)vars[0];
+        var plan = (Plan)vars[^1];
+        var parameters = vars[1..^1].Cast<Tensor>().ToList();
+        var activations = plan.Allocate();
+        ctx.save_for_backward([input, .. parameters]);
+        ctx.save_data(nameof(Plan), plan);
+        ctx.save_data("activations", activations);
+        return Forward(input, parameters, plan, activations);
+    }
+
+    /// <inheritdoc />
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        var saved = ctx.get_saved_variables();
+        var plan = (Plan)ctx.get_data(nameof(Plan));
+        var activations = (Tensor[])ctx.get_data("activations");
+        try
+        {
+            using var gradient = grad_output.contiguous();
+            var gradients = Backward(saved[0], saved.Skip(1).ToList(), plan, activations, gradient);
+            // One gradient per forward argument: none for the input and the plan.
+            return [null!, .. gradients, null!];
+        }
+        finally
+        {
+            Plan.Release(activations);
+            foreach (var t in saved) t.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The sizes of one call: the convolution's geometry and the width of every layer after it (<c>Widths[0]</c> is the
+    /// flattened convolution output, the last is the network's output).
+    /// </summary>
+    internal sealed record Plan(SparseInputConvolution.Geometry Convolution, int[] Widths)
+    {
+        public int Batch => Convolution.Batch;
+
+        public static Plan Of(Tensor input, IReadOnlyList<HiddenLayer> layers, Linear output)
+        {
+            var geometry = SparseInputConvolution.Geometry.Of(input, (Conv2d)layers[0].Affine);
+            var widths = new int[layers.Count + 1];
+            widths[0] = geometry.OutChannels * geometry.Positions;
+            for (int i = 1; i < layers.Count; i++) widths[i] = layers[i].Units;
+            widths[^1] = (int)output.out_features;
+            return new Plan(geometry, widths);
+        }
+
+        /// <summary>
+        /// Buffers for the hidden activations, <c>[B, Widths[i]]</c> for each hidden layer (not the output): libtorch
+        /// tensors, because oneMKL's summation order depends on the alignment of its operands and libtorch aligns to
+        /// 64 bytes (managed arrays would make a resumed run differ from an uninterrupted one in the last bits). Outside
+        /// any dispose scope: a backward pass may run after the forward's scope has closed.
+        /// </summary>
+        public Tensor[] Allocate()
+        {
+            var activations = new Tensor[Widths.Length - 1];
+            for (int i = 0; i < activations.Length; i++) activations[i] = empty([Batch * Widths[i]], ScalarType.Float32).DetachFromDisposeScope();
+            return activations;
+        }
+
+        public static void Release(Tensor[] activations)
+        {
+            foreach (var buffer in activations) buffer.Dispose();
+        }
+    }
+
+    /// <summary>Runs the layers, keeping each hidden activation in <paramref name="activations"/>; returns the output.</summary>
+    private static unsafe Tensor Forward(Tensor input, IReadOnlyList<Tensor> parameters, Plan plan, Tensor[] activations)
+    {
+        var g = plan.Convolution;
+        int batch = plan.Batch, hidden = activations.Length;
+        var result = empty([batch, plan.Widths[^1]], ScalarType.Float32);
+        var columns = ArrayPool<float>.Shared.Rent(g.Taps * g.OutChannels);
+        try
+        {
+            SparseInputConvolution.TransposeWeight(Floats(parameters[0]), g, columns);
+            fixed (float* w = columns)
+            {
+                float* first = Data(activations[0]);
+                SparseInputConvolution.ForwardBatch(Data(input), w, Data(parameters[1]), g, first);
+                Rectify(first, batch * plan.Widths[0]);
+            }
+            for (int layer = 1; layer <= hidden; layer++)
+            {
+                int inputs = plan.Widths[layer - 1], outputs = plan.Widths[layer];
+                {
+                    float* x = Data(activations[layer - 1]);
+                    float* z = Data(layer < hidden ? activations[layer] : result);
+                    float* bias = Data(parameters[2 * layer + 1]);
+                    for (int n = 0; n < batch; n++) new ReadOnlySpan<float>(bias, outputs).CopyTo(new Span<float>(z + (long)n * outputs, outputs));
+                    // z = x W^T + b: the bias is already in z, so beta = 1 adds the product to it.
+                    NativeGemm.Multiply(false, true, batch, outputs, inputs, x, inputs, Data(parameters[2 * layer]), inputs, 1f, z, outputs);
+                    if (layer < hidden) Rectify(z, batch * outputs);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(columns);
+        }
+        return result;
+    }
+
+    /// <summary>The gradients of every parameter (in <paramref name="parameters"/>' order) from the output's gradient.</summary>
+    private static unsafe List<Tensor> Backward(Tensor input, IReadOnlyList<Tensor> parameters, Plan plan, Tensor[] activations, Tensor outputGradient)
+    {
+        var g = plan.Convolution;
+        int batch = plan.Batch, hidden = activations.Length;
+        var gradients = new Tensor[parameters.Count];
+        int widest = plan.Widths.Max();
+        // Aligned like the activations (see Plan.Allocate), so the products sum in the same order in every run.
+        using var upstream = empty([batch * widest], ScalarType.Float32);
+        using var downstream = empty([batch * widest], ScalarType.Float32);
+        outputGradient.bytes.CopyTo(upstream.bytes);
+        float* dz = Data(upstream), dx = Data(downstream);
+        for (int layer = hidden; layer >= 1; layer--)
+        {
+            int inputs = plan.Widths[layer - 1], outputs = plan.Widths[layer];
+            var weight = parameters[2 * layer];
+            var weightGradient = empty(weight.shape, ScalarType.Float32);
+            var biasGradient = empty([outputs], ScalarType.Float32);
+            float* x = Data(activations[layer - 1]);
+            // dW = dz^T x, db = column sums of dz, dx = dz W masked by ReLU (x > 0 where the unit was active).
+            NativeGemm.Multiply(true, false, outputs, inputs, batch, dz, outputs, x, inputs, 0f, Data(weightGradient), inputs);
+            ColumnSums(dz, batch, outputs, Data(biasGradient));
+            NativeGemm.Multiply(false, false, batch, inputs, outputs, dz, outputs, Data(weight), inputs, 0f, dx, inputs);
+            MaskInactive(dx, x, batch * inputs);
+            gradients[2 * layer] = weightGradient;
+            gradients[2 * layer + 1] = biasGradient;
+            float* swap = dz;
+            dz = dx;
+            dx = swap;
+        }
+        // dz now holds the gradient of the convolution's output (masked by its ReLU).
+        var columns = ArrayPool<float>.Shared.Rent(g.Taps * g.OutChannels);
+        try
+        {
+            Array.Clear(columns, 0, g.Taps * g.OutChannels);
+            var convolutionWeight = empty(parameters[0].shape, ScalarType.Float32);
+            var convolutionBias = zeros([g.OutChannels], ScalarType.Float32);
+            fixed (float* dw = columns)
+                SparseInputConvolution.BackwardBatch(Data(input), dz, g, dw, Data(convolutionBias));
+            SparseInputConvolution.TransposeColumns(columns, g, Floats(convolutionWeight));
+            gradients[0] = convolutionWeight;
+            gradients[1] = convolutionBias;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(columns);
+        }
+        return [.. gradients];
+    }
+
+    /// <summary>A contiguous CPU float32 tensor's data (native memory: no pinning needed while the tensor lives).</summary>
+    private static unsafe float* Data(Tensor tensor) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(tensor.bytes));
+
+    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+
+    /// <summary><c>x = max(x, 0)</c> in place.</summary>
+    private static unsafe void Rectify(float* x, int count)
+    {
+        int i = 0;
+        for (; i + 8 <= count; i += 8) Vector256.Store(Vector256.Max(Vector256.Load(x + i), Vector256<float>.Zero), x + i);
+        for (; i < count; i++) x[i] = MathF.Max(x[i], 0f);
+    }
+
+    /// <summary>Zeroes <paramref name="gradient"/> where the ReLU output <paramref name="activation"/> is 0 (the unit was off).</summary>
+    private static unsafe void MaskInactive(float* gradient, float* activation, int count)
+    {
+        int i = 0;
+        for (; i + 8 <= count; i += 8)
+        {
+            var on = Vector256.GreaterThan(Vector256.Load(activation + i), Vector256<float>.Zero);
+            Vector256.Store(Vector256.BitwiseAnd(Vector256.Load(gradient + i), on), gradient + i);
+        }
+        for (; i < count; i++) if (!(activation[i] > 0)) gradient[i] = 0;
+    }
+
+    /// <summary><paramref name="sums"/>[j] = sum over rows of <paramref name="matrix"/> <c>[rows, columns]</c>.</summary>
+    private static unsafe void ColumnSums(float* matrix, int rows, int columns, float* sums)
+    {
+        new Span<float>(sums, columns).Clear();
+        for (int r = 0; r < rows; r++)
+        {
+            float* row = matrix + (long)r * columns;
+            int j = 0;
+            for (; j + 8 <= columns; j += 8) Vector256.Store(Vector256.Load(sums + j) + Vector256.Load(row + j), sums + j);
+            for (; j < columns; j++) sums[j] += row[j];
+        }
+    }
+}
