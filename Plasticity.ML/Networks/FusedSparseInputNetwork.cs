@@ -60,14 +60,7 @@ internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<Fu
     /// when a gradient is wanted.</summary>
     public static Tensor Run(IReadOnlyList<HiddenLayer> layers, Linear output, Tensor input)
     {
-        var parameters = new List<Tensor>(2 * layers.Count + 2);
-        foreach (var layer in layers)
-        {
-            parameters.Add(layer.Weight);
-            parameters.Add(layer.Bias!);
-        }
-        parameters.Add(output.weight!);
-        parameters.Add(output.bias!);
+        var parameters = ParametersOf(layers, output);
         var plan = Plan.Of(input, layers, output);
         bool wantsGradient = is_grad_enabled() && parameters.Any(p => p.requires_grad);
         using var contiguous = input.contiguous();
@@ -85,6 +78,91 @@ internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<Fu
         }
         object[] arguments = [contiguous, .. parameters, plan];
         return apply(arguments);
+    }
+
+    /// <summary>
+    /// A forward pass outside autograd that keeps its activations for <see cref="Pass.AddGradients"/> (call only when
+    /// <see cref="Applies"/> holds): for a learner that differentiates its loss by hand
+    /// (<see cref="Training.TrainingSession.Step(Tensor, Func{Tensor}, Func{double})"/>).
+    /// </summary>
+    public static Pass Start(IReadOnlyList<HiddenLayer> layers, Linear output, Tensor input)
+    {
+        var parameters = ParametersOf(layers, output);
+        var plan = Plan.Of(input, layers, output);
+        var contiguous = input.contiguous().DetachFromDisposeScope();
+        var activations = plan.Allocate();
+        Tensor result;
+        using (no_grad()) result = Forward(contiguous, parameters, plan, activations);
+        return new Pass(contiguous, parameters, plan, activations, result.DetachFromDisposeScope());
+    }
+
+    /// <summary>A forward pass with its activations, ready for one backward pass into the parameters' gradients.</summary>
+    internal sealed class Pass : IDisposable
+    {
+        private readonly Tensor input;
+        private readonly IReadOnlyList<Tensor> parameters;
+        private readonly Plan plan;
+        private readonly Tensor[] activations;
+
+        internal Pass(Tensor input, IReadOnlyList<Tensor> parameters, Plan plan, Tensor[] activations, Tensor output)
+        {
+            this.input = input;
+            this.parameters = parameters;
+            this.plan = plan;
+            this.activations = activations;
+            Output = output;
+        }
+
+        /// <summary>The network's raw output <c>[B, outputs]</c> (owned by the pass).</summary>
+        public Tensor Output { get; }
+
+        /// <summary>Adds the gradient of a loss whose gradient with respect to <see cref="Output"/> is
+        /// <paramref name="outputGradient"/> to every parameter's <c>.grad</c> (created as zeros where there is none).</summary>
+        public void AddGradients(Tensor outputGradient)
+        {
+            var targets = new Tensor[parameters.Count];
+            try
+            {
+                for (int i = 0; i < targets.Length; i++)
+                {
+                    var parameter = parameters[i];
+                    var grad = parameter.grad;
+                    if (grad is null)
+                    {
+                        using (no_grad()) parameter.grad = zeros_like(parameter);
+                        grad = parameter.grad!;
+                    }
+                    targets[i] = grad;
+                }
+                using var gradient = outputGradient.contiguous();
+                Backward(input, parameters, plan, activations, gradient, targets);
+            }
+            finally
+            {
+                foreach (var target in targets) target?.Dispose();
+            }
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            Plan.Release(activations);
+            input.Dispose();
+            Output.Dispose();
+        }
+    }
+
+    private static List<Tensor> ParametersOf(IReadOnlyList<HiddenLayer> layers, Linear output)
+    {
+        var parameters = new List<Tensor>(2 * layers.Count + 2);
+        foreach (var layer in layers)
+        {
+            parameters.Add(layer.Weight);
+            parameters.Add(layer.Bias!);
+        }
+        parameters.Add(output.weight!);
+        parameters.Add(output.bias!);
+        return parameters;
     }
 
     /// <inheritdoc />
@@ -109,7 +187,9 @@ internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<Fu
         try
         {
             using var gradient = grad_output.contiguous();
-            var gradients = Backward(saved[0], saved.Skip(1).ToList(), plan, activations, gradient);
+            var parameters = saved.Skip(1).ToList();
+            var gradients = parameters.Select(p => zeros(p.shape, ScalarType.Float32)).ToArray();
+            Backward(saved[0], parameters, plan, activations, gradient, gradients);
             // One gradient per forward argument: none for the input and the plan.
             return [null!, .. gradients, null!];
         }
@@ -194,12 +274,12 @@ internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<Fu
         return result;
     }
 
-    /// <summary>The gradients of every parameter (in <paramref name="parameters"/>' order) from the output's gradient.</summary>
-    private static unsafe List<Tensor> Backward(Tensor input, IReadOnlyList<Tensor> parameters, Plan plan, Tensor[] activations, Tensor outputGradient)
+    /// <summary>Adds the gradient of every parameter (in <paramref name="parameters"/>' order) from the output's gradient
+    /// to <paramref name="targets"/> (contiguous float32 tensors of the parameters' shapes).</summary>
+    private static unsafe void Backward(Tensor input, IReadOnlyList<Tensor> parameters, Plan plan, Tensor[] activations, Tensor outputGradient, IReadOnlyList<Tensor> targets)
     {
         var g = plan.Convolution;
         int batch = plan.Batch, hidden = activations.Length;
-        var gradients = new Tensor[parameters.Count];
         int widest = plan.Widths.Max();
         // Aligned like the activations (see Plan.Allocate), so the products sum in the same order in every run.
         using var upstream = empty([batch * widest], ScalarType.Float32);
@@ -209,39 +289,34 @@ internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<Fu
         for (int layer = hidden; layer >= 1; layer--)
         {
             int inputs = plan.Widths[layer - 1], outputs = plan.Widths[layer];
-            var weight = parameters[2 * layer];
-            var weightGradient = empty(weight.shape, ScalarType.Float32);
-            var biasGradient = empty([outputs], ScalarType.Float32);
             float* x = Data(activations[layer - 1]);
-            // dW = dz^T x, db = column sums of dz, dx = dz W masked by ReLU (x > 0 where the unit was active).
-            NativeGemm.Multiply(true, false, outputs, inputs, batch, dz, outputs, x, inputs, 0f, Data(weightGradient), inputs);
-            ColumnSums(dz, batch, outputs, Data(biasGradient));
-            NativeGemm.Multiply(false, false, batch, inputs, outputs, dz, outputs, Data(weight), inputs, 0f, dx, inputs);
+            // dW += dz^T x, db += column sums of dz, dx = dz W masked by ReLU (x > 0 where the unit was active).
+            NativeGemm.Multiply(true, false, outputs, inputs, batch, dz, outputs, x, inputs, 1f, Data(targets[2 * layer]), inputs);
+            AddColumnSums(dz, batch, outputs, Data(targets[2 * layer + 1]));
+            NativeGemm.Multiply(false, false, batch, inputs, outputs, dz, outputs, Data(parameters[2 * layer]), inputs, 0f, dx, inputs);
             MaskInactive(dx, x, batch * inputs);
-            gradients[2 * layer] = weightGradient;
-            gradients[2 * layer + 1] = biasGradient;
             float* swap = dz;
             dz = dx;
             dx = swap;
         }
         // dz now holds the gradient of the convolution's output (masked by its ReLU).
-        var columns = ArrayPool<float>.Shared.Rent(g.Taps * g.OutChannels);
+        int taps = g.Taps * g.OutChannels;
+        var columns = ArrayPool<float>.Shared.Rent(2 * taps);
         try
         {
-            Array.Clear(columns, 0, g.Taps * g.OutChannels);
-            var convolutionWeight = empty(parameters[0].shape, ScalarType.Float32);
-            var convolutionBias = zeros([g.OutChannels], ScalarType.Float32);
+            Array.Clear(columns, 0, taps);
             fixed (float* dw = columns)
-                SparseInputConvolution.BackwardBatch(Data(input), dz, g, dw, Data(convolutionBias));
-            SparseInputConvolution.TransposeColumns(columns, g, Floats(convolutionWeight));
-            gradients[0] = convolutionWeight;
-            gradients[1] = convolutionBias;
+            {
+                SparseInputConvolution.BackwardBatch(Data(input), dz, g, dw, Data(targets[1]));
+                SparseInputConvolution.TransposeColumns(columns.AsSpan(0, taps), g, columns.AsSpan(taps, taps));
+                float* weightGradient = Data(targets[0]);
+                for (int i = 0; i < taps; i++) weightGradient[i] += dw[taps + i];
+            }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(columns);
         }
-        return [.. gradients];
     }
 
     /// <summary>A contiguous CPU float32 tensor's data (native memory: no pinning needed while the tensor lives).</summary>
@@ -269,10 +344,9 @@ internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<Fu
         for (; i < count; i++) if (!(activation[i] > 0)) gradient[i] = 0;
     }
 
-    /// <summary><paramref name="sums"/>[j] = sum over rows of <paramref name="matrix"/> <c>[rows, columns]</c>.</summary>
-    private static unsafe void ColumnSums(float* matrix, int rows, int columns, float* sums)
+    /// <summary><paramref name="sums"/>[j] += sum over rows of <paramref name="matrix"/> <c>[rows, columns]</c>.</summary>
+    private static unsafe void AddColumnSums(float* matrix, int rows, int columns, float* sums)
     {
-        new Span<float>(sums, columns).Clear();
         for (int r = 0; r < rows; r++)
         {
             float* row = matrix + (long)r * columns;

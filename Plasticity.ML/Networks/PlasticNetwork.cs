@@ -106,6 +106,26 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     internal Tensor ForwardRecording(Tensor input, ForwardRecord record) => Run(input, record);
 
+    /// <summary>True when a forward pass of <paramref name="input"/> runs fused (<see cref="FusedSparseInputNetwork"/>), so
+    /// that <see cref="StartFusedPass"/> can be used.</summary>
+    internal bool RunsFused(Tensor input)
+    {
+        if (!fusible || injection is not null) return false;
+        using var shaped = Shape(input);
+        return FusedSparseInputNetwork.Applies(hiddenLayers, output, shaped);
+    }
+
+    /// <summary>
+    /// The fused forward pass of <paramref name="input"/> outside autograd, keeping its activations for a backward pass
+    /// by hand (<see cref="FusedSparseInputNetwork.Pass.AddGradients"/>). Call only when <see cref="RunsFused"/> holds.
+    /// </summary>
+    internal FusedSparseInputNetwork.Pass StartFusedPass(Tensor input)
+    {
+        if (!RunsFused(input)) throw new InvalidOperationException("This network or input does not run fused; check RunsFused first.");
+        using var shaped = Shape(input);
+        return FusedSparseInputNetwork.Start(hiddenLayers, output, shaped);
+    }
+
     /// <summary>
     /// Runs parameter layers from <paramref name="firstLayer"/> to the output on <paramref name="z"/>, the output of the
     /// layers before it (unflattened after a convolution): the head's raw output. Used for the frozen heads of an injection.

@@ -9,7 +9,7 @@ namespace Plasticity.ML.Training;
 /// Every method has a no-op default; hooks run in list order.
 /// </summary>
 /// <remarks>
-/// The order within one step (<see cref="TrainingSession.Step"/>) is: the learner's loss, <see cref="AdditionalLoss"/>,
+/// The order within one step (<see cref="TrainingSession.Step(TorchSharp.torch.Tensor, Func{TorchSharp.torch.Tensor})"/>) is: the learner's loss, <see cref="AdditionalLoss"/>,
 /// the finite check, backward, <see cref="AfterBackward"/>, optimizer step, <see cref="AfterStep"/>. Task boundaries call <see cref="OnTaskEnd"/> then, for the next task,
 /// <see cref="OnTaskStart"/>.
 /// </remarks>

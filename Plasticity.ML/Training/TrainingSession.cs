@@ -13,7 +13,7 @@ namespace Plasticity.ML.Training;
 /// intervention works in each of them; a loop of your own gets the same by calling it.
 /// </summary>
 /// <remarks>
-/// <para>One <see cref="Step"/>: zero gradients, the learner's loss function, the hooks' extra loss terms
+/// <para>One <see cref="Step(Tensor, Func{Tensor})"/>: zero gradients, the learner's loss function, the hooks' extra loss terms
 /// (<see cref="TrainingHook.AdditionalLoss"/>), a check that the loss is finite (<see cref="NonFiniteLossException"/>
 /// otherwise), backward, <see cref="TrainingHook.AfterBackward"/>, the optimizer step, the step counters,
 /// <see cref="TrainingHook.AfterStep"/>.</para>
@@ -22,7 +22,7 @@ namespace Plasticity.ML.Training;
 /// ML.NET window, an RL target-network update, an agent's next game, which also starts a stage), and
 /// <see cref="RecordProbePoint"/> where the learner measures plasticity.</para>
 /// <para>Tensors created during a step (the loss, the hooks' terms) belong to the caller's dispose scope: call
-/// <see cref="Step"/> inside a <c>torch.NewDisposeScope()</c> per step, as the shipped loops do.</para>
+/// <see cref="Step(Tensor, Func{Tensor})"/> inside a <c>torch.NewDisposeScope()</c> per step, as the shipped loops do.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -124,7 +124,28 @@ public sealed class TrainingSession
     /// again within the step (SAM evaluates it at a perturbed point), so it must not change state.</param>
     /// <returns>The loss and the total loss that was differentiated.</returns>
     /// <exception cref="NonFiniteLossException">The loss, or the loss with the hooks' terms, is NaN or infinite; nothing was stepped.</exception>
-    public StepOutcome Step(Tensor batchInputs, Func<Tensor> loss)
+    public StepOutcome Step(Tensor batchInputs, Func<Tensor> loss) => Run(batchInputs, loss, null);
+
+    /// <summary>
+    /// Runs one update of the step protocol whose loss the learner differentiates itself (a hand-written backward pass,
+    /// such as a DQN agent's over <c>FusedSparseInputNetwork</c>): <paramref name="lossAndGradient"/> takes the place of
+    /// the loss function and <c>backward</c>. Everything else is as in <see cref="Step(Tensor, Func{Tensor})"/>: the
+    /// hooks' extra loss terms are differentiated by autograd and added, and <paramref name="loss"/> stays what the hooks
+    /// see as the batch's loss (SAM evaluates it again), so it must compute the same loss.
+    /// </summary>
+    /// <param name="batchInputs">The mini-batch's inputs as the network takes them.</param>
+    /// <param name="loss">The same loss as a differentiable tensor, for the hooks.</param>
+    /// <param name="lossAndGradient">Computes the loss with the network's current weights, adds its gradient to every
+    /// parameter's <c>.grad</c>, and returns the loss.</param>
+    /// <returns>The loss and the total loss that was differentiated.</returns>
+    /// <exception cref="NonFiniteLossException">The loss, or the loss with the hooks' terms, is NaN or infinite; nothing was stepped.</exception>
+    public StepOutcome Step(Tensor batchInputs, Func<Tensor> loss, Func<double> lossAndGradient)
+    {
+        ArgumentNullException.ThrowIfNull(lossAndGradient);
+        return Run(batchInputs, loss, lossAndGradient);
+    }
+
+    private StepOutcome Run(Tensor batchInputs, Func<Tensor> loss, Func<double>? lossAndGradient)
     {
         ArgumentNullException.ThrowIfNull(batchInputs);
         ArgumentNullException.ThrowIfNull(loss);
@@ -134,16 +155,21 @@ public sealed class TrainingSession
         try
         {
             context.Optimizer.ZeroGrad();
-            var value = loss();
-            double lossValue = ValueOf(value);
+            // By hand, the gradient comes with the loss; it is left unused (and zeroed by the next step) when the loss
+            // is not finite, so nothing is stepped either way.
+            Tensor? value = lossAndGradient is null ? loss() : null;
+            double lossValue = value is null ? lossAndGradient!() : ValueOf(value);
             if (!double.IsFinite(lossValue)) throw NonFinite(lossValue, "training loss");
             context.StepLoss = lossValue;
-            var total = value;
+            // What autograd differentiates: the loss and the hooks' terms, or the terms alone when the loss was
+            // differentiated by hand.
+            Tensor? total = value;
             foreach (var hook in hooks)
-                if (hook.AdditionalLoss(context) is { } extra) total = total.add(extra, Scalars.One);
-            double totalValue = ReferenceEquals(total, value) ? lossValue : ValueOf(total);
+                if (hook.AdditionalLoss(context) is { } extra) total = total is null ? extra : total.add(extra, Scalars.One);
+            double totalValue = ReferenceEquals(total, value) ? lossValue
+                : value is null ? lossValue + ValueOf(total!) : ValueOf(total!);
             if (!double.IsFinite(totalValue)) throw NonFinite(totalValue, "training loss with the interventions' terms");
-            total.backward();
+            total?.backward();
             // The loss tensors must outlive the native backward pass even when the caller holds them in no scope.
             GC.KeepAlive(value);
             GC.KeepAlive(total);

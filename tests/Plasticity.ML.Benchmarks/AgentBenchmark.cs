@@ -9,7 +9,8 @@ namespace Plasticity.ML.Benchmarks;
 /// <param name="OursSeconds">Median seconds per update of <see cref="Agent"/> (replay sample into its preallocated batch, TD
 /// targets, the step protocol with the fused Adam).</param>
 /// <param name="DenseConvolutionSeconds">Median seconds per update of the same agent with libtorch's dense convolution
-/// (<see cref="Networks.NetworkSpec.SparseInput"/> off): what the sparse-input convolution buys.</param>
+/// (<see cref="Networks.NetworkSpec.SparseInput"/> off, so the network runs layer by layer through autograd): what the
+/// sparse-input convolution and the fused pass buy.</param>
 /// <param name="ReferenceSeconds">Median seconds per <see cref="ReferenceDqnLoop.Step"/>.</param>
 public sealed record DqnStepResult(double OursSeconds, double DenseConvolutionSeconds, double ReferenceSeconds)
 {

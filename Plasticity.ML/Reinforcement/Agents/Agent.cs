@@ -141,6 +141,16 @@ public abstract class Agent : IDisposable
     /// <paramref name="targets"/> (differentiable). Prioritized replay uses them as the transitions' errors.</summary>
     public abstract Tensor Losses(ReplayBatch batch, Tensor targets);
 
+    /// <summary>
+    /// The mean of <see cref="Losses"/> on <paramref name="batch"/> with its gradient computed by hand and added to the
+    /// online network's gradients (see <see cref="TrainingSession.Step(Tensor, Func{Tensor}, Func{double})"/>), or null
+    /// when autograd must differentiate it. Uniform replay only: prioritized replay needs the per-transition losses.
+    /// </summary>
+    private protected virtual Func<double>? LossAndGradient(ReplayBatch batch, Tensor targets) => null;
+
+    /// <summary>True when an update on <paramref name="batch"/> would differentiate its loss by hand (tests).</summary>
+    internal bool OffersLossAndGradient(ReplayBatch batch, Tensor targets) => !Options.Replay.Prioritized && LossAndGradient(batch, targets) is not null;
+
     /// <summary>The Q-values <c>[N, actions]</c> of a batch of observations (a categorical head's expectations).</summary>
     public virtual Tensor QValues(Tensor observations) => Online.forward(observations);
 
@@ -458,12 +468,14 @@ public abstract class Agent : IDisposable
         bool prioritized = Options.Replay.Prioritized;
         Tensor? firstLosses = null;
         // The loss function may run twice in a step (SAM re-evaluates it); it changes no state.
-        var outcome = Session.Step(batch.Observations, () =>
+        Func<Tensor> loss = () =>
         {
             var losses = Losses(batch, targets);
             firstLosses ??= losses;
             return prioritized ? (losses * batch.Weights).mean() : losses.mean();
-        });
+        };
+        var byHand = prioritized ? null : LossAndGradient(batch, targets);
+        var outcome = byHand is null ? Session.Step(batch.Observations, loss) : Session.Step(batch.Observations, loss, byHand);
         if (prioritized)
         {
             var errors = firstLosses!.detach().contiguous();

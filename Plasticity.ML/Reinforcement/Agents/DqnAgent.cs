@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Plasticity.ML.Reinforcement.Environments;
 using Plasticity.ML.Reinforcement.Replay;
 using Plasticity.ML.Training;
@@ -27,7 +28,11 @@ public class DqnAgent : Agent
     protected DqnAgent(AgentOptions options, EnvironmentSpec environment, AgentKind kind)
         : base(CheckKind(options, kind), environment)
     {
+        // A subclass with a loss of its own is differentiated by autograd.
+        lossIsDqns = GetType().GetMethod(nameof(Losses), [typeof(ReplayBatch), typeof(Tensor)])!.DeclaringType == typeof(DqnAgent);
     }
+
+    private readonly bool lossIsDqns;
 
     /// <inheritdoc />
     public override Tensor Targets(ReplayBatch batch)
@@ -58,6 +63,43 @@ public class DqnAgent : Agent
             ? nn.functional.huber_loss(q, targets, Options.HuberDelta, nn.Reduction.None)
             : nn.functional.mse_loss(q, targets, nn.Reduction.None);
         return losses.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The loss of <see cref="Losses"/>, differentiated by hand over the online network's fused pass: the gradient of
+    /// the mean loss with respect to <c>Q(s, a)</c> is <c>clamp(Q - y, -delta, delta) / B</c> for Huber and
+    /// <c>2 (Q - y) / B</c> for squared error, and zero for the other actions. Null when the network does not run fused.
+    /// </summary>
+    private protected override Func<double>? LossAndGradient(ReplayBatch batch, Tensor targets)
+    {
+        if (!lossIsDqns || targets.dtype != ScalarType.Float32 || !Online.RunsFused(batch.Observations)) return null;
+        return () =>
+        {
+            using var pass = Online.StartFusedPass(batch.Observations);
+            using var y = targets.contiguous();
+            int size = batch.Size, actions = (int)pass.Output.shape[1];
+            using var outputGradient = zeros([size, actions], ScalarType.Float32);
+            var q = MemoryMarshal.Cast<byte, float>(pass.Output.bytes);
+            var target = MemoryMarshal.Cast<byte, float>(y.bytes);
+            var gradient = MemoryMarshal.Cast<byte, float>(outputGradient.bytes);
+            var taken = batch.ActionSpan;
+            bool huber = Options.Loss == LossKind.Huber;
+            float delta = (float)Options.HuberDelta;
+            double sum = 0;
+            for (int i = 0; i < size; i++)
+            {
+                int cell = i * actions + (int)taken[i];
+                float error = q[cell] - target[i];
+                // As libtorch's huber_loss and mse_loss compute them, per transition in float32.
+                float magnitude = MathF.Abs(error);
+                float loss = huber ? (magnitude < delta ? 0.5f * error * error : delta * (magnitude - 0.5f * delta)) : error * error;
+                float slope = huber ? Math.Clamp(error, -delta, delta) : 2 * error;
+                sum += loss;
+                gradient[cell] = slope / size;
+            }
+            pass.AddGradients(outputGradient);
+            return sum / size;
+        };
     }
 
     private static AgentOptions CheckKind(AgentOptions options, AgentKind kind)

@@ -235,6 +235,46 @@ public sealed class TrainingSessionTests
     }
 
     [TestMethod]
+    public void AStepWithAGradientByHandMovesTheWeightsAsAutogradsAndIsRefusedWhenNotFinite()
+    {
+        using var tensors = NewDisposeScope();
+        using var x = Uniform(5, 3, seed: 3);
+        using var first = Mlp(3, [4], 1, seed: 4);
+        using var second = Mlp(3, [4], 1, seed: 4);
+        using var firstOptimizer = Adam(first);
+        using var secondOptimizer = Adam(second);
+        // Both with an intervention's loss term, which autograd adds to the gradient given by hand.
+        var byAutograd = new TrainingSession(first, firstOptimizer, [new L2InitSpec { Lambda = 0.3 }.CreateHook()], seed: 1);
+        var byHand = new TrainingSession(second, secondOptimizer, [new L2InitSpec { Lambda = 0.3 }.CreateHook()], seed: 1);
+        foreach (var session in new[] { byAutograd, byHand })
+        {
+            session.Start();
+            session.BeginTask(0, null);
+        }
+        for (int step = 0; step < 3; step++)
+        {
+            var expected = byAutograd.Step(x, () => first.forward(x).mean());
+            // The same loss, its gradient added by hand through a second autograd pass the session does not see.
+            var actual = byHand.Step(x, () => second.forward(x).mean(), () =>
+            {
+                using var loss = second.forward(x).mean();
+                loss.backward();
+                return loss.item<float>();
+            });
+            Assert.AreEqual(expected.Loss, actual.Loss, 1e-6);
+            Assert.AreEqual(expected.TotalLoss, actual.TotalLoss, 1e-6, "the intervention's term is added");
+        }
+        var a = Snapshot(first);
+        var b = Snapshot(second);
+        for (int i = 0; i < a.Length; i++) AssertClose(a[i], b[i], 1e-6, $"parameter {i}");
+
+        var before = Snapshot(second);
+        Assert.ThrowsExactly<NonFiniteLossException>(() => byHand.Step(x, () => second.forward(x).mean(), () => double.NaN));
+        var after = Snapshot(second);
+        for (int i = 0; i < before.Length; i++) AssertClose(before[i], after[i], 0, $"parameter {i} after a refused step");
+    }
+
+    [TestMethod]
     public void TheStatisticsPanelRunsOnObservationsThatAreNotATask()
     {
         using var network = Mlp(16, [8], 3, seed: 5);
