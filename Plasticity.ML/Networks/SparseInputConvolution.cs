@@ -126,11 +126,29 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
     /// </summary>
     internal static unsafe void ForwardBatch(float* input, float* weightColumns, float* bias, Geometry g, float* output)
     {
-        int c = g.OutChannels, positions = g.Positions, taps = g.Kernel * g.Kernel;
+        int c = g.OutChannels, positions = g.Positions;
+        if (FullGridScatter.Fits(g))
+        {
+            float[] gridBuffer = ArrayPool<float>.Shared.Rent(FullGridScatter.GridFloats(g));
+            int[] cellBuffer = ArrayPool<int>.Shared.Rent(g.SampleSize + IndexSlack);
+            try
+            {
+                fixed (float* grid = gridBuffer)
+                fixed (int* nonzeroCells = cellBuffer)
+                    for (int n = 0; n < g.Batch; n++)
+                        FullGridScatter.Forward(input + (long)n * g.SampleSize, weightColumns, bias, g, grid, nonzeroCells, output + (long)n * c * positions);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(gridBuffer);
+                ArrayPool<int>.Shared.Return(cellBuffer);
+            }
+            return;
+        }
         var table = TapTable.For(g);
         var pool = ArrayPool<float>.Shared;
         float[] accumulator = pool.Rent(positions * c), start = pool.Rent(c);
-        int[] cells = ArrayPool<int>.Shared.Rent(g.SampleSize);
+        int[] cells = ArrayPool<int>.Shared.Rent(g.SampleSize + IndexSlack);
         try
         {
             if (bias is null) Array.Clear(start, 0, c);
@@ -186,10 +204,31 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
     internal static unsafe void BackwardBatch(float* input, float* gradient, Geometry g, float* weightColumnsGradient, float* biasGradient)
     {
         int c = g.OutChannels, positions = g.Positions;
+        if (FullGridScatter.Fits(g))
+        {
+            float[] gridBuffer = ArrayPool<float>.Shared.Rent(FullGridScatter.GridFloats(g));
+            int[] cellBuffer = ArrayPool<int>.Shared.Rent(g.SampleSize + IndexSlack);
+            try
+            {
+                fixed (float* grid = gridBuffer)
+                fixed (int* nonzeroCells = cellBuffer)
+                {
+                    FullGridScatter.ClearGrid(grid, g);
+                    for (int n = 0; n < g.Batch; n++)
+                        FullGridScatter.Backward(input + (long)n * g.SampleSize, gradient + (long)n * c * positions, g, grid, nonzeroCells, weightColumnsGradient, biasGradient);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(gridBuffer);
+                ArrayPool<int>.Shared.Return(cellBuffer);
+            }
+            return;
+        }
         var table = TapTable.For(g);
         var pool = ArrayPool<float>.Shared;
         float[] gradientRows = pool.Rent(positions * c);
-        int[] cells = ArrayPool<int>.Shared.Rent(g.SampleSize);
+        int[] cells = ArrayPool<int>.Shared.Rent(g.SampleSize + IndexSlack);
         try
         {
             fixed (float* rows = gradientRows)
@@ -224,22 +263,41 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
     internal static void TransposeColumns(ReadOnlySpan<float> columns, Geometry g, Span<float> weight) =>
         Transpose(columns, g.Taps, g.OutChannels, weight);
 
-    /// <summary>Writes the indices of the nonzero cells of <paramref name="sample"/> to <paramref name="indices"/>; returns their count.</summary>
-    private static unsafe int FindNonzero(float* sample, int size, int* indices)
+    /// <summary>Ints a buffer for <see cref="FindNonzero"/> needs beyond the sample's cells.</summary>
+    internal const int IndexSlack = 8;
+
+    /// <summary>The positions of the set bits of each byte, padded to 8: row m lists the set bits of m.</summary>
+    private static readonly int[] SetBits = BuildSetBits();
+
+    /// <summary>
+    /// Writes the indices of the nonzero cells of <paramref name="sample"/> to <paramref name="indices"/> (which holds
+    /// <see cref="IndexSlack"/> more ints than the sample has cells); returns their count. Each block of 8 cells writes
+    /// all 8 candidate indices and advances by how many are nonzero: no branch on the data.
+    /// </summary>
+    internal static unsafe int FindNonzero(float* sample, int size, int* indices)
     {
         int count = 0, i = 0;
-        for (; i + 8 <= size; i += 8)
+        fixed (int* setBits = SetBits)
         {
-            uint nonzero = ~Vector256.ExtractMostSignificantBits(Vector256.Equals(Vector256.Load(sample + i), Vector256<float>.Zero)) & 0xFF;
-            while (nonzero != 0)
+            for (; i + 8 <= size; i += 8)
             {
-                indices[count++] = i + System.Numerics.BitOperations.TrailingZeroCount(nonzero);
-                nonzero &= nonzero - 1;
+                uint nonzero = ~Vector256.ExtractMostSignificantBits(Vector256.Equals(Vector256.Load(sample + i), Vector256<float>.Zero)) & 0xFF;
+                Vector256.Store(Vector256.Load(setBits + nonzero * 8) + Vector256.Create(i), indices + count);
+                count += System.Numerics.BitOperations.PopCount(nonzero);
             }
         }
         for (; i < size; i++)
             if (sample[i] != 0) indices[count++] = i;
         return count;
+    }
+
+    private static int[] BuildSetBits()
+    {
+        var table = new int[256 * 8];
+        for (int mask = 0; mask < 256; mask++)
+            for (int bit = 0, k = 0; bit < 8; bit++)
+                if ((mask & (1 << bit)) != 0) table[mask * 8 + k++] = bit;
+        return table;
     }
 
     /// <summary>
@@ -295,7 +353,7 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
     /// <summary><c>y += a x</c> over <paramref name="n"/> floats. Straight-line for 16 (MinAtar's channels): this runs
     /// once per nonzero cell and tap, so loop control would cost as much as the arithmetic.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Axpy(float a, float* x, float* y, int n)
+    internal static unsafe void Axpy(float a, float* x, float* y, int n)
     {
         if (n == 16)
         {
@@ -334,6 +392,25 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
         }
         for (int r = 0; r < rows; r++)
             for (int col = 0; col < columns; col++) target[col * rows + r] = source[r * columns + col];
+    }
+
+    /// <summary>
+    /// Writes <c>target[col targetStride + r] = source[r sourceStride + col]</c> for a <paramref name="rows"/> x
+    /// <paramref name="columns"/> block: a transpose between row strides of the caller's choosing (a window of a larger
+    /// grid). 8 x 8 blocks in registers when both sizes are multiples of 8.
+    /// </summary>
+    internal static unsafe void TransposeStrided(float* source, int rows, int columns, float* target, int targetStride, int sourceStride = -1)
+    {
+        if (sourceStride < 0) sourceStride = columns;
+        if (Avx.IsSupported && rows % 8 == 0 && columns % 8 == 0)
+        {
+            for (int r = 0; r < rows; r += 8)
+                for (int col = 0; col < columns; col += 8)
+                    Transpose8x8(source + r * sourceStride + col, sourceStride, target + col * targetStride + r, targetStride);
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+            for (int col = 0; col < columns; col++) target[col * targetStride + r] = source[r * sourceStride + col];
     }
 
     /// <summary>Transposes one 8 x 8 block: rows of <paramref name="source"/> <paramref name="sourceStride"/> floats apart

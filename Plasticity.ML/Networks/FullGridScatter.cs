@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Plasticity.ML.Networks;
+
+/// <summary>
+/// The scatter of <see cref="SparseInputConvolution"/> for stride 1, on the "full" output grid: the outputs of every
+/// placement of the kernel that overlaps the input, <c>(H + 2p + k - 1) x (W + 2p + k - 1)</c>, of which the
+/// convolution's own outputs are a window. On that grid every input cell reaches exactly k x k outputs at fixed offsets
+/// from its own, so the loop over a cell's taps has one trip count and no border tests; the outputs outside the window
+/// are computed and dropped.
+/// </summary>
+/// <remarks>
+/// Why: on the exact grid a border cell reaches fewer outputs than an inner one, and the changing trip counts (with the
+/// data-dependent loop over each block's nonzero cells) cost a mispredicted branch per cell, more than the cell's
+/// additions. Outputs agree with the exact grid's to float rounding (the same terms, added in the same order).
+/// </remarks>
+internal static class FullGridScatter
+{
+    private static readonly ConcurrentDictionary<SparseInputConvolution.Geometry, Layout> Layouts = new();
+
+    /// <summary>True for the geometries this path computes: stride 1.</summary>
+    public static bool Fits(SparseInputConvolution.Geometry g) => g.Stride == 1;
+
+    /// <summary>The convolution of one sample into <paramref name="output"/> <c>[C, Ho, Wo]</c>; <paramref name="grid"/>
+    /// holds at least <see cref="GridFloats"/> floats, <paramref name="cells"/> <see cref="SparseInputConvolution.IndexSlack"/>
+    /// ints more than a sample has cells.</summary>
+    public static unsafe void Forward(float* sample, float* weightColumns, float* bias, SparseInputConvolution.Geometry g, float* grid, int* cells, float* output)
+    {
+        var layout = Layouts.GetOrAdd(g with { Batch = 0 }, Layout.Build);
+        int c = g.OutChannels, taps = g.Kernel * g.Kernel;
+        if (bias is null) new Span<float>(grid, layout.Rows * c).Clear();
+        else if (c % 8 == 0)
+        {
+            for (int j = 0; j < c; j += 8)
+            {
+                var start = Vector256.Load(bias + j);
+                for (int row = 0; row < layout.Rows; row++) Vector256.Store(start, grid + row * c + j);
+            }
+        }
+        else
+        {
+            for (int row = 0; row < layout.Rows; row++) new ReadOnlySpan<float>(bias, c).CopyTo(new Span<float>(grid + row * c, c));
+        }
+        int count = SparseInputConvolution.FindNonzero(sample, g.SampleSize, cells);
+        fixed (int* cellRow = layout.CellRow, cellColumn = layout.CellColumn, tapShift = layout.TapShift)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                int cell = cells[k];
+                float value = sample[cell];
+                float* origin = grid + cellRow[cell];
+                float* weights = weightColumns + cellColumn[cell];
+                // Tap t sends the cell to the output tapShift[t] rows before the cell's own place on the grid.
+                for (int t = 0; t < taps; t++) SparseInputConvolution.Axpy(value, weights + t * c, origin - tapShift[t], c);
+            }
+        }
+        for (int oy = 0; oy < g.OutHeight; oy++)
+            SparseInputConvolution.TransposeStrided(grid + (layout.WindowRow + oy * layout.Width) * c, g.OutWidth, c, output + oy * g.OutWidth, g.Positions);
+    }
+
+    /// <summary>
+    /// One sample's weight and bias gradients, added to <paramref name="weightColumnsGradient"/> (<c>[Cin k k, C]</c>) and
+    /// <paramref name="biasGradient"/>, from the output gradient <paramref name="gradient"/> <c>[C, Ho, Wo]</c>.
+    /// <paramref name="grid"/> must hold zeros outside the window (<see cref="ClearGrid"/> once per batch).
+    /// </summary>
+    public static unsafe void Backward(float* sample, float* gradient, SparseInputConvolution.Geometry g, float* grid, int* cells, float* weightColumnsGradient, float* biasGradient)
+    {
+        var layout = Layouts.GetOrAdd(g with { Batch = 0 }, Layout.Build);
+        int c = g.OutChannels, taps = g.Kernel * g.Kernel;
+        for (int oy = 0; oy < g.OutHeight; oy++)
+        {
+            float* rows = grid + (layout.WindowRow + oy * layout.Width) * c;
+            SparseInputConvolution.TransposeStrided(gradient + oy * g.OutWidth, c, g.OutWidth, rows, c, g.Positions);
+            for (int ox = 0; ox < g.OutWidth; ox++) SparseInputConvolution.Axpy(1, rows + ox * c, biasGradient, c);
+        }
+        int count = SparseInputConvolution.FindNonzero(sample, g.SampleSize, cells);
+        fixed (int* cellRow = layout.CellRow, cellColumn = layout.CellColumn, tapShift = layout.TapShift)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                int cell = cells[k];
+                float value = sample[cell];
+                float* origin = grid + cellRow[cell];
+                float* weights = weightColumnsGradient + cellColumn[cell];
+                // Outputs off the window hold zero gradient, so every tap can be added.
+                for (int t = 0; t < taps; t++) SparseInputConvolution.Axpy(value, origin - tapShift[t], weights + t * c, c);
+            }
+        }
+    }
+
+    /// <summary>Floats of the full grid of <paramref name="g"/>: its rows times the output channels.</summary>
+    public static int GridFloats(SparseInputConvolution.Geometry g)
+    {
+        int k = g.Kernel;
+        return (g.Height + 2 * g.Padding + k - 1) * (g.Width + 2 * g.Padding + k - 1) * g.OutChannels;
+    }
+
+    /// <summary>Zeroes a grid before <see cref="Backward"/> (which writes only the window).</summary>
+    public static unsafe void ClearGrid(float* grid, SparseInputConvolution.Geometry g) => new Span<float>(grid, GridFloats(g)).Clear();
+
+    /// <summary>Offsets on one geometry's full grid, in floats: each input cell's own place and its channel's weight
+    /// columns, each tap's shift back from the cell, and where the convolution's window starts.</summary>
+    private sealed class Layout
+    {
+        public int Width { get; private init; }
+        public int Rows { get; private init; }
+        public int WindowRow { get; private init; }
+        public required int[] CellRow { get; init; }
+        public required int[] CellColumn { get; init; }
+        public required int[] TapShift { get; init; }
+
+        public static Layout Build(SparseInputConvolution.Geometry g)
+        {
+            int k = g.Kernel, p = g.Padding, c = g.OutChannels, plane = g.Height * g.Width;
+            int width = g.Width + 2 * p + k - 1, height = g.Height + 2 * p + k - 1;
+            // Grid row r holds output row r - (k - 1); the cell at (y, x) is read by output (y + p - ky, x + p - kx).
+            var cellRow = new int[g.SampleSize];
+            var cellColumn = new int[g.SampleSize];
+            for (int cell = 0; cell < g.SampleSize; cell++)
+            {
+                int channel = cell / plane, y = cell % plane / g.Width, x = cell % g.Width;
+                cellRow[cell] = ((y + p + k - 1) * width + x + p + k - 1) * c;
+                cellColumn[cell] = channel * k * k * c;
+            }
+            var tapShift = new int[k * k];
+            for (int ky = 0; ky < k; ky++)
+                for (int kx = 0; kx < k; kx++) tapShift[ky * k + kx] = (ky * width + kx) * c;
+            return new Layout
+            {
+                Width = width,
+                Rows = width * height,
+                WindowRow = (k - 1) * width + k - 1,
+                CellRow = cellRow,
+                CellColumn = cellColumn,
+                TapShift = tapShift,
+            };
+        }
+    }
+}
