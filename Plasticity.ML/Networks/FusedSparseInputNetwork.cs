@@ -20,13 +20,15 @@ namespace Plasticity.ML.Networks;
 /// <see cref="PlasticNetwork"/> takes this path for a plain forward (not <see cref="PlasticNetwork.Trace"/>, not after
 /// a plasticity injection) when <see cref="Applies"/> holds; any other network, dtype, device or an input whose
 /// gradient is wanted goes layer by layer. Each row is computed on its own in the convolution; the products are
-/// oneMKL's, as in libtorch's <c>linear</c>.
+/// oneMKL's, as in libtorch's <c>linear</c>. A learner that differentiates its loss by hand (DQN) uses
+/// <see cref="Start"/> and <see cref="Pass.AddGradients"/> instead of the autograd node: the same kernels, with the
+/// gradients added straight into the parameters' <c>.grad</c>. If a graph with this node is dropped without a backward
+/// pass, its activation buffers are freed by the tensors' finalizers.
 /// </remarks>
 internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<FusedSparseInputNetwork>
 {
     /// <inheritdoc />
     public override string Name => nameof(FusedSparseInputNetwork);
-
 
     /// <summary>True when <paramref name="layers"/> (hidden layers in order) have the shape this pass computes.</summary>
     public static bool Fits(IReadOnlyList<HiddenLayer> layers, Linear output)
@@ -43,8 +45,9 @@ internal sealed class FusedSparseInputNetwork : autograd.SingleTensorFunction<Fu
 
     /// <summary>
     /// True when this call can take the fused pass: <paramref name="layers"/> <see cref="Fits"/> with a sparse input
-    /// (checked by the caller), the products are available, no <see cref="LayerByLayerScope"/> is open, <paramref name="input"/> (<c>[B, Cin, H, W]</c>) suits the
-    /// sparse convolution, and the parameters are contiguous float32 on the CPU.
+    /// (checked by the caller), the products are available, no <see cref="LayerByLayerScope"/> is open,
+    /// <paramref name="input"/> (<c>[B, Cin, H, W]</c>) suits the sparse convolution, and the parameters are contiguous
+    /// float32 on the CPU.
     /// </summary>
     public static bool Applies(IReadOnlyList<HiddenLayer> layers, Linear output, Tensor input)
     {
