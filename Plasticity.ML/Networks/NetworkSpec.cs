@@ -103,10 +103,10 @@ public sealed record NetworkSpec
     /// <summary>
     /// The input is mostly zeros, like MinAtar's boolean object planes: the first convolution then runs as a scatter
     /// over the nonzero input cells (<c>SparseInputConvolution</c>), which for MinAtar costs a small fraction of
-    /// libtorch's dense convolution. When every hidden layer after it is fully connected with ReLU and no
-    /// normalization (the MinAtar preset), the whole network runs as one fused pass with its own backward
-    /// (<c>FusedSparseInputNetwork</c>). Only speed changes: outputs and gradients agree with the layer-by-layer
-    /// network to float rounding. Applies to float32 CPU batches whose input gradient is not wanted; an MLP ignores it.
+    /// libtorch's dense convolution. When every layer uses ReLU, the layers after it are fully connected and the
+    /// normalization is none or LayerNorm (the MinAtar preset, with or without LayerNorm), the whole network runs as one
+    /// fused pass with its own backward (<c>FusedSparseInputNetwork</c>). Only speed changes: outputs and gradients agree
+    /// with the layer-by-layer network to float rounding. Applies to float32 CPU batches whose input gradient is not wanted; an MLP ignores it.
     /// Those backward passes give first derivatives only: differentiate a gradient again (double backward) inside
     /// <see cref="PlasticNetwork.LayerByLayer"/>, as the Hessian diagnostics do.
     /// </summary>

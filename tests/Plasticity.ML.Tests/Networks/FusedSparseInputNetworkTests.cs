@@ -15,14 +15,21 @@ namespace Plasticity.ML.Tests.Networks;
 public sealed class FusedSparseInputNetworkTests
 {
     [TestMethod]
-    [DataRow(4, 6, 1, DisplayName = "MinAtar preset: 4 x 10 x 10, conv 16 3x3, 128 units, 6 actions")]
-    [DataRow(5, 3, 2, DisplayName = "two hidden layers (48, 24), padding 1, 5 channels")]
-    public void MatchesTheLayerByLayerNetworkAndItsGradientsComputedInFloat64(int channels, int actions, int hiddenLayers)
+    [DataRow(4, 6, 1, false, DisplayName = "MinAtar preset: 4 x 10 x 10, conv 16 3x3, 128 units, 6 actions")]
+    [DataRow(5, 3, 2, false, DisplayName = "two hidden layers (48, 24), padding 1, 5 channels")]
+    [DataRow(4, 6, 1, true, DisplayName = "MinAtar preset with LayerNorm")]
+    [DataRow(5, 3, 2, true, DisplayName = "two hidden layers with LayerNorm, padding 1")]
+    public void MatchesTheLayerByLayerNetworkAndItsGradientsComputedInFloat64(int channels, int actions, int hiddenLayers, bool layerNorm)
     {
         using var scope = NewDisposeScope();
         var spec = NetworkPresets.MinAtar(channels, actions);
         if (hiddenLayers == 2) spec = spec with { HiddenWidths = [48, 24], ConvPaddings = [1], ConvChannels = [12] };
+        if (layerNorm) spec = spec with { Normalization = NormalizationKind.LayerNorm };
         using var network = NetworkFactory.Create(spec, seed: 3);
+        // LayerNorm's scale and shift away from 1 and 0, so that their gradients and their part in the others are tested.
+        using (no_grad())
+            foreach (var (name, parameter) in network.named_parameters())
+                if (name.Contains("norm")) parameter.add_(randn(parameter.shape, generator: new Generator((ulong)name.Length)).Times(0.3), Scalars.One);
         using var reference = network.DeepCopy();
         reference.to(float64);
         var x = Cells([7, channels, 10, 10], seed: 11, valued: true);
@@ -68,7 +75,7 @@ public sealed class FusedSparseInputNetworkTests
         Assert.IsFalse(FusedPathApplies(plain, x.to(float64)), "a float64 input");
         foreach (var (what, spec) in new[]
         {
-            ("LayerNorm", minAtar with { Normalization = NormalizationKind.LayerNorm }),
+            ("BatchNorm", minAtar with { Normalization = NormalizationKind.BatchNorm }),
             ("Tanh", minAtar with { Activation = ActivationKind.Tanh }),
             ("a dense input", minAtar with { SparseInput = false }),
             ("two convolutions", minAtar with { ConvChannels = [8, 8], ConvKernels = [3, 3], ConvStrides = [1, 1], ConvPaddings = [0, 0] }),
