@@ -12,7 +12,10 @@ namespace Plasticity.ML.Benchmarks;
 /// (<see cref="Networks.NetworkSpec.SparseInput"/> off, so the network runs layer by layer through autograd): what the
 /// sparse-input convolution and the fused pass buy.</param>
 /// <param name="ReferenceSeconds">Median seconds per <see cref="ReferenceDqnLoop.Step"/>.</param>
-public sealed record DqnStepResult(double OursSeconds, double DenseConvolutionSeconds, double ReferenceSeconds)
+/// <param name="LayerNormSeconds">Median seconds per update of the agent with LayerNorm (fused, as the plain one).</param>
+/// <param name="LayerNormLayeredSeconds">The same LayerNorm agent's update inside
+/// <see cref="Networks.PlasticNetwork.LayerByLayer"/>: what fusing LayerNorm buys.</param>
+public sealed record DqnStepResult(double OursSeconds, double DenseConvolutionSeconds, double ReferenceSeconds, double LayerNormSeconds, double LayerNormLayeredSeconds)
 {
     /// <summary>Reference time over ours (the target is at least 2).</summary>
     public double SpeedUp => ReferenceSeconds / OursSeconds;
@@ -54,17 +57,19 @@ public static class AgentBenchmark
         Seed = 1,
     };
 
-    /// <summary>Times the agent's update (with the sparse-input convolution and with the dense one) and the reference
-    /// loop's, interleaved.</summary>
+    /// <summary>Times the agent's update (with the sparse-input convolution and with the dense one), the reference
+    /// loop's, and a LayerNorm agent's fused and layer by layer, interleaved.</summary>
     public static DqnStepResult MeasureTrainStep(int calls, int rounds)
     {
         using var environment = new RandomGridEnvironment(4);
         using var agent = Agent.Create(Options(1, OptimizerImplementation.Plastic), environment.Spec);
         var denseOptions = Options(1, OptimizerImplementation.Plastic) with { Network = agent.Online.Spec with { SparseInput = false } };
         using var dense = Agent.Create(denseOptions, environment.Spec);
+        var layerNormOptions = Options(1, OptimizerImplementation.Plastic) with { Network = agent.Online.Spec with { Normalization = Networks.NormalizationKind.LayerNorm } };
+        using var layerNorm = Agent.Create(layerNormOptions, environment.Spec);
         var observation = new byte[environment.Spec.ObservationSize];
         var random = new Random(2);
-        foreach (var filled in new[] { agent, dense })
+        foreach (var filled in new[] { agent, dense, layerNorm })
         {
             environment.Reset(1, observation);
             filled.Replay.AddFirst(observation);
@@ -84,8 +89,13 @@ public static class AgentBenchmark
         TorchThreads.Set(1);
         try
         {
-            var t = Timing.Interleaved(calls, rounds, () => agent.UpdateOnce(), () => dense.UpdateOnce(), reference.Step);
-            return new DqnStepResult(t[0], t[1], t[2]);
+            var t = Timing.Interleaved(calls, rounds, () => agent.UpdateOnce(), () => dense.UpdateOnce(), reference.Step,
+                () => layerNorm.UpdateOnce(), () =>
+                {
+                    using var layered = Networks.PlasticNetwork.LayerByLayer();
+                    layerNorm.UpdateOnce();
+                });
+            return new DqnStepResult(t[0], t[1], t[2], t[3], t[4]);
         }
         finally
         {

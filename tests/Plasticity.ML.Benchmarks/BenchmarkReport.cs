@@ -85,7 +85,8 @@ public sealed class BenchmarkReport
         if (Ale is not null && (Bad(Ale.OursSeconds) || Bad(Ale.RawSeconds))) yield return "ale";
         if (Environments.Count == 0) yield return "environments";
         foreach (var e in Environments.Where(e => Bad(e.SingleSeconds) || Bad(e.VectorSeconds) || Bad(e.MemcpySeconds))) yield return "environment " + e.Game;
-        if (DqnStep is null || Bad(DqnStep.OursSeconds) || Bad(DqnStep.DenseConvolutionSeconds) || Bad(DqnStep.ReferenceSeconds)) yield return "DQN train step";
+        if (DqnStep is null || Bad(DqnStep.OursSeconds) || Bad(DqnStep.DenseConvolutionSeconds) || Bad(DqnStep.ReferenceSeconds)
+            || Bad(DqnStep.LayerNormSeconds) || Bad(DqnStep.LayerNormLayeredSeconds)) yield return "DQN train step";
         if (AgentThroughput is null || Bad(AgentThroughput.PlasticStepsPerSecond) || Bad(AgentThroughput.TorchSharpStepsPerSecond)) yield return "agent throughput";
         if (ReplayMemory is null || ReplayMemory.Bytes <= 0 || ReplayMemory.AllocatedBytes <= 0 || ReplayMemory.NaiveBytes <= 0) yield return "replay memory";
         if (SearchRunner is null || Bad(SearchRunner.InProcessSeconds) || Bad(SearchRunner.ProcessPoolSeconds)) yield return "search runners";
@@ -270,6 +271,12 @@ public sealed class BenchmarkReport
             s.AppendLine("| ours (µs) | ours, dense convolution (µs) | reference (µs) | speed-up | speed-up with the dense convolution |");
             s.AppendLine("|---|---|---|---|---|");
             s.AppendLine(c, $"| {DqnStep.OursSeconds * 1e6:F0} | {DqnStep.DenseConvolutionSeconds * 1e6:F0} | {DqnStep.ReferenceSeconds * 1e6:F0} | **{DqnStep.SpeedUp:F2}** | {DqnStep.ReferenceSeconds / DqnStep.DenseConvolutionSeconds:F2} |");
+            s.AppendLine();
+            s.AppendLine("The same agent with LayerNorm (after the convolution and the hidden layer), fused as above and layer by layer (`PlasticNetwork.LayerByLayer`, so autograd differentiates every layer), in the same interleaving:");
+            s.AppendLine();
+            s.AppendLine("| LayerNorm, fused (µs) | LayerNorm, layer by layer (µs) | layer by layer / fused | reference / fused |");
+            s.AppendLine("|---|---|---|---|");
+            s.AppendLine(c, $"| {DqnStep.LayerNormSeconds * 1e6:F0} | {DqnStep.LayerNormLayeredSeconds * 1e6:F0} | {DqnStep.LayerNormLayeredSeconds / DqnStep.LayerNormSeconds:F2} | {DqnStep.ReferenceSeconds / DqnStep.LayerNormSeconds:F2} |");
         }
         if (AgentThroughput is not null)
         {
