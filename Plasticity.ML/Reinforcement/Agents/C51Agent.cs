@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Reinforcement.Environments;
 using Plasticity.ML.Reinforcement.Replay;
@@ -64,6 +65,52 @@ public sealed class C51Agent : Agent
         var logits = Online.forward(batch.Observations).view(b, -1, atoms);
         var chosen = logits.gather(1, batch.ActionColumn.view(b, 1, 1).expand(b, 1, atoms)).squeeze(1); // logits of p(s, a)
         return (targets * chosen.log_softmax(-1)).sum(-1).neg().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The loss of <see cref="Losses"/>, differentiated by hand over the online network's fused pass: with p the softmax
+    /// of the taken action's logits and m the target distribution, the gradient of the mean cross-entropy with respect
+    /// to those logits is <c>(sum(m) p - m) / B</c>, and zero for the other actions' logits. Null when the network does
+    /// not run fused.
+    /// </summary>
+    private protected override Func<double>? LossAndGradient(ReplayBatch batch, Tensor targets)
+    {
+        if (targets.dtype != ScalarType.Float32 || !Online.RunsFused(batch.Observations)) return null;
+        return () =>
+        {
+            using var pass = Online.StartFusedPass(batch.Observations);
+            using var m = targets.contiguous();
+            int size = batch.Size, width = (int)pass.Output.shape[1];
+            using var outputGradient = zeros([size, width], ScalarType.Float32);
+            var logits = MemoryMarshal.Cast<byte, float>(pass.Output.bytes);
+            var target = MemoryMarshal.Cast<byte, float>(m.bytes);
+            var gradient = MemoryMarshal.Cast<byte, float>(outputGradient.bytes);
+            var taken = batch.ActionSpan;
+            double sum = 0;
+            for (int i = 0; i < size; i++)
+            {
+                int first = i * width + (int)taken[i] * atoms;
+                var row = logits.Slice(first, atoms);
+                var mass = target.Slice(i * atoms, atoms);
+                // log p = z - log sum exp z, computed from the largest logit.
+                float largest = float.NegativeInfinity;
+                foreach (float z in row) largest = MathF.Max(largest, z);
+                double total = 0, targetMass = 0;
+                foreach (float z in row) total += Math.Exp(z - largest);
+                double logTotal = largest + Math.Log(total);
+                double loss = 0;
+                for (int k = 0; k < atoms; k++)
+                {
+                    loss -= mass[k] * (row[k] - logTotal);
+                    targetMass += mass[k];
+                }
+                for (int k = 0; k < atoms; k++)
+                    gradient[first + k] = (float)((targetMass * Math.Exp(row[k] - logTotal) - mass[k]) / size);
+                sum += loss;
+            }
+            pass.AddGradients(outputGradient);
+            return sum / size;
+        };
     }
 
     /// <inheritdoc />
