@@ -148,6 +148,42 @@ public abstract class Agent : IDisposable
     /// </summary>
     private protected virtual Func<double>? LossAndGradient(ReplayBatch batch, Tensor targets) => null;
 
+    /// <summary>
+    /// The loss of transition <paramref name="row"/> from the online network's raw output row <paramref name="output"/>, writing
+    /// its gradient with respect to that row into <paramref name="gradient"/> (zeros on entry; the caller divides by
+    /// the batch size): the one piece a by-hand loss supplies to <see cref="DifferentiateByHand"/>.
+    /// </summary>
+    private protected delegate double RowLoss(int row, ReadOnlySpan<float> output, ReadOnlySpan<float> targets, Span<float> gradient);
+
+    /// <summary>
+    /// The frame of every by-hand loss: the online network's fused forward pass on the batch, <paramref name="rowLoss"/>
+    /// on each transition's output row, the gradients (divided by the batch size) added to the parameters by the fused
+    /// backward pass, and the mean loss returned. Null when the network or the targets do not allow it.
+    /// </summary>
+    private protected Func<double>? DifferentiateByHand(ReplayBatch batch, Tensor targets, RowLoss rowLoss)
+    {
+        if (targets.dtype != ScalarType.Float32 || !Online.RunsFused(batch.Observations)) return null;
+        return () =>
+        {
+            using var pass = Online.StartFusedPass(batch.Observations);
+            using var contiguousTargets = targets.contiguous();
+            int size = batch.Size, width = (int)pass.Output.shape[1], targetWidth = (int)(contiguousTargets.numel() / size);
+            using var outputGradient = zeros([size, width], ScalarType.Float32);
+            var output = MemoryMarshal.Cast<byte, float>(pass.Output.bytes);
+            var target = MemoryMarshal.Cast<byte, float>(contiguousTargets.bytes);
+            var gradient = MemoryMarshal.Cast<byte, float>(outputGradient.bytes);
+            double sum = 0;
+            for (int i = 0; i < size; i++)
+            {
+                var rowGradient = gradient.Slice(i * width, width);
+                sum += rowLoss(i, output.Slice(i * width, width), target.Slice(i * targetWidth, targetWidth), rowGradient);
+                for (int j = 0; j < width; j++) rowGradient[j] /= size;
+            }
+            pass.AddGradients(outputGradient);
+            return sum / size;
+        };
+    }
+
     /// <summary>True when an update on <paramref name="batch"/> would differentiate its loss by hand (tests).</summary>
     internal bool OffersLossAndGradient(ReplayBatch batch, Tensor targets) => !Options.Replay.Prioritized && LossAndGradient(batch, targets) is not null;
 

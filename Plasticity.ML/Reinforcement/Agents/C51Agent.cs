@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Reinforcement.Environments;
 using Plasticity.ML.Reinforcement.Replay;
@@ -73,45 +72,25 @@ public sealed class C51Agent : Agent
     /// to those logits is <c>(sum(m) p - m) / B</c>, and zero for the other actions' logits. Null when the network does
     /// not run fused.
     /// </summary>
-    private protected override Func<double>? LossAndGradient(ReplayBatch batch, Tensor targets)
-    {
-        if (targets.dtype != ScalarType.Float32 || !Online.RunsFused(batch.Observations)) return null;
-        return () =>
+    private protected override Func<double>? LossAndGradient(ReplayBatch batch, Tensor targets) =>
+        DifferentiateByHand(batch, targets, (row, output, mass, gradient) =>
         {
-            using var pass = Online.StartFusedPass(batch.Observations);
-            using var m = targets.contiguous();
-            int size = batch.Size, width = (int)pass.Output.shape[1];
-            using var outputGradient = zeros([size, width], ScalarType.Float32);
-            var logits = MemoryMarshal.Cast<byte, float>(pass.Output.bytes);
-            var target = MemoryMarshal.Cast<byte, float>(m.bytes);
-            var gradient = MemoryMarshal.Cast<byte, float>(outputGradient.bytes);
-            var taken = batch.ActionSpan;
-            double sum = 0;
-            for (int i = 0; i < size; i++)
+            int first = (int)batch.ActionSpan[row] * atoms;
+            var logits = output.Slice(first, atoms);
+            // log p = z - log sum exp z, computed from the largest logit.
+            float largest = float.NegativeInfinity;
+            foreach (float z in logits) largest = MathF.Max(largest, z);
+            double total = 0, targetMass = 0, loss = 0;
+            foreach (float z in logits) total += Math.Exp(z - largest);
+            double logTotal = largest + Math.Log(total);
+            for (int k = 0; k < atoms; k++)
             {
-                int first = i * width + (int)taken[i] * atoms;
-                var row = logits.Slice(first, atoms);
-                var mass = target.Slice(i * atoms, atoms);
-                // log p = z - log sum exp z, computed from the largest logit.
-                float largest = float.NegativeInfinity;
-                foreach (float z in row) largest = MathF.Max(largest, z);
-                double total = 0, targetMass = 0;
-                foreach (float z in row) total += Math.Exp(z - largest);
-                double logTotal = largest + Math.Log(total);
-                double loss = 0;
-                for (int k = 0; k < atoms; k++)
-                {
-                    loss -= mass[k] * (row[k] - logTotal);
-                    targetMass += mass[k];
-                }
-                for (int k = 0; k < atoms; k++)
-                    gradient[first + k] = (float)((targetMass * Math.Exp(row[k] - logTotal) - mass[k]) / size);
-                sum += loss;
+                loss -= mass[k] * (logits[k] - logTotal);
+                targetMass += mass[k];
             }
-            pass.AddGradients(outputGradient);
-            return sum / size;
-        };
-    }
+            for (int k = 0; k < atoms; k++) gradient[first + k] = (float)(targetMass * Math.Exp(logits[k] - logTotal) - mass[k]);
+            return loss;
+        });
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Plasticity.ML.Reinforcement.Environments;
 using Plasticity.ML.Reinforcement.Replay;
 using Plasticity.ML.Training;
@@ -72,34 +71,18 @@ public class DqnAgent : Agent
     /// </summary>
     private protected override Func<double>? LossAndGradient(ReplayBatch batch, Tensor targets)
     {
-        if (!lossIsDqns || targets.dtype != ScalarType.Float32 || !Online.RunsFused(batch.Observations)) return null;
-        return () =>
+        if (!lossIsDqns) return null;
+        bool huber = Options.Loss == LossKind.Huber;
+        float delta = (float)Options.HuberDelta;
+        return DifferentiateByHand(batch, targets, (row, q, target, gradient) =>
         {
-            using var pass = Online.StartFusedPass(batch.Observations);
-            using var y = targets.contiguous();
-            int size = batch.Size, actions = (int)pass.Output.shape[1];
-            using var outputGradient = zeros([size, actions], ScalarType.Float32);
-            var q = MemoryMarshal.Cast<byte, float>(pass.Output.bytes);
-            var target = MemoryMarshal.Cast<byte, float>(y.bytes);
-            var gradient = MemoryMarshal.Cast<byte, float>(outputGradient.bytes);
-            var taken = batch.ActionSpan;
-            bool huber = Options.Loss == LossKind.Huber;
-            float delta = (float)Options.HuberDelta;
-            double sum = 0;
-            for (int i = 0; i < size; i++)
-            {
-                int cell = i * actions + (int)taken[i];
-                float error = q[cell] - target[i];
-                // As libtorch's huber_loss and mse_loss compute them, per transition in float32.
-                float magnitude = MathF.Abs(error);
-                float loss = huber ? (magnitude < delta ? 0.5f * error * error : delta * (magnitude - 0.5f * delta)) : error * error;
-                float slope = huber ? Math.Clamp(error, -delta, delta) : 2 * error;
-                sum += loss;
-                gradient[cell] = slope / size;
-            }
-            pass.AddGradients(outputGradient);
-            return sum / size;
-        };
+            int action = (int)batch.ActionSpan[row];
+            float error = q[action] - target[0];
+            // As libtorch's huber_loss and mse_loss compute them, per transition in float32.
+            float magnitude = MathF.Abs(error);
+            gradient[action] = huber ? Math.Clamp(error, -delta, delta) : 2 * error;
+            return huber ? (magnitude < delta ? 0.5f * error * error : delta * (magnitude - 0.5f * delta)) : error * error;
+        });
     }
 
     private static AgentOptions CheckKind(AgentOptions options, AgentKind kind)
