@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -23,10 +24,54 @@ internal static class FullGridScatter
     /// <summary>True for the geometries this path computes: stride 1.</summary>
     public static bool Fits(SparseInputConvolution.Geometry g) => g.Stride == 1;
 
+    /// <summary>The convolution of a batch (see <see cref="SparseInputConvolution.ForwardBatch"/>).</summary>
+    public static unsafe void ForwardBatch(float* input, float* weightColumns, float* bias, SparseInputConvolution.Geometry g, float* output)
+    {
+        using var scratch = new Scratch(g);
+        fixed (float* grid = scratch.Grid)
+        fixed (int* cells = scratch.Cells)
+            for (int n = 0; n < g.Batch; n++)
+                Forward(input + (long)n * g.SampleSize, weightColumns, bias, g, grid, cells, output + (long)n * g.OutChannels * g.Positions);
+    }
+
+    /// <summary>The weight and bias gradients of a batch (see <see cref="SparseInputConvolution.BackwardBatch"/>).</summary>
+    public static unsafe void BackwardBatch(float* input, float* gradient, SparseInputConvolution.Geometry g, float* weightColumnsGradient, float* biasGradient)
+    {
+        using var scratch = new Scratch(g);
+        fixed (float* grid = scratch.Grid)
+        fixed (int* cells = scratch.Cells)
+        {
+            // Backward writes only the window: the rest of the grid must read as zero gradient.
+            new Span<float>(grid, GridFloats(g)).Clear();
+            for (int n = 0; n < g.Batch; n++)
+                Backward(input + (long)n * g.SampleSize, gradient + (long)n * g.OutChannels * g.Positions, g, grid, cells, weightColumnsGradient, biasGradient);
+        }
+    }
+
+    /// <summary>One call's working memory: a full grid and the nonzero cells' indices, rented together.</summary>
+    private readonly struct Scratch : IDisposable
+    {
+        public Scratch(SparseInputConvolution.Geometry g)
+        {
+            Grid = ArrayPool<float>.Shared.Rent(GridFloats(g));
+            Cells = ArrayPool<int>.Shared.Rent(g.SampleSize + SparseInputConvolution.IndexSlack);
+        }
+
+        public float[] Grid { get; }
+
+        public int[] Cells { get; }
+
+        public void Dispose()
+        {
+            ArrayPool<float>.Shared.Return(Grid);
+            ArrayPool<int>.Shared.Return(Cells);
+        }
+    }
+
     /// <summary>The convolution of one sample into <paramref name="output"/> <c>[C, Ho, Wo]</c>; <paramref name="grid"/>
     /// holds at least <see cref="GridFloats"/> floats, <paramref name="cells"/> <see cref="SparseInputConvolution.IndexSlack"/>
     /// ints more than a sample has cells.</summary>
-    public static unsafe void Forward(float* sample, float* weightColumns, float* bias, SparseInputConvolution.Geometry g, float* grid, int* cells, float* output)
+    private static unsafe void Forward(float* sample, float* weightColumns, float* bias, SparseInputConvolution.Geometry g, float* grid, int* cells, float* output)
     {
         var layout = Layouts.GetOrAdd(g with { Batch = 0 }, Layout.Build);
         int c = g.OutChannels, taps = g.Kernel * g.Kernel;
@@ -63,9 +108,9 @@ internal static class FullGridScatter
     /// <summary>
     /// One sample's weight and bias gradients, added to <paramref name="weightColumnsGradient"/> (<c>[Cin k k, C]</c>) and
     /// <paramref name="biasGradient"/>, from the output gradient <paramref name="gradient"/> <c>[C, Ho, Wo]</c>.
-    /// <paramref name="grid"/> must hold zeros outside the window (<see cref="ClearGrid"/> once per batch).
+    /// <paramref name="grid"/> must hold zeros outside the window.
     /// </summary>
-    public static unsafe void Backward(float* sample, float* gradient, SparseInputConvolution.Geometry g, float* grid, int* cells, float* weightColumnsGradient, float* biasGradient)
+    private static unsafe void Backward(float* sample, float* gradient, SparseInputConvolution.Geometry g, float* grid, int* cells, float* weightColumnsGradient, float* biasGradient)
     {
         var layout = Layouts.GetOrAdd(g with { Batch = 0 }, Layout.Build);
         int c = g.OutChannels, taps = g.Kernel * g.Kernel;
@@ -91,14 +136,11 @@ internal static class FullGridScatter
     }
 
     /// <summary>Floats of the full grid of <paramref name="g"/>: its rows times the output channels.</summary>
-    public static int GridFloats(SparseInputConvolution.Geometry g)
+    private static int GridFloats(SparseInputConvolution.Geometry g)
     {
         int k = g.Kernel;
         return (g.Height + 2 * g.Padding + k - 1) * (g.Width + 2 * g.Padding + k - 1) * g.OutChannels;
     }
-
-    /// <summary>Zeroes a grid before <see cref="Backward"/> (which writes only the window).</summary>
-    public static unsafe void ClearGrid(float* grid, SparseInputConvolution.Geometry g) => new Span<float>(grid, GridFloats(g)).Clear();
 
     /// <summary>Offsets on one geometry's full grid, in floats: each input cell's own place and its channel's weight
     /// columns, each tap's shift back from the cell, and where the convolution's window starts.</summary>

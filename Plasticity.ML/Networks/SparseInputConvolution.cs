@@ -129,20 +129,7 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
         int c = g.OutChannels, positions = g.Positions;
         if (FullGridScatter.Fits(g))
         {
-            float[] gridBuffer = ArrayPool<float>.Shared.Rent(FullGridScatter.GridFloats(g));
-            int[] cellBuffer = ArrayPool<int>.Shared.Rent(g.SampleSize + IndexSlack);
-            try
-            {
-                fixed (float* grid = gridBuffer)
-                fixed (int* nonzeroCells = cellBuffer)
-                    for (int n = 0; n < g.Batch; n++)
-                        FullGridScatter.Forward(input + (long)n * g.SampleSize, weightColumns, bias, g, grid, nonzeroCells, output + (long)n * c * positions);
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(gridBuffer);
-                ArrayPool<int>.Shared.Return(cellBuffer);
-            }
+            FullGridScatter.ForwardBatch(input, weightColumns, bias, g, output);
             return;
         }
         var table = TapTable.For(g);
@@ -206,23 +193,7 @@ internal sealed class SparseInputConvolution : autograd.SingleTensorFunction<Spa
         int c = g.OutChannels, positions = g.Positions;
         if (FullGridScatter.Fits(g))
         {
-            float[] gridBuffer = ArrayPool<float>.Shared.Rent(FullGridScatter.GridFloats(g));
-            int[] cellBuffer = ArrayPool<int>.Shared.Rent(g.SampleSize + IndexSlack);
-            try
-            {
-                fixed (float* grid = gridBuffer)
-                fixed (int* nonzeroCells = cellBuffer)
-                {
-                    FullGridScatter.ClearGrid(grid, g);
-                    for (int n = 0; n < g.Batch; n++)
-                        FullGridScatter.Backward(input + (long)n * g.SampleSize, gradient + (long)n * c * positions, g, grid, nonzeroCells, weightColumnsGradient, biasGradient);
-                }
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(gridBuffer);
-                ArrayPool<int>.Shared.Return(cellBuffer);
-            }
+            FullGridScatter.BackwardBatch(input, gradient, g, weightColumnsGradient, biasGradient);
             return;
         }
         var table = TapTable.For(g);
