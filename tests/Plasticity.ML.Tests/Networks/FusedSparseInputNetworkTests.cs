@@ -3,6 +3,7 @@ using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
+using static Plasticity.ML.Tests.Networks.SparseInputs;
 
 namespace Plasticity.ML.Tests.Networks;
 
@@ -165,22 +166,4 @@ public sealed class FusedSparseInputNetworkTests
     private static bool FusedPathApplies(PlasticNetwork network, Tensor x) =>
         network.Spec.SparseInput && FusedSparseInputNetwork.Fits(network.HiddenLayers, network.OutputLayer)
         && FusedSparseInputNetwork.Applies(network.HiddenLayers, network.OutputLayer, x);
-
-    /// <summary>A float32 batch with about one cell in ten set: to 1, or (valued) to values of either sign.</summary>
-    private static Tensor Cells(long[] shape, int seed, bool valued)
-    {
-        var generator = new Random(seed);
-        var cells = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        for (int i = 0; i < cells.Length; i++)
-            if (generator.NextDouble() < 0.1) cells[i] = valued && i % 2 == 0 ? (float)(generator.NextDouble() * 4 - 2) : 1f;
-        return TensorComparisons.Shaped(cells, shape);
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
-    {
-        using var tensors = NewDisposeScope();
-        double scale = Math.Max(1, expected.to(float64).abs().max().item<double>());
-        double error = (expected.to(float64) - actual.to(float64)).abs().max().item<double>();
-        Assert.IsTrue(error <= 1e-5 * scale, $"{what}: largest difference {error:G3} against a largest magnitude of {scale:G3}");
-    }
 }

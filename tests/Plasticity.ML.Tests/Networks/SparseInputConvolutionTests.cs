@@ -2,6 +2,7 @@ using Plasticity.ML.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static Plasticity.ML.Tests.Networks.SparseInputs;
 
 namespace Plasticity.ML.Tests.Networks;
 
@@ -108,22 +109,5 @@ public sealed class SparseInputConvolutionTests
         net.forward(x).sum().backward();
         Assert.IsNotNull(x.grad);
         Assert.IsTrue(x.grad.abs().sum().item<double>() > 0);
-    }
-
-    /// <summary>A float32 batch of the shape with about one cell in ten set to 1 (a MinAtar-like observation).</summary>
-    private static Tensor Cells(long[] shape, int seed)
-    {
-        var generator = new Random(seed);
-        var cells = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        for (int i = 0; i < cells.Length; i++) cells[i] = generator.NextDouble() < 0.1 ? 1f : 0f;
-        return TensorComparisons.Shaped(cells, shape);
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
-    {
-        using var tensors = NewDisposeScope();
-        double scale = Math.Max(1, expected.to(float64).abs().max().item<double>());
-        double error = (expected.to(float64) - actual.to(float64)).abs().max().item<double>();
-        Assert.IsTrue(error <= 1e-5 * scale, $"{what}: largest difference {error:G3} against a largest magnitude of {scale:G3}");
     }
 }
