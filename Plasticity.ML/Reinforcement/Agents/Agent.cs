@@ -185,7 +185,10 @@ public abstract class Agent : IDisposable
     }
 
     /// <summary>True when an update on <paramref name="batch"/> would differentiate its loss by hand (tests).</summary>
-    internal bool OffersLossAndGradient(ReplayBatch batch, Tensor targets) => !Options.Replay.Prioritized && LossAndGradient(batch, targets) is not null;
+    internal bool OffersLossAndGradient(ReplayBatch batch, Tensor targets) => ByHandLoss(batch, targets) is not null;
+
+    /// <summary>The by-hand loss an update uses: <see cref="LossAndGradient"/>, except with prioritized replay.</summary>
+    private Func<double>? ByHandLoss(ReplayBatch batch, Tensor targets) => Options.Replay.Prioritized ? null : LossAndGradient(batch, targets);
 
     /// <summary>The Q-values <c>[N, actions]</c> of a batch of observations (a categorical head's expectations).</summary>
     public virtual Tensor QValues(Tensor observations) => Online.forward(observations);
@@ -510,7 +513,7 @@ public abstract class Agent : IDisposable
             firstLosses ??= losses;
             return prioritized ? (losses * batch.Weights).mean() : losses.mean();
         };
-        var byHand = prioritized ? null : LossAndGradient(batch, targets);
+        var byHand = ByHandLoss(batch, targets);
         var outcome = byHand is null ? Session.Step(batch.Observations, loss) : Session.Step(batch.Observations, loss, byHand);
         if (prioritized)
         {
