@@ -80,8 +80,8 @@ public sealed class ContinualTrainer : IDisposable
     /// <param name="progress">Receives progress reports (a few per task).</param>
     /// <param name="cancellationToken">Cancels between steps (every 32 steps of a task) after writing a checkpoint when
     /// <paramref name="checkpointing"/> is set, or between tasks, whose boundaries are checkpointed; throws
-    /// <see cref="OperationCanceledException"/>. A probe point cancelled midway ends the run without a checkpoint of its
-    /// own: the run resumes from its last checkpoint.</param>
+    /// <see cref="OperationCanceledException"/>. A probe point after a task runs to its end and the run stops at the
+    /// boundary after it, checkpointed there; a probe point before the first task stops at once.</param>
     /// <exception cref="NonFiniteLossException">The loss became NaN or infinite.</exception>
     public ContinualRunResult Run(TaskSequence tasks, RunCheckpointing? checkpointing, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -139,7 +139,9 @@ public sealed class ContinualTrainer : IDisposable
             if (probeNow)
             {
                 progress?.Report(new TrainingProgress(t, tasks.TaskCount, Options.StepsPerTask, Options.StepsPerTask, "probe", finalLoss));
-                point = ProbePoint(t, session, probeInputs!, probe!, cancellationToken);
+                // With checkpoints, the probe runs to its end and the cancellation is honoured at the task boundary just
+                // after, which is checkpointed: a probe stopped midway would lose the task's training since the last checkpoint.
+                point = ProbePoint(t, session, probeInputs!, probe!, checkpointing is null ? cancellationToken : CancellationToken.None);
             }
             run.Tasks.Add(new TaskMetrics
             {

@@ -165,6 +165,55 @@ public sealed class ResumeTests
         }
     }
 
+    [TestMethod]
+    public void ACancellationDuringAProbePointStopsTheRunAtTheTaskBoundaryAfterItCheckpointedThere()
+    {
+        var options = Options() with { StepsPerTask = 80 };
+        using var trainer = new ContinualTrainer(options);
+        var uninterrupted = trainer.Run(Tasks());
+        string path = TempPath();
+        try
+        {
+            var checkpointing = new RunCheckpointing { Path = path, Interval = TimeSpan.FromDays(1) };
+            using var cancel = new CancellationTokenSource();
+            // Ctrl+C while the probe after the first task runs (not the initial probe, which reports step 0).
+            var onProbe = new InlineProgress(p => { if (p.Phase == "probe" && p.TaskIndex == 0 && p.StepInTask == 80) cancel.Cancel(); });
+            using (var first = new ContinualTrainer(options))
+                Assert.ThrowsExactly<OperationCanceledException>(() => first.Run(Tasks(), checkpointing, onProbe, cancel.Token));
+            var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException("no checkpoint was written at the boundary"))!;
+            Assert.AreEqual(1, description["taskIndex"]!.GetValue<int>(), "the first task, its probe point included, is in the checkpoint");
+            Assert.AreEqual(0, description["stepInTask"]!.GetValue<int>());
+
+            using var second = new ContinualTrainer(options);
+            var resumed = second.Run(Tasks(), checkpointing);
+            Assert.AreEqual(Numbers(uninterrupted), Numbers(resumed));
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void AKeptCheckpointHoldsTheFinishedRunWhichTheSameRunReturnsWithoutTrainingAgain()
+    {
+        string path = TempPath();
+        try
+        {
+            var checkpointing = new RunCheckpointing { Path = path, KeepWhenFinished = true };
+            var first = Run(checkpointing);
+            var reports = new Reports();
+            var again = Run(checkpointing, reports);
+            StringAssert.Contains(reports.All.Single(r => r.Phase == "resumed").Message, "after its last task");
+            Assert.IsFalse(reports.All.Any(r => r.Phase is "train" or "probe"), "nothing is trained or probed again");
+            Assert.AreEqual(Numbers(first.Result), Numbers(again.Result));
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
     private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
