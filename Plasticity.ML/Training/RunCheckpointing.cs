@@ -23,7 +23,11 @@ public sealed record RunCheckpointing
     /// <summary>Also checkpoint after every this many steps of the run (0: only by time and at task boundaries).</summary>
     public int EverySteps { get; init; }
 
-    /// <summary>Keep the checkpoint after the run finishes (tests and investigations); by default it is deleted.</summary>
+    /// <summary>
+    /// Keep the checkpoint after the run finishes; by default it is deleted. The kept checkpoint holds the finished run,
+    /// so the same run started again returns its result (and the trained network) without training again; delete the
+    /// file to train from scratch.
+    /// </summary>
     public bool KeepWhenFinished { get; init; }
 
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the bad field.</summary>

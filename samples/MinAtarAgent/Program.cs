@@ -1,7 +1,9 @@
 // MinAtarAgent: Double DQN on MinAtar Breakout with and without LayerNorm (the paper's section 6.3), watching the
 // fraction of dormant units as it learns; then the LayerNorm agent's Q-network goes to ML.NET as a model file.
 // dotnet run --project samples/MinAtarAgent -c Release [-- STEPS]   (default 50,000 per agent, a few minutes; Ctrl+C
-// checkpoints the agent in training and stops, and the same command continues that agent from there)
+// checkpoints the agent in training and stops, and the same command continues that agent from there; a finished agent
+// keeps its checkpoint, so the same command reads it instead of training it again: delete breakout-*.checkpoint to
+// start over)
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -32,7 +34,7 @@ foreach (var (name, normalization) in new[] { ("Double DQN", NormalizationKind.N
         ProbeInterval = steps / 5,                                // when the panel reads the units, on replay observations
     };
     using var agent = Agent.Create(options, game.Spec);
-    var checkpointing = new RunCheckpointing { Path = $"breakout-{normalization}.checkpoint".ToLowerInvariant() };
+    var checkpointing = new RunCheckpointing { Path = $"breakout-{normalization}.checkpoint".ToLowerInvariant(), KeepWhenFinished = true };
     var result = agent.Train(game, evaluation, checkpointing, new ConsoleProgress(name), stop.Token);
 
     Console.WriteLine($"{name}: evaluation returns {string.Join(", ", result.Evaluations.Select(e => $"{e.MeanReturn:F1} (step {e.Step:N0})"))}");

@@ -343,6 +343,7 @@ public abstract class Agent : IDisposable
             StartEpisode(stages[0].Environment);
             if (o.EvaluateAtStart) RunEvaluation(stages[0], progress);
         }
+        long firstStep = state.Step;
 
         while (state.Step < runSteps)
         {
@@ -427,6 +428,9 @@ public abstract class Agent : IDisposable
             if (state.Step % reportEvery == 0) Report(progress, "train", epsilon);
         }
 
+        // A kept checkpoint holds the finished run (as the continual trainer's does), taken before the run's closing steps,
+        // which repeat identically: the same command run again returns this result without training again.
+        if (checkpointing is { KeepWhenFinished: true } && state.Step > firstStep) WriteCheckpoint(checkpointing.Path, fingerprint);
         Session.EndTask();
         // The last target period, unless the run ended on a target update (an empty period).
         if (state.PeriodUpdates > 0 || state.Losses.Count == 0) state.ClosePeriod(Session.Context.TaskIndex);

@@ -150,6 +150,33 @@ public sealed class AgentResumeTests
         }
     }
 
+    [TestMethod]
+    public void AKeptCheckpointHoldsTheFinishedRunWhichTheSameRunReturnsWithoutTrainingAgain()
+    {
+        string path = TempPath();
+        try
+        {
+            // No checkpoint inside the run (a day's interval): the kept one can only be the one written at its end.
+            var checkpointing = new RunCheckpointing { Path = path, Interval = TimeSpan.FromDays(1), KeepWhenFinished = true };
+            var first = Run(AgentKind.DoubleDqn, checkpointing);
+            var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException("the checkpoint was not kept"))!;
+            Assert.AreEqual(400L, description["step"]!.GetValue<long>());
+
+            var reports = new Reports();
+            var again = Run(AgentKind.DoubleDqn, checkpointing, reports);
+            Assert.AreEqual(400L, reports.All.Single(r => r.Phase == "resumed").Step);
+            Assert.IsFalse(reports.All.Any(r => r.Phase is "train" or "evaluate" or "probe"), "nothing is trained or measured again");
+            Assert.AreEqual(Numbers(first.Result), Numbers(again.Result));
+            for (int i = 0; i < first.Online.Length; i++) Assert.IsTrue(first.Online[i].SameValues(again.Online[i]), $"online tensor {i}");
+            Assert.AreEqual(Numbers(first.Optimizer), Numbers(again.Optimizer), "optimizer state");
+            Assert.IsTrue(File.Exists(path), "the checkpoint is still kept");
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
     private sealed class InlineProgress(Action<AgentProgress> report) : IProgress<AgentProgress>
     {
         public void Report(AgentProgress value) => report(value);
