@@ -26,6 +26,7 @@ foreach (var (name, normalization) in new[] { ("Double DQN", NormalizationKind.N
     {
         TotalSteps = steps,
         Network = Agent.DefaultNetwork(AgentKind.DoubleDqn, game.Spec) with { Normalization = normalization },
+        LearningStarts = Math.Min(5_000, steps / 10),             // the paper's 5,000, or a tenth of a shorter run
         EpsilonDecaySteps = Math.Min(100_000, steps / 2),         // the paper's 100,000, or half a shorter run
         EvaluationInterval = steps / 5,
         Statistics = new StatisticsPanelOptions { Units = true, Taus = [0.1], ActivationSamples = 512, Weights = false, Features = false,
