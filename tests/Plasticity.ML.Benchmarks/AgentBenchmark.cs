@@ -15,12 +15,16 @@ namespace Plasticity.ML.Benchmarks;
 /// <param name="LayerNormSeconds">Median seconds per update of the agent with LayerNorm (fused, as the plain one).</param>
 /// <param name="LayerNormLayeredSeconds">The same LayerNorm agent's update inside
 /// <see cref="Networks.PlasticNetwork.LayerByLayer"/>: what fusing LayerNorm buys.</param>
+/// <param name="DoubleDqnSeconds">Median seconds per update of a Double DQN agent on the same network, fused (its target
+/// adds an online forward pass on the next observations).</param>
+/// <param name="DoubleDqnLayeredSeconds">The same Double DQN agent's update inside
+/// <see cref="Networks.PlasticNetwork.LayerByLayer"/>.</param>
 /// <param name="C51Seconds">Median seconds per update of a C51 agent (51 atoms) on the same network, fused, its
 /// cross-entropy differentiated by hand.</param>
 /// <param name="C51LayeredSeconds">The same C51 agent's update inside <see cref="Networks.PlasticNetwork.LayerByLayer"/>
 /// (autograd through every layer and the loss).</param>
 public sealed record DqnStepResult(double OursSeconds, double DenseConvolutionSeconds, double ReferenceSeconds, double LayerNormSeconds, double LayerNormLayeredSeconds,
-    double C51Seconds, double C51LayeredSeconds)
+    double DoubleDqnSeconds, double DoubleDqnLayeredSeconds, double C51Seconds, double C51LayeredSeconds)
 {
     /// <summary>Reference time over ours (the target is at least 2).</summary>
     public double SpeedUp => ReferenceSeconds / OursSeconds;
@@ -63,7 +67,7 @@ public static class AgentBenchmark
     };
 
     /// <summary>Times the agent's update (with the sparse-input convolution and with the dense one), the reference
-    /// loop's, and a LayerNorm agent's and a C51 agent's, each fused and layer by layer, interleaved.</summary>
+    /// loop's, and a LayerNorm agent's, a Double DQN agent's and a C51 agent's, each fused and layer by layer, interleaved.</summary>
     public static DqnStepResult MeasureTrainStep(int calls, int rounds)
     {
         using var environment = new RandomGridEnvironment(4);
@@ -72,10 +76,11 @@ public static class AgentBenchmark
         using var dense = Agent.Create(denseOptions, environment.Spec);
         var layerNormOptions = Options(1, OptimizerImplementation.Plastic) with { Network = agent.Online.Spec with { Normalization = Networks.NormalizationKind.LayerNorm } };
         using var layerNorm = Agent.Create(layerNormOptions, environment.Spec);
+        using var doubleDqn = Agent.Create(Options(1, OptimizerImplementation.Plastic) with { Kind = AgentKind.DoubleDqn }, environment.Spec);
         using var c51 = Agent.Create(Options(1, OptimizerImplementation.Plastic) with { Kind = AgentKind.C51 }, environment.Spec);
         var observation = new byte[environment.Spec.ObservationSize];
         var random = new Random(2);
-        foreach (var filled in new[] { agent, dense, layerNorm, c51 })
+        foreach (var filled in new[] { agent, dense, layerNorm, doubleDqn, c51 })
         {
             environment.Reset(1, observation);
             filled.Replay.AddFirst(observation);
@@ -96,8 +101,8 @@ public static class AgentBenchmark
         try
         {
             var t = Timing.Interleaved(calls, rounds, () => agent.UpdateOnce(), () => dense.UpdateOnce(), reference.Step,
-                () => layerNorm.UpdateOnce(), () => UpdateLayerByLayer(layerNorm), () => c51.UpdateOnce(), () => UpdateLayerByLayer(c51));
-            return new DqnStepResult(t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
+                () => layerNorm.UpdateOnce(), () => UpdateLayerByLayer(layerNorm), () => doubleDqn.UpdateOnce(), () => UpdateLayerByLayer(doubleDqn), () => c51.UpdateOnce(), () => UpdateLayerByLayer(c51));
+            return new DqnStepResult(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8]);
         }
         finally
         {

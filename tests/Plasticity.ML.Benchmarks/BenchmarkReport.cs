@@ -86,7 +86,8 @@ public sealed class BenchmarkReport
         if (Environments.Count == 0) yield return "environments";
         foreach (var e in Environments.Where(e => Bad(e.SingleSeconds) || Bad(e.VectorSeconds) || Bad(e.MemcpySeconds))) yield return "environment " + e.Game;
         if (DqnStep is null || Bad(DqnStep.OursSeconds) || Bad(DqnStep.DenseConvolutionSeconds) || Bad(DqnStep.ReferenceSeconds)
-            || Bad(DqnStep.LayerNormSeconds) || Bad(DqnStep.LayerNormLayeredSeconds) || Bad(DqnStep.C51Seconds) || Bad(DqnStep.C51LayeredSeconds)) yield return "DQN train step";
+            || Bad(DqnStep.LayerNormSeconds) || Bad(DqnStep.LayerNormLayeredSeconds) || Bad(DqnStep.DoubleDqnSeconds) || Bad(DqnStep.DoubleDqnLayeredSeconds)
+            || Bad(DqnStep.C51Seconds) || Bad(DqnStep.C51LayeredSeconds)) yield return "DQN train step";
         if (AgentThroughput is null || Bad(AgentThroughput.PlasticStepsPerSecond) || Bad(AgentThroughput.TorchSharpStepsPerSecond)) yield return "agent throughput";
         if (ReplayMemory is null || ReplayMemory.Bytes <= 0 || ReplayMemory.AllocatedBytes <= 0 || ReplayMemory.NaiveBytes <= 0) yield return "replay memory";
         if (SearchRunner is null || Bad(SearchRunner.InProcessSeconds) || Bad(SearchRunner.ProcessPoolSeconds)) yield return "search runners";
@@ -278,11 +279,12 @@ public sealed class BenchmarkReport
             s.AppendLine("|---|---|---|---|");
             s.AppendLine(c, $"| {DqnStep.LayerNormSeconds * 1e6:F0} | {DqnStep.LayerNormLayeredSeconds * 1e6:F0} | {DqnStep.LayerNormLayeredSeconds / DqnStep.LayerNormSeconds:F2} | {DqnStep.ReferenceSeconds / DqnStep.LayerNormSeconds:F2} |");
             s.AppendLine();
-            s.AppendLine("C51 (51 atoms, so a head of 6 x 51 logits) on the same network, fused with its cross-entropy differentiated by hand, and layer by layer (autograd through every layer and the loss), in the same interleaving; the reference loop is DQN's, so it has no column here:");
+            s.AppendLine("The other agents on the same network, fused (loss differentiated by hand) and layer by layer (autograd through every layer and the loss), in the same interleaving: Double DQN, whose target adds an online forward pass on the next observations, and C51 with 51 atoms (a head of 6 x 51 logits, cross-entropy loss). The reference loop is DQN's, so it has no column here:");
             s.AppendLine();
-            s.AppendLine("| C51, fused (µs) | C51, layer by layer (µs) | layer by layer / fused |");
-            s.AppendLine("|---|---|---|");
-            s.AppendLine(c, $"| {DqnStep.C51Seconds * 1e6:F0} | {DqnStep.C51LayeredSeconds * 1e6:F0} | {DqnStep.C51LayeredSeconds / DqnStep.C51Seconds:F2} |");
+            s.AppendLine("| agent | fused (µs) | layer by layer (µs) | layer by layer / fused |");
+            s.AppendLine("|---|---|---|---|");
+            s.AppendLine(c, $"| Double DQN | {DqnStep.DoubleDqnSeconds * 1e6:F0} | {DqnStep.DoubleDqnLayeredSeconds * 1e6:F0} | {DqnStep.DoubleDqnLayeredSeconds / DqnStep.DoubleDqnSeconds:F2} |");
+            s.AppendLine(c, $"| C51 | {DqnStep.C51Seconds * 1e6:F0} | {DqnStep.C51LayeredSeconds * 1e6:F0} | {DqnStep.C51LayeredSeconds / DqnStep.C51Seconds:F2} |");
         }
         if (AgentThroughput is not null)
         {
