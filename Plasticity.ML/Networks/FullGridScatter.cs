@@ -74,7 +74,7 @@ internal static class FullGridScatter
     private static unsafe void Forward(float* sample, float* weightColumns, float* bias, SparseInputConvolution.Geometry g, float* grid, int* cells, float* output)
     {
         var layout = Layouts.GetOrAdd(g with { Batch = 0 }, Layout.Build);
-        int c = g.OutChannels, taps = g.Kernel * g.Kernel;
+        int c = g.OutChannels;
         if (bias is null) new Span<float>(grid, layout.Rows * c).Clear();
         else if (c % 8 == 0)
         {
@@ -88,19 +88,7 @@ internal static class FullGridScatter
         {
             for (int row = 0; row < layout.Rows; row++) new ReadOnlySpan<float>(bias, c).CopyTo(new Span<float>(grid + row * c, c));
         }
-        int count = SparseInputConvolution.FindNonzero(sample, g.SampleSize, cells);
-        fixed (int* cellRow = layout.CellRow, cellColumn = layout.CellColumn, tapShift = layout.TapShift)
-        {
-            for (int k = 0; k < count; k++)
-            {
-                int cell = cells[k];
-                float value = sample[cell];
-                float* origin = grid + cellRow[cell];
-                float* weights = weightColumns + cellColumn[cell];
-                // Tap t sends the cell to the output tapShift[t] rows before the cell's own place on the grid.
-                for (int t = 0; t < taps; t++) SparseInputConvolution.Axpy(value, weights + t * c, origin - tapShift[t], c);
-            }
-        }
+        EachTap<WeightsIntoOutput>(sample, g, layout, grid, cells, weightColumns);
         for (int oy = 0; oy < g.OutHeight; oy++)
             SparseInputConvolution.TransposeStrided(grid + (layout.WindowRow + oy * layout.Width) * c, g.OutWidth, c, output + oy * g.OutWidth, g.Positions);
     }
@@ -113,13 +101,27 @@ internal static class FullGridScatter
     private static unsafe void Backward(float* sample, float* gradient, SparseInputConvolution.Geometry g, float* grid, int* cells, float* weightColumnsGradient, float* biasGradient)
     {
         var layout = Layouts.GetOrAdd(g with { Batch = 0 }, Layout.Build);
-        int c = g.OutChannels, taps = g.Kernel * g.Kernel;
+        int c = g.OutChannels;
         for (int oy = 0; oy < g.OutHeight; oy++)
         {
             float* rows = grid + (layout.WindowRow + oy * layout.Width) * c;
             SparseInputConvolution.TransposeStrided(gradient + oy * g.OutWidth, c, g.OutWidth, rows, c, g.Positions);
             for (int ox = 0; ox < g.OutWidth; ox++) SparseInputConvolution.Axpy(1, rows + ox * c, biasGradient, c);
         }
+        // Outputs off the window hold zero gradient, so every tap can be added.
+        EachTap<OutputIntoWeights>(sample, g, layout, grid, cells, weightColumnsGradient);
+    }
+
+    /// <summary>
+    /// The loop both directions share: every tap of every nonzero cell of <paramref name="sample"/>, pairing the cell's
+    /// weight column for the tap (in <paramref name="weightColumns"/>) with the output on the grid the tap reaches.
+    /// <typeparamref name="TTap"/> says which of the two is added into the other (a struct, so each direction is
+    /// compiled with its addition inlined).
+    /// </summary>
+    private static unsafe void EachTap<TTap>(float* sample, SparseInputConvolution.Geometry g, Layout layout, float* grid, int* cells, float* weightColumns)
+        where TTap : struct, ITap
+    {
+        int c = g.OutChannels, taps = g.Kernel * g.Kernel;
         int count = SparseInputConvolution.FindNonzero(sample, g.SampleSize, cells);
         fixed (int* cellRow = layout.CellRow, cellColumn = layout.CellColumn, tapShift = layout.TapShift)
         {
@@ -128,11 +130,30 @@ internal static class FullGridScatter
                 int cell = cells[k];
                 float value = sample[cell];
                 float* origin = grid + cellRow[cell];
-                float* weights = weightColumnsGradient + cellColumn[cell];
-                // Outputs off the window hold zero gradient, so every tap can be added.
-                for (int t = 0; t < taps; t++) SparseInputConvolution.Axpy(value, origin - tapShift[t], weights + t * c, c);
+                float* weights = weightColumns + cellColumn[cell];
+                // Tap t sends the cell to the output tapShift[t] rows before the cell's own place on the grid.
+                for (int t = 0; t < taps; t++) TTap.Add(value, weights + t * c, origin - tapShift[t], c);
             }
         }
+    }
+
+    /// <summary>One tap's addition for a nonzero input cell of value <c>value</c>.</summary>
+    private interface ITap
+    {
+        /// <summary>Adds between the tap's <paramref name="channels"/> weights and the <paramref name="channels"/> outputs it reaches.</summary>
+        static abstract unsafe void Add(float value, float* weights, float* outputs, int channels);
+    }
+
+    /// <summary>Forward: the output gains value x weights.</summary>
+    private readonly struct WeightsIntoOutput : ITap
+    {
+        public static unsafe void Add(float value, float* weights, float* outputs, int channels) => SparseInputConvolution.Axpy(value, weights, outputs, channels);
+    }
+
+    /// <summary>Backward: the weights' gradient gains value x the output's gradient.</summary>
+    private readonly struct OutputIntoWeights : ITap
+    {
+        public static unsafe void Add(float value, float* weights, float* outputs, int channels) => SparseInputConvolution.Axpy(value, outputs, weights, channels);
     }
 
     /// <summary>Floats of the full grid of <paramref name="g"/>: its rows times the output channels.</summary>
