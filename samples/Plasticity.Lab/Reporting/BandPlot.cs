@@ -71,7 +71,11 @@ public sealed class BandPlot
             line.Color = Colors.Gray;
             line.LinePattern = LinePattern.Dashed;
             line.LabelText = label;
+            // At the top: at the bottom the label would cover the x axis's tick labels.
+            line.LabelOppositeAxis = true;
         }
+        // Room between the title and the data for the markers' labels.
+        if (markers.Count > 0) plot.Axes.Top.MinimumSize = 30;
         if (IntegerXTicks) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(Title);
         plot.XLabel(XLabel);
