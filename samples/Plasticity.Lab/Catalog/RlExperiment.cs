@@ -37,6 +37,9 @@ public sealed class RlExperiment : AgentLabExperiment
     /// <summary>The games, in MinAtar's spelling.</summary>
     public static IReadOnlyList<string> Games { get; } = ["asterix", "breakout", "freeway", "seaquest", "space_invaders"];
 
+    /// <summary>The plot of the across-games interval estimates (IQM and mean per variant).</summary>
+    public const string AggregatePlot = "aggregate-intervals.png";
+
     /// <inheritdoc />
     public override string Name => "rl";
 
@@ -161,6 +164,17 @@ public sealed class RlExperiment : AgentLabExperiment
                          "With few seeds the intervals are wide: read differences against them.");
         report.Table(["variant", "runs (games x seeds)", "IQM [95% CI]", "mean [95% CI]"],
             aggregates.Select(a => (IReadOnlyList<string>)[a.Variant, a.Runs.ToString(CultureInfo.InvariantCulture), a.InterquartileMean.ToString("F3"), a.Mean.ToString("F3")]));
+        if (aggregates.Count > 0)
+        {
+            var intervals = new IntervalPlot("Across games: IQM and mean with 95% stratified-bootstrap intervals", "normalized score (0 = random policy, 1 = the MinAtar paper's DQN at 5M frames)");
+            foreach (var a in aggregates)
+            {
+                intervals.Add(a.Variant, "IQM", a.InterquartileMean.Estimate, a.InterquartileMean.Lower, a.InterquartileMean.Upper);
+                intervals.Add(a.Variant, "mean", a.Mean.Estimate, a.Mean.Lower, a.Mean.Upper);
+            }
+            intervals.SavePng(Path.Combine(context.OutputFolder, AggregatePlot));
+            report.Image("aggregate-intervals", AggregatePlot);
+        }
         report.Heading("Per game, beside the MinAtar paper's DQN");
         long frames = spec.Tracks.Max(t => t.Steps);
         report.Paragraph($"Published: the MinAtar paper's DQN after {MinAtarReference.Frames:N0} frames (training-episode returns, moving average of 100 episodes, 30 runs; read off its Fig. 2, about ±10%). " +

@@ -64,10 +64,12 @@ public sealed class AgentLabTests
                 AssertPng(Path.Combine(folder, $"learning-curve-{game}.png"));
             AssertPng(Path.Combine(folder, "probe-loss.png"));
             AssertPng(Path.Combine(folder, "dormant-units.png"));
+            AssertPng(Path.Combine(folder, RlExperiment.AggregatePlot));
             string report = File.ReadAllText(Path.Combine(folder, "report.md"));
             StringAssert.Contains(report, "interquartile mean");
             StringAssert.Contains(report, "published DQN (5M frames)");
             StringAssert.Contains(report, "learning-curve-freeway.png");
+            StringAssert.Contains(report, $"]({RlExperiment.AggregatePlot})");
 
             var (exit2, output2) = LabRunner.Run("rl", "--preset", "smoke", "--out", folder);
             Assert.AreEqual(0, exit2, output2);
