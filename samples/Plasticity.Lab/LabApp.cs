@@ -20,7 +20,12 @@ public static class LabApp
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            e.Cancel = true; // Stop cleanly: finished runs and checkpoints are stored, so the same command resumes.
+            // A second Ctrl+C quits at once: the runs resume from their last checkpoints.
+            if (cancel.IsCancellationRequested) return;
+            // The first stops cleanly: each run checkpoints where its state is whole (a probe in progress finishes
+            // first, which can take seconds), so the same command resumes from there.
+            e.Cancel = true;
+            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Stopping[/] at each run's next checkpoint (a probe in progress finishes first); Ctrl+C again quits at once, losing the work since the last checkpoints.");
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
