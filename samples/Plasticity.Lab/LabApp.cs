@@ -25,7 +25,7 @@ public static class LabApp
             // The first stops cleanly: each run checkpoints where its state is whole (a probe in progress finishes
             // first, which can take seconds), so the same command resumes from there.
             e.Cancel = true;
-            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Stopping[/] at each run's next checkpoint (a probe in progress finishes first); Ctrl+C again quits at once, losing the work since the last checkpoints.");
+            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Stopping[/] cleanly: work in progress is checkpointed first (a probe in progress finishes); Ctrl+C again quits at once and loses the work since the last checkpoint.");
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
