@@ -35,10 +35,11 @@ public sealed record MeanStd(double Mean, double Std, int Count = 0, int NonFini
         return new MeanStd(mean, std, finite.Length, nonFinite);
     }
 
-    /// <summary>"mean ± std" with the given format, plus "(n of m; k non-finite)" when values were left out.</summary>
+    /// <summary>"mean ± std" with the given format, plus "(n of m; k non-finite)" when values were left out; "n/a" in
+    /// place of the numbers when no value is finite (a variant without a finished run, a statistic never measured).</summary>
     public string ToString(string format)
     {
-        string text = $"{Mean.ToString(format, CultureInfo.InvariantCulture)} ± {Std.ToString(format, CultureInfo.InvariantCulture)}";
+        string text = Count == 0 ? "n/a" : $"{Mean.ToString(format, CultureInfo.InvariantCulture)} ± {Std.ToString(format, CultureInfo.InvariantCulture)}";
         return NonFinite == 0 ? text : $"{text} ({Count} of {Count + NonFinite}; {NonFinite} non-finite)";
     }
 }

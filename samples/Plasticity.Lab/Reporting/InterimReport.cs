@@ -31,7 +31,7 @@ public static class InterimReport
     /// <summary>The report's warning line.</summary>
     public static string Note(int finished, int total) =>
         $"**Interim report: {finished} of {total} runs finished.** The runs still to train or in progress are left out of every table, plot and mean below " +
-        "(listed at the end, with where each stands); a variant with no finished run shows 0 seeds and NaN. The same command without `--report-only` " +
+        "(listed at the end, with where each stands); a variant with no finished run shows 0 seeds and n/a. The same command without `--report-only` " +
         "trains the rest and rewrites this report.";
 
     /// <summary>

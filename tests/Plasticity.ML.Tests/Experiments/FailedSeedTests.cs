@@ -21,6 +21,11 @@ public sealed class FailedSeedTests
         Assert.AreEqual(0.5, undefined.Mean);
         Assert.AreEqual((1, 0), (undefined.Count, undefined.NonFinite), "undefined values are neither averaged nor failures");
         Assert.AreEqual("0.50 ± 0.00", undefined.ToString("F2"));
+
+        // Nothing to average reads as such, not as "NaN ± NaN".
+        Assert.AreEqual("n/a", MeanStd.Of(new double?[] { null }).ToString("F2"));
+        Assert.AreEqual("n/a", MeanStd.Of(Array.Empty<double>()).ToString("F2"));
+        Assert.AreEqual("n/a (0 of 2; 2 non-finite)", MeanStd.Of([double.NaN, double.NegativeInfinity]).ToString("F2"));
     }
 
     private static RunRecord Run(long seed, double initialProbe, double finalProbe, double deadFraction)
