@@ -35,6 +35,8 @@ public sealed class ChannelPaddingEnvironment : IEnvironment
         {
             ObservationShape = [channels, spec.ObservationShape[1], spec.ObservationShape[2]],
             ChannelNames = [.. spec.ChannelNames, .. Enumerable.Range(0, added).Select(k => $"padding-{k}")],
+            // Padding after the last frame breaks the stack's layout: a padded observation is stored whole.
+            StackedFrames = 1,
         };
     }
 

@@ -24,6 +24,14 @@ public sealed record EnvironmentSpec
     /// <summary>One name per action, such as "noop", "left", "fire".</summary>
     public required string[] ActionNames { get; init; }
 
+    /// <summary>
+    /// Frames stacked along the channel axis (DQN's frame stack; ALE's 4): each observation is the episode's last
+    /// <see cref="StackedFrames"/> frames, oldest first, each <c>channels / StackedFrames</c> channels deep, so that
+    /// consecutive observations of an episode share all frames but the newest, and an episode's first observation repeats
+    /// its first frame in every position. A replay then stores each frame once. 1 (the default): observations are not stacks.
+    /// </summary>
+    public int StackedFrames { get; init; } = 1;
+
     /// <summary>Bytes of one observation: the product of <see cref="ObservationShape"/>.</summary>
     public int ObservationSize => ObservationShape.Aggregate(1, (a, b) => a * b);
 }

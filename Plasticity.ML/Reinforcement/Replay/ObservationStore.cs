@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics;
 namespace Plasticity.ML.Reinforcement.Replay;
 
 /// <summary>
-/// Observations in slots of one flat byte array, one byte or one bit per element, decoded straight into the float
-/// buffer a batch tensor owns (scaled by 1 / the observation maximum).
+/// Observations (or, for frame stacks, single frames: see <see cref="ReplayBuffer"/>) in slots of one flat byte array,
+/// one byte or one bit per element, decoded straight into the float buffer a batch tensor owns (scaled by 1 / the
+/// observation maximum).
 /// </summary>
 internal sealed class ObservationStore
 {
@@ -25,7 +26,7 @@ internal sealed class ObservationStore
         long total = (long)capacity * SlotBytes;
         if (total > Array.MaxLength)
             throw new ArgumentException(
-                $"A replay of {capacity:N0} observations of {observationSize:N0} elements needs {total:N0} bytes, more than one array holds ({Array.MaxLength:N0}); lower the capacity.");
+                $"A replay of {capacity:N0} slots of {observationSize:N0} elements needs {total:N0} bytes, more than one array holds ({Array.MaxLength:N0}); lower the capacity.");
         data = new byte[total];
         for (int b = 0; b < 256; b++) byteScale[b] = b / (float)maximum;
     }

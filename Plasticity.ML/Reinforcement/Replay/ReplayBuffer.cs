@@ -22,6 +22,13 @@ namespace Plasticity.ML.Reinforcement.Replay;
 /// <c>gamma^m</c>, or 0 when the episode terminated within the m steps. A truncated episode (time limit) bootstraps from
 /// its final observation. A transition is sampled only once its whole window has arrived, so returns never reach into
 /// the next episode, past the newest slot, or across the wrap-around of the ring.</para>
+/// <para>Frame stacks. For an environment whose observations are stacks of its last k frames
+/// (<see cref="EnvironmentSpec.StackedFrames"/>, ALE's 4), a slot holds only the newest frame and an observation is
+/// assembled from its slot and the k - 1 before it in the same episode (the episode's first frame standing in for frames
+/// before its start, as the environment's own stack does): a quarter of the memory for ALE's stack of 4. Each stored
+/// observation is checked against the frames it shares with the one before, so an environment that does not stack
+/// that way is refused rather than replayed wrongly. Once the ring wraps, the oldest k - 1 slots may have lost earlier
+/// frames; nothing is sampled from them.</para>
 /// <para>As an <see cref="IObservationSource"/> it offers every stored observation, so ReDo, the probe and the
 /// statistics panel measure on observations from replay.</para>
 /// </remarks>
@@ -33,6 +40,12 @@ public sealed class ReplayBuffer : IObservationSource
     private const int MaximumAttempts = 10_000;
 
     private readonly ObservationStore observations;
+    private readonly int observationSize;
+    private readonly int stackedFrames;
+    private readonly int frameSize;
+    /// <summary>Per slot, how many earlier frames of its episode its stack holds (at most k - 1); null without stacks.</summary>
+    private readonly byte[]? frameDepths;
+    private readonly byte[]? frameScratch;
     private readonly byte[] actions;
     private readonly float[] rewards;
     private readonly byte[] flags;
@@ -52,8 +65,9 @@ public sealed class ReplayBuffer : IObservationSource
     /// <param name="options">Capacity, storage and prioritization.</param>
     /// <param name="steps">n of the n-step returns (1 for one-step TD targets).</param>
     /// <param name="gamma">The discount in [0, 1].</param>
-    /// <exception cref="ArgumentException">Bad options, n below 1, gamma outside [0, 1], more than 256 actions, or bit
-    /// storage requested for observations whose maximum is not 1.</exception>
+    /// <exception cref="ArgumentException">Bad options, n below 1, gamma outside [0, 1], more than 256 actions, bit
+    /// storage requested for observations whose maximum is not 1, or frame stacks that do not divide the channels or
+    /// do not fit the capacity.</exception>
     public ReplayBuffer(EnvironmentSpec environment, ReplayOptions options, int steps, double gamma)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -75,7 +89,19 @@ public sealed class ReplayBuffer : IObservationSource
         };
         if (bits && environment.ObservationMaximum != 1)
             throw new ArgumentException($"Replay storage {ObservationStorage.Bits} needs observations of 0 and 1, but {environment.Name}'s maximum is {environment.ObservationMaximum}.", nameof(options));
-        observations = new ObservationStore(options.Capacity, environment.ObservationSize, bits, environment.ObservationMaximum);
+        observationSize = environment.ObservationSize;
+        stackedFrames = environment.StackedFrames;
+        if (stackedFrames < 1 || stackedFrames > 255 || observationShape.Length == 0 || observationShape[0] % stackedFrames != 0)
+            throw new ArgumentException($"{environment.Name} stacks {stackedFrames} frames, which must be 1 to 255 and divide its {(observationShape.Length == 0 ? 0 : observationShape[0])} channels.", nameof(environment));
+        if (options.Capacity <= stackedFrames)
+            throw new ArgumentException($"Replay {nameof(ReplayOptions.Capacity)} {options.Capacity} must exceed the {stackedFrames} frames {environment.Name} stacks.", nameof(options));
+        frameSize = observationSize / stackedFrames;
+        if (stackedFrames > 1)
+        {
+            frameDepths = new byte[options.Capacity];
+            frameScratch = new byte[frameSize];
+        }
+        observations = new ObservationStore(options.Capacity, frameSize, bits, environment.ObservationMaximum);
         actions = new byte[options.Capacity];
         rewards = new float[options.Capacity];
         flags = new byte[options.Capacity];
@@ -107,9 +133,12 @@ public sealed class ReplayBuffer : IObservationSource
     /// <summary>True when observations are stored one bit per element.</summary>
     public bool StoresBits => observations.PackBits;
 
-    /// <summary>Bytes the buffer holds: observations, actions, rewards, flags and priorities.</summary>
+    /// <summary>Frames of each observation's stack (<see cref="EnvironmentSpec.StackedFrames"/>); each slot stores one frame.</summary>
+    public int StackedFrames => stackedFrames;
+
+    /// <summary>Bytes the buffer holds: observations (one frame per slot for frame stacks), actions, rewards, flags and priorities.</summary>
     public long MemoryBytes => observations.Bytes + actions.LongLength + 4L * rewards.LongLength + flags.LongLength +
-        (priorities is null ? 0 : 16L * priorities.Capacity);
+        (frameDepths?.LongLength ?? 0) + (priorities is null ? 0 : 16L * priorities.Capacity);
 
     /// <summary>
     /// Bytes the textbook float32 layout of the same capacity would take: observation and next observation as float32
@@ -122,15 +151,21 @@ public sealed class ReplayBuffer : IObservationSource
     }
 
     /// <summary>Starts an episode with its first observation. An episode still open is closed as truncated.</summary>
+    /// <exception cref="ArgumentException">The observation has the wrong size, or (frame stacks) does not repeat its first
+    /// frame in every position.</exception>
     public void AddFirst(ReadOnlySpan<byte> observation)
     {
         CheckObservation(observation);
+        var newest = observation[^frameSize..];
+        for (int i = 0; i < stackedFrames - 1; i++)
+            if (!observation.Slice(i * frameSize, frameSize).SequenceEqual(newest))
+                throw new ArgumentException($"An episode's first observation must repeat its first frame in all {stackedFrames} stacked frames (EnvironmentSpec.StackedFrames); frame {i} differs from the newest.", nameof(observation));
         if (episodeOpen && count > 1)
         {
             int previous = Previous(Previous(head));
             if ((flags[previous] & HasTransition) != 0) flags[previous] |= EpisodeEnd;
         }
-        Write(observation);
+        Write(observation, depth: 0);
         episodeOpen = true;
     }
 
@@ -139,6 +174,8 @@ public sealed class ReplayBuffer : IObservationSource
     /// <paramref name="nextObservation"/>; <paramref name="terminated"/> or <paramref name="truncated"/> ends the episode.
     /// </summary>
     /// <exception cref="InvalidOperationException">No episode is open (call <see cref="AddFirst"/>).</exception>
+    /// <exception cref="ArgumentException">The observation has the wrong size, or (frame stacks) its older frames are not
+    /// the newer frames of the observation it follows.</exception>
     public void AddStep(int action, float reward, bool terminated, bool truncated, ReadOnlySpan<byte> nextObservation)
     {
         if (!episodeOpen) throw new InvalidOperationException("No episode is open in the replay: call AddFirst with the episode's first observation.");
@@ -146,12 +183,19 @@ public sealed class ReplayBuffer : IObservationSource
         if (!float.IsFinite(reward)) throw new ArgumentOutOfRangeException(nameof(reward), reward, "The reward must be finite.");
         CheckObservation(nextObservation);
         int slot = Previous(head);
+        // Checked before anything is written, so a refused observation leaves the buffer as it was.
+        for (int i = 1; i < stackedFrames; i++)
+        {
+            observations.Read(FrameSlot(slot, i), frameScratch!);
+            if (!nextObservation.Slice((i - 1) * frameSize, frameSize).SequenceEqual(frameScratch))
+                throw new ArgumentException($"A stacked observation's frames must shift by one each step (EnvironmentSpec.StackedFrames = {stackedFrames}): frame {i - 1} of the next observation differs from frame {i} of the one it follows.", nameof(nextObservation));
+        }
         actions[slot] = (byte)action;
         rewards[slot] = reward;
         flags[slot] = (byte)(HasTransition | (terminated ? Terminated : 0) | (terminated || truncated ? EpisodeEnd : 0));
         transitions++;
         priorities?.Set(slot, maxPriority);
-        Write(nextObservation);
+        Write(nextObservation, frameDepths is null ? 0 : Math.Min(frameDepths[slot] + 1, stackedFrames - 1));
         episodeOpen = !(terminated || truncated);
     }
 
@@ -164,6 +208,7 @@ public sealed class ReplayBuffer : IObservationSource
         Array.Clear(flags);
         Array.Clear(actions);
         Array.Clear(rewards);
+        if (frameDepths is not null) Array.Clear(frameDepths);
         priorities?.Restore(new double[Capacity]);
         head = 0;
         count = 0;
@@ -199,7 +244,7 @@ public sealed class ReplayBuffer : IObservationSource
                 throw new ArgumentException($"The batch holds observations of shape [{string.Join(", ", batch.Observations.shape.Skip(1))}] but the replay [{string.Join(", ", observationShape)}].", nameof(batch));
             verifiedBatch = batch;
         }
-        int size = batch.Size, elements = observations.ObservationSize;
+        int size = batch.Size, elements = observationSize;
         var obs = batch.ObservationSpan;
         var next = batch.NextObservationSpan;
         var actionSpan = batch.ActionSpan;
@@ -213,8 +258,8 @@ public sealed class ReplayBuffer : IObservationSource
             var (nextSlot, value, discount, steps) = NStep(slot);
             batch.Slots[b] = slot;
             batch.Steps[b] = steps;
-            observations.Decode(slot, obs.Slice(b * elements, elements));
-            observations.Decode(nextSlot, next.Slice(b * elements, elements));
+            Decode(slot, obs.Slice(b * elements, elements));
+            Decode(nextSlot, next.Slice(b * elements, elements));
             actionSpan[b] = actions[slot];
             returns[b] = (float)value;
             discounts[b] = (float)discount;
@@ -254,20 +299,29 @@ public sealed class ReplayBuffer : IObservationSource
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (this.count == 0) throw new ArgumentOutOfRangeException(nameof(count), "The replay holds no observations to sample.");
-        int elements = observations.ObservationSize;
+        int elements = observationSize;
         var result = empty([count, .. observationShape.Select(d => (long)d)], ScalarType.Float32);
         var values = MemoryMarshal.Cast<byte, float>(result.bytes);
-        for (int i = 0; i < count; i++) observations.Decode(Oldest(random.Next(this.count)), values.Slice(i * elements, elements));
+        for (int i = 0; i < count; i++)
+        {
+            int slot = Oldest(random.Next(this.count));
+            // Frame stacks: a draw among the oldest k - 1 slots whose earlier frames were overwritten is drawn again.
+            while (!Whole(slot)) slot = Oldest(random.Next(this.count));
+            Decode(slot, values.Slice(i * elements, elements));
+        }
         return result;
     }
 
     /// <summary>Copies the <paramref name="index"/>-th oldest stored observation (0 = oldest) as bytes.</summary>
+    /// <exception cref="InvalidOperationException">(Frame stacks) The ring has overwritten earlier frames of that observation.</exception>
     public void CopyObservation(int index, Span<byte> destination)
     {
         if (index < 0 || index >= count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The replay holds {count} observations.");
-        if (destination.Length != observations.ObservationSize)
-            throw new ArgumentException($"The destination holds {destination.Length} bytes; an observation has {observations.ObservationSize}.", nameof(destination));
-        observations.Read(Oldest(index), destination);
+        if (destination.Length != observationSize)
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; an observation has {observationSize}.", nameof(destination));
+        int slot = Oldest(index);
+        if (!Whole(slot)) throw new InvalidOperationException($"Observation {index} is among the oldest of a full ring: its earlier stacked frames were overwritten.");
+        for (int i = 0; i < stackedFrames; i++) observations.Read(FrameSlot(slot, i), destination.Slice(i * frameSize, frameSize));
     }
 
     /// <summary>
@@ -302,6 +356,7 @@ public sealed class ReplayBuffer : IObservationSource
         state.Set("actions", actions);
         state.Set("rewards", rewards);
         state.Set("flags", flags);
+        if (frameDepths is not null) state.Set("frameDepths", frameDepths);
         if (priorities is not null) state.Set("priorities", priorities.Leaves());
     }
 
@@ -318,6 +373,11 @@ public sealed class ReplayBuffer : IObservationSource
         Restore(state.GetBytes("actions"), actions, "actions");
         Restore(state.GetSingleArray("rewards"), rewards, "rewards");
         Restore(state.GetBytes("flags"), flags, "flags");
+        if (frameDepths is not null)
+        {
+            if (!state.Contains("frameDepths")) throw new InvalidDataException($"{state.Name}: the replay state holds whole observations; this buffer stores stacks of {stackedFrames} frames.");
+            Restore(state.GetBytes("frameDepths"), frameDepths, "frame depths");
+        }
         priorities?.Restore(state.GetDoubleArray("priorities"));
         head = checked((int)state.GetInt64("head"));
         count = checked((int)state.GetInt64("count"));
@@ -335,7 +395,9 @@ public sealed class ReplayBuffer : IObservationSource
         }
     }
 
-    private void Write(ReadOnlySpan<byte> observation)
+    /// <summary>Stores <paramref name="observation"/> (its newest frame, for frame stacks, whose stack reaches
+    /// <paramref name="depth"/> slots back) in the next slot.</summary>
+    private void Write(ReadOnlySpan<byte> observation, int depth)
     {
         if (count == Capacity)
         {
@@ -344,7 +406,8 @@ public sealed class ReplayBuffer : IObservationSource
             flags[head] = 0;
             priorities?.Set(head, 0);
         }
-        observations.Write(head, observation);
+        observations.Write(head, observation[^frameSize..]);
+        if (frameDepths is not null) frameDepths[head] = (byte)depth;
         flags[head] = 0;
         head = Next(head);
         count = Math.Min(count + 1, Capacity);
@@ -354,7 +417,8 @@ public sealed class ReplayBuffer : IObservationSource
     /// <summary>True when a transition starts at <paramref name="slot"/> and its whole n-step window has arrived.</summary>
     private bool IsComplete(int slot)
     {
-        if ((flags[slot] & HasTransition) == 0) return false;
+        // The next observation is newer and shares the slot's episode, so it is whole when the slot is.
+        if ((flags[slot] & HasTransition) == 0 || !Whole(slot)) return false;
         int s = slot;
         for (int k = 0; ; k++)
         {
@@ -408,9 +472,26 @@ public sealed class ReplayBuffer : IObservationSource
 
     private void CheckObservation(ReadOnlySpan<byte> observation)
     {
-        if (observation.Length != observations.ObservationSize)
-            throw new ArgumentException($"An observation has {observations.ObservationSize} bytes ([{string.Join(", ", observationShape)}]); got {observation.Length}.");
+        if (observation.Length != observationSize)
+            throw new ArgumentException($"An observation has {observationSize} bytes ([{string.Join(", ", observationShape)}]); got {observation.Length}.");
     }
+
+    /// <summary>Decodes the observation in <paramref name="slot"/>: its stack of frames, oldest first.</summary>
+    private void Decode(int slot, Span<float> destination)
+    {
+        for (int i = 0; i < stackedFrames; i++) observations.Decode(FrameSlot(slot, i), destination.Slice(i * frameSize, frameSize));
+    }
+
+    /// <summary>The slot holding frame <paramref name="position"/> (0 = oldest) of the stack stored at <paramref name="slot"/>.</summary>
+    private int FrameSlot(int slot, int position)
+    {
+        if (frameDepths is null) return slot;
+        int back = Math.Min(frameDepths[slot], stackedFrames - 1 - position);
+        return (slot - back + Capacity) % Capacity;
+    }
+
+    /// <summary>True when every frame of the stack at <paramref name="slot"/> is still stored (always, without stacks).</summary>
+    private bool Whole(int slot) => frameDepths is null || IndexOf(slot) >= frameDepths[slot];
 
     private int Oldest(int index) => (head - count + index + 2 * Capacity) % Capacity;
 

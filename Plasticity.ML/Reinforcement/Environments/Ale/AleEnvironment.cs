@@ -58,6 +58,7 @@ public sealed class AleEnvironment : IEnvironment
             ObservationShape = [options.StackedFrames, options.ObservationHeight, options.ObservationWidth],
             ChannelNames = [.. Enumerable.Range(0, options.StackedFrames).Select(i => $"frame-{i}")],
             ObservationMaximum = 255,
+            StackedFrames = options.StackedFrames,
             ActionCount = _actions.Length,
             ActionNames = [.. Actions.Select(a => a.ToString().ToLowerInvariant())],
         };
