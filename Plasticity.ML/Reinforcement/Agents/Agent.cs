@@ -736,10 +736,15 @@ public abstract class Agent : IDisposable
             throw new ArgumentException($"The agent was built for observations up to {Environment.ObservationMaximum} ({Environment.Name}), but {spec.Name}'s go up to {spec.ObservationMaximum}.", parameter);
     }
 
+    /// <summary>The smallest frame the Nature CNN's convolutions (8x8/4, 4x4/2, 3x3/1) leave at least one output of.</summary>
+    public const int NatureCnnMinimumSize = 36;
+
     /// <summary>
     /// The Q-network an agent of <paramref name="kind"/> builds for <paramref name="environment"/> when
-    /// <see cref="AgentOptions.Network"/> is null: <see cref="NetworkPresets.MinAtar"/> for grids of at least 3 x 3 (with
-    /// <see cref="NetworkPresets.Categorical"/>'s head for C51), otherwise an MLP of two hidden layers of 128 units.
+    /// <see cref="AgentOptions.Network"/> is null: <see cref="NetworkPresets.NatureCnn"/> for frames of at least
+    /// <see cref="NatureCnnMinimumSize"/> x <see cref="NatureCnnMinimumSize"/> (ALE's 84 x 84 stacks),
+    /// <see cref="NetworkPresets.MinAtar"/> for smaller grids of at least 3 x 3, otherwise an MLP of two hidden layers of
+    /// 128 units; with <see cref="NetworkPresets.Categorical"/>'s head for C51.
     /// Start from it to change one setting (<c>DefaultNetwork(kind, spec) with { Normalization = NormalizationKind.LayerNorm }</c>).
     /// </summary>
     /// <exception cref="ArgumentException">The environment's observation shape or action count is invalid.</exception>
@@ -753,6 +758,8 @@ public abstract class Agent : IDisposable
             ? NetworkPresets.Categorical(environment.ActionCount)
             : new HeadSpec { Kind = HeadKind.Regression, Outputs = environment.ActionCount };
         var shape = environment.ObservationShape;
+        if (shape.Length == 3 && shape[1] >= NatureCnnMinimumSize && shape[2] >= NatureCnnMinimumSize)
+            return NetworkPresets.NatureCnn(environment.ActionCount) with { InputShape = shape.ToArray(), Head = head };
         return shape.Length == 3 && shape[1] >= 3 && shape[2] >= 3
             ? NetworkPresets.MinAtar(shape[0], environment.ActionCount) with { InputShape = shape.ToArray(), Head = head }
             : new NetworkSpec { InputShape = shape.ToArray(), HiddenWidths = [128, 128], Head = head };
