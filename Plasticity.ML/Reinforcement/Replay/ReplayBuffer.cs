@@ -325,8 +325,9 @@ public sealed class ReplayBuffer : IObservationSource
     }
 
     /// <summary>
-    /// The n-step transition starting at the <paramref name="index"/>-th oldest slot, or null when none starts there or
-    /// its window has not arrived yet: the index of its next observation (0 = oldest), its return, discount and steps.
+    /// The n-step transition starting at the <paramref name="index"/>-th oldest slot, or null when none starts there, its
+    /// window has not arrived yet, or (frame stacks) the ring has overwritten earlier frames of its observation: the index
+    /// of its next observation (0 = oldest), its return, discount and steps.
     /// </summary>
     public (int NextIndex, double Return, double Discount, int Steps)? TransitionAt(int index)
     {
