@@ -56,7 +56,7 @@ public sealed class Checkpoint
         {
             using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             var checksums = new StringBuilder();
-            void Add(string entryName, byte[] bytes, CompressionLevel level)
+            void Add(string entryName, ReadOnlySpan<byte> bytes, CompressionLevel level)
             {
                 using (var entry = archive.CreateEntry(entryName, level).Open()) entry.Write(bytes);
                 checksums.Append(Convert.ToHexString(SHA256.HashData(bytes))).Append(' ').Append(entryName).Append('\n');
@@ -66,8 +66,9 @@ public sealed class Checkpoint
             {
                 using var buffer = new MemoryStream();
                 bag.WriteTo(buffer);
-                // Weights and moments barely compress; storing them keeps checkpoints fast.
-                Add(BagFolder + name, buffer.ToArray(), CompressionLevel.NoCompression);
+                // Weights and moments barely compress; storing them keeps checkpoints fast. The stream's own buffer is
+                // written, not a copy of it: a replay's bag can be most of a gigabyte.
+                Add(BagFolder + name, buffer.GetBuffer().AsSpan(0, checked((int)buffer.Length)), CompressionLevel.NoCompression);
             }
             using (var entry = archive.CreateEntry(ChecksumEntry, CompressionLevel.Fastest).Open())
                 entry.Write(Encoding.UTF8.GetBytes(checksums.ToString()));
@@ -182,11 +183,14 @@ public sealed class Checkpoint
         return bytes;
     }
 
+    /// <summary>An entry's bytes, read straight into an array of the length the archive lists (a growing stream and
+    /// its final copy would take three times a large bag's size); a shorter entry is damage.</summary>
     private static byte[] Read(ZipArchiveEntry entry)
     {
+        if (entry.Length > Array.MaxLength) throw new InvalidDataException($"entry {entry.FullName} lists {entry.Length:N0} bytes, more than one array holds");
+        var bytes = new byte[entry.Length];
         using var stream = entry.Open();
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 }
