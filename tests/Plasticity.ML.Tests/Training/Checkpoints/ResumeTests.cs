@@ -136,9 +136,24 @@ public sealed class ResumeTests
     }
 
     [TestMethod]
-    public void ACancelledRunCheckpointsWhereItStoppedInsideATaskAndResumesToTheSameNumbers()
+    public void ACancelledRunCheckpointsWhereItStoppedInsideATaskAndResumesToTheSameNumbers() =>
+        // Cancelled after step 40 of the first task: the trainer looks every 32 steps, so it stops at step 64.
+        CancelCheckpointAndResume(p => p.Phase == "train" && p.TaskIndex == 0 && p.StepInTask == 40,
+            taskIndex: 0, stepInTask: 64, "the cancellation's step, inside the first task", "no checkpoint was written on cancellation");
+
+    [TestMethod]
+    public void ACancellationDuringAProbePointStopsTheRunAtTheTaskBoundaryAfterItCheckpointedThere() =>
+        // Ctrl+C while the probe after the first task runs (not the initial probe, which reports step 0).
+        CancelCheckpointAndResume(p => p.Phase == "probe" && p.TaskIndex == 0 && p.StepInTask == 80,
+            taskIndex: 1, stepInTask: 0, "the first task, its probe point included, is in the checkpoint", "no checkpoint was written at the boundary");
+
+    /// <summary>
+    /// Runs tasks of 80 steps with no periodic checkpoint (so only the cancellation or a task boundary writes one),
+    /// cancels when <paramref name="cancelWhen"/> first holds, checks where the checkpoint stands, and resumes to the
+    /// numbers of an uninterrupted run.
+    /// </summary>
+    private static void CancelCheckpointAndResume(Func<TrainingProgress, bool> cancelWhen, int taskIndex, int stepInTask, string position, string missing)
     {
-        // Tasks of 80 steps and no periodic checkpoint: only the cancellation can write one inside the first task.
         var options = Options() with { StepsPerTask = 80 };
         using var trainer = new ContinualTrainer(options);
         var uninterrupted = trainer.Run(Tasks());
@@ -147,13 +162,12 @@ public sealed class ResumeTests
         {
             var checkpointing = new RunCheckpointing { Path = path, Interval = TimeSpan.FromDays(1) };
             using var cancel = new CancellationTokenSource();
-            // Cancelled after step 40 of the first task: the trainer looks every 32 steps, so it stops at step 64.
-            var cancelAt40 = new InlineProgress(p => { if (p.Phase == "train" && p.TaskIndex == 0 && p.StepInTask == 40) cancel.Cancel(); });
+            var cancelling = new InlineProgress(p => { if (cancelWhen(p)) cancel.Cancel(); });
             using (var first = new ContinualTrainer(options))
-                Assert.ThrowsExactly<OperationCanceledException>(() => first.Run(Tasks(), checkpointing, cancelAt40, cancel.Token));
-            var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException("no checkpoint was written on cancellation"))!;
-            Assert.AreEqual(0, description["taskIndex"]!.GetValue<int>());
-            Assert.AreEqual(64, description["stepInTask"]!.GetValue<int>());
+                Assert.ThrowsExactly<OperationCanceledException>(() => first.Run(Tasks(), checkpointing, cancelling, cancel.Token));
+            var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException(missing))!;
+            Assert.AreEqual(taskIndex, description["taskIndex"]!.GetValue<int>(), position);
+            Assert.AreEqual(stepInTask, description["stepInTask"]!.GetValue<int>(), position);
 
             using var second = new ContinualTrainer(options);
             var resumed = second.Run(Tasks(), checkpointing);
@@ -165,33 +179,9 @@ public sealed class ResumeTests
         }
     }
 
-    [TestMethod]
-    public void ACancellationDuringAProbePointStopsTheRunAtTheTaskBoundaryAfterItCheckpointedThere()
+    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
-        var options = Options() with { StepsPerTask = 80 };
-        using var trainer = new ContinualTrainer(options);
-        var uninterrupted = trainer.Run(Tasks());
-        string path = TempPath();
-        try
-        {
-            var checkpointing = new RunCheckpointing { Path = path, Interval = TimeSpan.FromDays(1) };
-            using var cancel = new CancellationTokenSource();
-            // Ctrl+C while the probe after the first task runs (not the initial probe, which reports step 0).
-            var onProbe = new InlineProgress(p => { if (p.Phase == "probe" && p.TaskIndex == 0 && p.StepInTask == 80) cancel.Cancel(); });
-            using (var first = new ContinualTrainer(options))
-                Assert.ThrowsExactly<OperationCanceledException>(() => first.Run(Tasks(), checkpointing, onProbe, cancel.Token));
-            var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException("no checkpoint was written at the boundary"))!;
-            Assert.AreEqual(1, description["taskIndex"]!.GetValue<int>(), "the first task, its probe point included, is in the checkpoint");
-            Assert.AreEqual(0, description["stepInTask"]!.GetValue<int>());
-
-            using var second = new ContinualTrainer(options);
-            var resumed = second.Run(Tasks(), checkpointing);
-            Assert.AreEqual(Numbers(uninterrupted), Numbers(resumed));
-        }
-        finally
-        {
-            Checkpoint.Delete(path);
-        }
+        public void Report(TrainingProgress value) => report(value);
     }
 
     [TestMethod]
@@ -212,11 +202,6 @@ public sealed class ResumeTests
         {
             Checkpoint.Delete(path);
         }
-    }
-
-    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 
     [TestMethod]
