@@ -50,7 +50,13 @@ public sealed class StateBag
     public void Set(string name, ReadOnlySpan<float> values) => Put(name, Kind.Float32Array, values.ToArray());
 
     /// <summary>Stores a copy of a byte array.</summary>
-    public void Set(string name, ReadOnlySpan<byte> values) => Put(name, Kind.Bytes, values.ToArray());
+    public void Set(string name, ReadOnlySpan<byte> values) => Put(name, Kind.Bytes, new ReadOnlyMemory<byte>(values.ToArray()));
+
+    /// <summary>
+    /// Stores <paramref name="values"/> without copying them, for state of gigabytes (a replay's observations) written
+    /// at once: the caller must not change them until the bag is written.
+    /// </summary>
+    internal void SetBorrowed(string name, ReadOnlyMemory<byte> values) => Put(name, Kind.Bytes, values);
 
     /// <summary>Stores a copy of a tensor's values, dtype and shape (from any device).</summary>
     public void Set(string name, Tensor value)
@@ -104,7 +110,20 @@ public sealed class StateBag
     public float[] GetSingleArray(string name) => (float[])Get<float[]>(name, Kind.Float32Array).Clone();
 
     /// <summary>Reads a copy of a byte array.</summary>
-    public byte[] GetBytes(string name) => (byte[])Get<byte[]>(name, Kind.Bytes).Clone();
+    public byte[] GetBytes(string name) => Get<ReadOnlyMemory<byte>>(name, Kind.Bytes).ToArray();
+
+    /// <summary>
+    /// Copies a stored byte array into <paramref name="destination"/>, which must have its length, without the
+    /// intermediate copy <see cref="GetBytes"/> makes (for state of gigabytes).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The entry is missing, is not bytes, or has another length.</exception>
+    public void CopyBytesTo(string name, Span<byte> destination)
+    {
+        var values = Get<ReadOnlyMemory<byte>>(name, Kind.Bytes);
+        if (values.Length != destination.Length)
+            throw new InvalidDataException($"{Name}: '{name}' holds {values.Length:N0} bytes, but the target has {destination.Length:N0}.");
+        values.Span.CopyTo(destination);
+    }
 
     /// <summary>Reads a tensor as a new CPU tensor (the caller owns it).</summary>
     public Tensor GetTensor(string name)
@@ -151,7 +170,11 @@ public sealed class StateBag
                 case Kind.Int64Array: WriteArray(writer, (long[])value); break;
                 case Kind.Float64Array: WriteArray(writer, (double[])value); break;
                 case Kind.Float32Array: WriteArray(writer, (float[])value); break;
-                case Kind.Bytes: WriteArray(writer, (byte[])value); break;
+                case Kind.Bytes:
+                    var bytes = (ReadOnlyMemory<byte>)value;
+                    writer.Write(bytes.Length);
+                    writer.Write(bytes.Span);
+                    break;
                 case Kind.Tensor:
                     var t = (TensorValue)value;
                     writer.Write((int)t.DType);
@@ -163,13 +186,23 @@ public sealed class StateBag
     }
 
     /// <summary>Reads a bag written by <see cref="WriteTo"/>; throws <see cref="InvalidDataException"/> if it is damaged.</summary>
+    /// <remarks>A stream that cannot seek is read to its end at most; a length field larger than the rest of a seekable
+    /// stream is refused as damage before anything is allocated.</remarks>
     public static StateBag ReadFrom(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ReadFrom(stream, name, stream.CanSeek ? stream.Length - stream.Position : long.MaxValue);
+    }
+
+    /// <summary>Reads a bag of <paramref name="length"/> bytes (a ZIP entry's listed size, for a stream that cannot
+    /// seek), so a damaged length field is refused before anything is allocated.</summary>
+    internal static StateBag ReadFrom(Stream stream, string name, long length)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var bag = new StateBag(name);
         try
         {
-            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            using var reader = new BinaryReader(new BoundedReadStream(stream, length), Encoding.UTF8, leaveOpen: true);
             if (reader.ReadUInt32() != Magic) throw new InvalidDataException($"{name}: not a state bag.");
             int version = reader.ReadInt32();
             if (version != Version) throw new InvalidDataException($"{name}: unknown state format version {version}; this library reads {Version}.");
@@ -187,7 +220,7 @@ public sealed class StateBag
                     Kind.Int64Array => ReadArray<long>(reader, name, entry),
                     Kind.Float64Array => ReadArray<double>(reader, name, entry),
                     Kind.Float32Array => ReadArray<float>(reader, name, entry),
-                    Kind.Bytes => ReadArray<byte>(reader, name, entry),
+                    Kind.Bytes => new ReadOnlyMemory<byte>(ReadArray<byte>(reader, name, entry)),
                     Kind.Tensor => ReadTensor(reader, name, entry),
                     _ => throw new InvalidDataException($"{name}: entry '{entry}' has the unknown kind {(byte)kind}."),
                 };
@@ -225,12 +258,11 @@ public sealed class StateBag
     private static T[] ReadArray<T>(BinaryReader reader, string bag, string entry) where T : unmanaged
     {
         int length = reader.ReadInt32();
-        long remaining = reader.BaseStream.CanSeek ? reader.BaseStream.Length - reader.BaseStream.Position : long.MaxValue;
+        long remaining = ((BoundedReadStream)reader.BaseStream).Remaining;
         if (length < 0 || (long)length * Marshal.SizeOf<T>() > remaining)
             throw new InvalidDataException($"{bag}: entry '{entry}' claims {length} values, more than the state holds (truncated or damaged).");
         var values = new T[length];
-        var bytes = MemoryMarshal.AsBytes(values.AsSpan());
-        if (reader.Read(bytes) != bytes.Length) throw new EndOfStreamException();
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
         return values;
     }
 
@@ -255,4 +287,32 @@ public sealed class StateBag
     };
 
     private sealed record TensorValue(ScalarType DType, long[] Shape, byte[] Bytes);
+
+    /// <summary>Reads at most a known number of bytes of a stream and tells how many are left, so array lengths read
+    /// from damaged state can be checked against what remains even when the stream cannot seek.</summary>
+    private sealed class BoundedReadStream(Stream inner, long length) : Stream
+    {
+        public long Remaining { get; private set; } = length;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (buffer.Length > Remaining) buffer = buffer[..(int)Remaining];
+            int read = inner.Read(buffer);
+            Remaining -= read;
+            return read;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -166,6 +166,58 @@ public sealed class CheckpointTests
         }
     }
 
+    [TestMethod]
+    public void ALargeBagStreamsIntoAndOutOfItsFileWithoutBeingCopiedWhole()
+    {
+        // A replay's bag can be gigabytes (7 GB for a 1M-frame ALE replay), more than one array or MemoryStream holds:
+        // the bag must stream into its entry, checksummed on the way, and be read back in one copy. Measured here as
+        // the bytes this thread allocates around a 64 MB bag, which a buffered write or read would double.
+        const int size = 64 << 20;
+        var values = new byte[size];
+        new Random(4).NextBytes(values);
+        string path = TempFile();
+        try
+        {
+            var checkpoint = new Checkpoint("{}");
+            var bag = checkpoint.Add("replay");
+            bag.SetBorrowed("observations", values);
+            bag.Set("head", 17L);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            checkpoint.Save(path);
+            long saving = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.IsLessThan(size / 16, saving, $"saving allocated {saving:N0} bytes");
+
+            before = GC.GetAllocatedBytesForCurrentThread();
+            var loaded = Checkpoint.Load(path).Bag("replay");
+            long loading = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.IsGreaterThanOrEqualTo(size, loading, "the entry is read into one array");
+            Assert.IsLessThan(size + size / 16, loading, $"loading allocated {loading:N0} bytes");
+
+            var copy = new byte[size];
+            before = GC.GetAllocatedBytesForCurrentThread();
+            loaded.CopyBytesTo("observations", copy);
+            Assert.IsLessThan(1024L, GC.GetAllocatedBytesForCurrentThread() - before, "copied out without an intermediate array");
+            Assert.IsTrue(values.AsSpan().SequenceEqual(copy));
+            Assert.AreEqual(17L, loaded.GetInt64("head"));
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => loaded.CopyBytesTo("observations", new byte[size - 1])).Message,
+                "holds 67,108,864 bytes, but the target has 67,108,863");
+
+            // A flipped byte deep inside the streamed entry is still caught by its checksum.
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+            {
+                file.Position = file.Length / 2;
+                int b = file.ReadByte();
+                file.Position--;
+                file.WriteByte((byte)(b ^ 1));
+            }
+            StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load(path)).Message, "does not match its checksum");
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle)
     {
         for (int i = 0; i + needle.Length <= haystack.Length; i++)
