@@ -615,18 +615,22 @@ public abstract class Agent : IDisposable
     /// (<see cref="TrainingSession.Save"/>), the target network ("target"), the replay buffer ("replay"), and the run's
     /// counters, random streams, episode in progress and records so far ("agent").
     /// </summary>
-    public void Save(Checkpoint checkpoint)
+    public void Save(Checkpoint checkpoint) => Save(checkpoint, borrowReplay: false);
+
+    /// <summary>As <see cref="Save(Checkpoint)"/>; with <paramref name="borrowReplay"/> the checkpoint refers to the
+    /// replay's observations instead of copying them (gigabytes on ALE), for a checkpoint written before the agent steps again.</summary>
+    private void Save(Checkpoint checkpoint, bool borrowReplay)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         EnsureStarted();
         Session.Save(checkpoint);
         var target = checkpoint.Add("target");
         foreach (var (name, value) in Target.state_dict()) target.Set(name, value);
-        Replay.Save(checkpoint.Add("replay"));
+        Replay.Save(checkpoint.Add("replay"), borrowReplay);
         state.Save(checkpoint.Add("agent"));
     }
 
-    /// <summary>Restores what <see cref="Save"/> wrote into an agent built with the same options for the same environment.</summary>
+    /// <summary>Restores what <see cref="Save(Checkpoint)"/> wrote into an agent built with the same options for the same environment.</summary>
     /// <exception cref="InvalidDataException">The checkpoint does not fit this agent (names which part).</exception>
     public void Load(Checkpoint checkpoint)
     {
@@ -650,11 +654,11 @@ public abstract class Agent : IDisposable
         Session.Start();
     }
 
-    /// <summary>Saves the whole agent to <paramref name="path"/> (atomically), as <see cref="Save"/> does, with a description of where the run is.</summary>
+    /// <summary>Saves the whole agent to <paramref name="path"/> (atomically), as <see cref="Save(Checkpoint)"/> does, with a description of where the run is.</summary>
     private void SaveAgent(string path)
     {
         var checkpoint = new Checkpoint(PlasticityJson.Serialize(new { Code = CodeVersion.Current, state.Step, state.Stage, Environment = Environment.Name }));
-        Save(checkpoint);
+        Save(checkpoint, borrowReplay: true);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
         checkpoint.Save(path);
@@ -663,7 +667,7 @@ public abstract class Agent : IDisposable
     private void WriteCheckpoint(string path, string fingerprint)
     {
         var checkpoint = new Checkpoint(PlasticityJson.Serialize(new CheckpointDescription(fingerprint, CodeVersion.Current, state.Step, Environment.Name)));
-        Save(checkpoint);
+        Save(checkpoint, borrowReplay: true);
         checkpoint.Save(path);
     }
 

@@ -4,30 +4,44 @@ using System.Runtime.Intrinsics;
 namespace Plasticity.ML.Reinforcement.Replay;
 
 /// <summary>
-/// Observations (or, for frame stacks, single frames: see <see cref="ReplayBuffer"/>) in slots of one flat byte array,
+/// Observations (or, for frame stacks, single frames: see <see cref="ReplayBuffer"/>) in slots of flat byte arrays,
 /// one byte or one bit per element, decoded straight into the float buffer a batch tensor owns (scaled by 1 / the
 /// observation maximum).
 /// </summary>
+/// <remarks>Slots are kept in segments of at most <see cref="DefaultSegmentBytes"/> each (a whole number of slots per
+/// segment), since one .NET array holds at most 2 GB: a 1M-slot replay of ALE's 84 x 84 frames takes 7 GB.</remarks>
 internal sealed class ObservationStore
 {
-    private readonly byte[] data;
+    /// <summary>Bytes per segment: 1 GiB, so a buffer below that is one array, as any MinAtar buffer is.</summary>
+    public const long DefaultSegmentBytes = 1L << 30;
+
+    private readonly byte[][] segments;
+    private readonly int slotsPerSegment;
     private readonly float[] byteScale = new float[256];
 
     /// <summary>Floats of the 8 bits of every byte value, bit 0 first: decoding a packed byte is one 8-float copy.</summary>
     private static readonly float[] BitTable = CreateBitTable();
 
-    public ObservationStore(int capacity, int observationSize, bool packBits, byte maximum)
+    /// <param name="capacity">Slots.</param>
+    /// <param name="observationSize">Elements of one observation.</param>
+    /// <param name="packBits">True to store one bit per element.</param>
+    /// <param name="maximum">The largest element value; bytes decode to value / maximum.</param>
+    /// <param name="segmentBytes">Bytes per segment at most (tests use small ones to cross segment boundaries).</param>
+    public ObservationStore(int capacity, int observationSize, bool packBits, byte maximum, long segmentBytes = DefaultSegmentBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationSize);
+        if (segmentBytes is < 1 or > DefaultSegmentBytes) throw new ArgumentOutOfRangeException(nameof(segmentBytes), segmentBytes, $"A segment holds 1 to {DefaultSegmentBytes:N0} bytes.");
         if (maximum == 0) throw new ArgumentOutOfRangeException(nameof(maximum), "The observation maximum must be positive.");
         if (packBits && maximum != 1) throw new ArgumentException($"Observations can be stored as bits only when their maximum is 1; it is {maximum}.");
         ObservationSize = observationSize;
         PackBits = packBits;
         SlotBytes = packBits ? (observationSize + 7) / 8 : observationSize;
-        long total = (long)capacity * SlotBytes;
-        if (total > Array.MaxLength)
-            throw new ArgumentException(
-                $"A replay of {capacity:N0} slots of {observationSize:N0} elements needs {total:N0} bytes, more than one array holds ({Array.MaxLength:N0}); lower the capacity.");
-        data = new byte[total];
+        slotsPerSegment = (int)Math.Clamp(segmentBytes / SlotBytes, 1, capacity);
+        int segmentCount = (capacity + slotsPerSegment - 1) / slotsPerSegment;
+        segments = new byte[segmentCount][];
+        for (int k = 0; k < segmentCount; k++)
+            segments[k] = new byte[(long)Math.Min(slotsPerSegment, capacity - k * slotsPerSegment) * SlotBytes];
         for (int b = 0; b < 256; b++) byteScale[b] = b / (float)maximum;
     }
 
@@ -40,17 +54,17 @@ internal sealed class ObservationStore
     /// <summary>Bytes of one stored observation.</summary>
     public int SlotBytes { get; }
 
-    /// <summary>The whole store (for checkpoints).</summary>
-    public Span<byte> Data => data;
+    /// <summary>The store's arrays, slots in order (for checkpoints): each holds a whole number of slots.</summary>
+    public IReadOnlyList<byte[]> Segments => segments;
 
     /// <summary>Bytes held.</summary>
-    public long Bytes => data.LongLength;
+    public long Bytes => segments.Sum(segment => segment.LongLength);
 
     /// <summary>Stores <paramref name="observation"/> in <paramref name="slot"/>.</summary>
     /// <exception cref="ArgumentException">A bit store receives a byte other than 0 or 1.</exception>
     public void Write(int slot, ReadOnlySpan<byte> observation)
     {
-        var target = data.AsSpan(slot * SlotBytes, SlotBytes);
+        var target = SlotSpan(slot);
         if (!PackBits)
         {
             observation.CopyTo(target);
@@ -74,7 +88,7 @@ internal sealed class ObservationStore
     /// <summary>Decodes the observation in <paramref name="slot"/> into <paramref name="destination"/> (<see cref="ObservationSize"/> floats).</summary>
     public void Decode(int slot, Span<float> destination)
     {
-        var source = data.AsSpan(slot * SlotBytes, SlotBytes);
+        var source = SlotSpan(slot);
         if (!PackBits)
         {
             for (int i = 0; i < source.Length; i++) destination[i] = byteScale[source[i]];
@@ -94,13 +108,20 @@ internal sealed class ObservationStore
     /// <summary>Copies the raw bytes of the observation in <paramref name="slot"/>, unpacked to one byte per element.</summary>
     public void Read(int slot, Span<byte> destination)
     {
-        var source = data.AsSpan(slot * SlotBytes, SlotBytes);
+        var source = SlotSpan(slot);
         if (!PackBits)
         {
             source.CopyTo(destination);
             return;
         }
         for (int i = 0; i < ObservationSize; i++) destination[i] = (byte)((source[i >> 3] >> (i & 7)) & 1);
+    }
+
+    /// <summary>The bytes of <paramref name="slot"/>.</summary>
+    private Span<byte> SlotSpan(int slot)
+    {
+        int segment = slot / slotsPerSegment;
+        return segments[segment].AsSpan((slot - segment * slotsPerSegment) * SlotBytes, SlotBytes);
     }
 
     private static float[] CreateBitTable()

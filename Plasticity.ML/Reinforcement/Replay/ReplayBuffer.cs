@@ -29,6 +29,9 @@ namespace Plasticity.ML.Reinforcement.Replay;
 /// observation is checked against the frames it shares with the one before, so an environment that does not stack
 /// that way is refused rather than replayed wrongly. Once the ring wraps, the oldest k - 1 slots may have lost earlier
 /// frames; nothing is sampled from them.</para>
+/// <para>Size. Observations are kept in arrays of at most a gigabyte each, so a buffer can exceed what one .NET array
+/// holds: 1M slots of ALE's 84 x 84 frames take 7.1 GB. An agent's checkpoints stream them to disk without copying them;
+/// resuming from one holds them twice for a moment (see <see cref="Checkpoint.Load"/>).</para>
 /// <para>As an <see cref="IObservationSource"/> it offers every stored observation, so ReDo, the probe and the
 /// statistics panel measure on observations from replay.</para>
 /// </remarks>
@@ -69,6 +72,13 @@ public sealed class ReplayBuffer : IObservationSource
     /// storage requested for observations whose maximum is not 1, or frame stacks that do not divide the channels or
     /// do not fit the capacity.</exception>
     public ReplayBuffer(EnvironmentSpec environment, ReplayOptions options, int steps, double gamma)
+        : this(environment, options, steps, gamma, ObservationStore.DefaultSegmentBytes)
+    {
+    }
+
+    /// <summary>Creates an empty buffer whose observations are kept in arrays of at most <paramref name="segmentBytes"/>
+    /// (tests use small ones to cross segment boundaries).</summary>
+    internal ReplayBuffer(EnvironmentSpec environment, ReplayOptions options, int steps, double gamma, long segmentBytes)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(options);
@@ -101,7 +111,7 @@ public sealed class ReplayBuffer : IObservationSource
             frameDepths = new byte[options.Capacity];
             frameScratch = new byte[frameSize];
         }
-        observations = new ObservationStore(options.Capacity, frameSize, bits, environment.ObservationMaximum);
+        observations = new ObservationStore(options.Capacity, frameSize, bits, environment.ObservationMaximum, segmentBytes);
         actions = new byte[options.Capacity];
         rewards = new float[options.Capacity];
         flags = new byte[options.Capacity];
@@ -342,7 +352,14 @@ public sealed class ReplayBuffer : IObservationSource
     public int IndexOf(int slot) => (slot - (head - count) % Capacity + 2 * Capacity) % Capacity;
 
     /// <summary>Writes the whole buffer (contents, positions, priorities) into <paramref name="state"/>.</summary>
-    public void Save(StateBag state)
+    /// <remarks>The observations are stored as one entry per gigabyte ("observations", then "observations.1", ...).</remarks>
+    public void Save(StateBag state) => Save(state, borrowObservations: false);
+
+    /// <summary>
+    /// Writes the whole buffer into <paramref name="state"/>; with <paramref name="borrowObservations"/>, the bag refers to
+    /// the observations instead of copying them (gigabytes for ALE), so it must be written before the buffer changes.
+    /// </summary>
+    internal void Save(StateBag state, bool borrowObservations)
     {
         ArgumentNullException.ThrowIfNull(state);
         state.Set("capacity", Capacity);
@@ -353,7 +370,11 @@ public sealed class ReplayBuffer : IObservationSource
         state.Set("written", written);
         state.Set("episodeOpen", episodeOpen ? 1 : 0);
         state.Set("maxPriority", maxPriority);
-        state.Set("observations", observations.Data);
+        for (int k = 0; k < observations.Segments.Count; k++)
+        {
+            if (borrowObservations) state.SetBorrowed(SegmentEntry(k), observations.Segments[k]);
+            else state.Set(SegmentEntry(k), observations.Segments[k]);
+        }
         state.Set("actions", actions);
         state.Set("rewards", rewards);
         state.Set("flags", flags);
@@ -361,7 +382,7 @@ public sealed class ReplayBuffer : IObservationSource
         if (priorities is not null) state.Set("priorities", priorities.Leaves());
     }
 
-    /// <summary>Restores what <see cref="Save"/> wrote into a buffer of the same settings.</summary>
+    /// <summary>Restores what <see cref="Save(StateBag)"/> wrote into a buffer of the same settings.</summary>
     /// <exception cref="InvalidDataException">The state belongs to a buffer of another capacity, storage or prioritization.</exception>
     public void Load(StateBag state)
     {
@@ -370,7 +391,7 @@ public sealed class ReplayBuffer : IObservationSource
             throw new InvalidDataException($"{state.Name}: the replay state holds {state.GetInt64("capacity")} slots of {state.GetInt64("slotBytes")} bytes; this buffer has {Capacity} of {observations.SlotBytes}.");
         if (state.Contains("priorities") != (priorities is not null))
             throw new InvalidDataException($"{state.Name}: the replay state was {(priorities is null ? "" : "not ")}prioritized, this buffer is {(priorities is null ? "not" : "")}.");
-        Restore(state.GetBytes("observations"), observations.Data, "observations");
+        for (int k = 0; k < observations.Segments.Count; k++) state.CopyBytesTo(SegmentEntry(k), observations.Segments[k]);
         Restore(state.GetBytes("actions"), actions, "actions");
         Restore(state.GetSingleArray("rewards"), rewards, "rewards");
         Restore(state.GetBytes("flags"), flags, "flags");
@@ -395,6 +416,10 @@ public sealed class ReplayBuffer : IObservationSource
             source.CopyTo(target);
         }
     }
+
+    /// <summary>The state entry of the observations' segment <paramref name="k"/> (one buffer below a gigabyte writes what
+    /// it always wrote: "observations").</summary>
+    private static string SegmentEntry(int k) => k == 0 ? "observations" : $"observations.{k}";
 
     /// <summary>Stores <paramref name="observation"/> (its newest frame, for frame stacks, whose stack reaches
     /// <paramref name="depth"/> slots back) in the next slot.</summary>

@@ -13,10 +13,10 @@ namespace Plasticity.ML.Tests.Reinforcement;
 [TestClass]
 public sealed class StackedFrameReplayTests
 {
-    private const int Frames = 4, FrameSize = 6;
+    internal const int Frames = 4, FrameSize = 6;
 
     /// <summary>Stacks of 4 grayscale frames of 1 x 2 x 3 bytes.</summary>
-    private static EnvironmentSpec Spec(int stacked) => new()
+    internal static EnvironmentSpec Spec(int stacked) => new()
     {
         Name = "stacked-test",
         ObservationShape = [Frames, 2, 3],
@@ -28,7 +28,7 @@ public sealed class StackedFrameReplayTests
     };
 
     /// <summary>Plays random episodes (lengths 1 to 9, some truncated) into every buffer, keeping a frame stack as ALE does.</summary>
-    private static void Play(int steps, int seed, params ReplayBuffer[] buffers)
+    internal static void Play(int steps, int seed, params ReplayBuffer[] buffers)
     {
         var random = new Random(seed);
         var stack = new Plasticity.ML.Reinforcement.Environments.Ale.FrameStack(Frames, FrameSize);

@@ -1,0 +1,139 @@
+using Plasticity.ML.Common;
+using Plasticity.ML.Reinforcement.Environments;
+using Plasticity.ML.Reinforcement.Replay;
+using Plasticity.ML.Training.Checkpoints;
+
+namespace Plasticity.ML.Tests.Reinforcement;
+
+/// <summary>
+/// A replay whose observations need more than one array (over a gigabyte: ALE's 84 x 84 frames past about 150,000
+/// slots) keeps them in segments of whole slots. Here segments of a few slots stand in for gigabytes, so every path
+/// crosses segment boundaries many times; a replay in one array, fed the same experience, is the known answer.
+/// </summary>
+[TestClass]
+public sealed class SegmentedReplayTests
+{
+    private const int Frames = StackedFrameReplayTests.Frames, FrameSize = StackedFrameReplayTests.FrameSize;
+
+    /// <summary>7 frames of 6 bytes per segment: 40 slots make 5 full segments and one of 5.</summary>
+    private const long SegmentBytes = 7 * FrameSize;
+
+    private static ReplayBuffer Replay(EnvironmentSpec spec, long? segmentBytes) => segmentBytes is long bytes
+        ? new ReplayBuffer(spec, new ReplayOptions { Capacity = 40 }, steps: 3, gamma: 0.9, segmentBytes: bytes)
+        : new ReplayBuffer(spec, new ReplayOptions { Capacity = 40 }, steps: 3, gamma: 0.9);
+
+    [TestMethod]
+    public void FrameStacksInSegmentsAreSampledAndCopiedAsInOneArrayAfterTheRingWraps()
+    {
+        var spec = StackedFrameReplayTests.Spec(Frames);
+        var segmented = Replay(spec, SegmentBytes);
+        var single = Replay(spec, null);
+        StackedFrameReplayTests.Play(500, seed: 6, segmented, single);
+        Assert.AreEqual(single.MemoryBytes, segmented.MemoryBytes, "the same bytes, split differently");
+        AssertSameContents(single, segmented, Frames * FrameSize);
+    }
+
+    [TestMethod]
+    public void PackedBitsInSegmentsAreSampledAndCopiedAsInOneArray()
+    {
+        // 10 channels of 2 x 2 booleans, 5 packed bytes a slot: 3 slots per 16-byte segment, so some segments end
+        // mid-way through what would be one array's byte run.
+        var spec = new EnvironmentSpec
+        {
+            Name = "bits-test",
+            ObservationShape = [10, 2, 2],
+            ChannelNames = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")],
+            ActionCount = 3,
+            ActionNames = ["a", "b", "c"],
+        };
+        var segmented = Replay(spec, segmentBytes: 16);
+        var single = Replay(spec, null);
+        Assert.IsTrue(segmented.StoresBits);
+        var random = new Random(12);
+        var observation = new byte[40];
+        void Draw() { for (int i = 0; i < observation.Length; i++) observation[i] = (byte)random.Next(2); }
+        for (int t = 0; t < 300; t++)
+        {
+            if (t % 7 == 0)
+            {
+                Draw();
+                segmented.AddFirst(observation);
+                single.AddFirst(observation);
+            }
+            Draw();
+            bool end = t % 7 == 6;
+            segmented.AddStep(t % 3, t % 4, end, false, observation);
+            single.AddStep(t % 3, t % 4, end, false, observation);
+        }
+        AssertSameContents(single, segmented, 40);
+    }
+
+    [TestMethod]
+    public void ASegmentedReplayRoundTripsThroughItsStateOneEntryPerSegment()
+    {
+        var spec = StackedFrameReplayTests.Spec(Frames);
+        var replay = Replay(spec, SegmentBytes);
+        StackedFrameReplayTests.Play(300, seed: 9, replay);
+        var bag = new StateBag("replay");
+        replay.Save(bag);
+        CollectionAssert.AreEqual(new[] { "observations", "observations.1", "observations.2", "observations.3", "observations.4", "observations.5" },
+            bag.Names.Where(n => n.StartsWith("observations", StringComparison.Ordinal)).ToArray());
+        Assert.HasCount(5 * FrameSize, bag.GetBytes("observations.5"), "the last segment holds the 5 slots left");
+
+        var loaded = Replay(spec, SegmentBytes);
+        loaded.Load(bag);
+        AssertSameContents(replay, loaded, Frames * FrameSize);
+
+        // One array's state does not fit segments: refused, naming the entry and both sizes.
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => Replay(spec, SegmentBytes).Load(SavedBag(Replay(spec, null))));
+        StringAssert.Contains(e.Message, "'observations' holds 240 bytes, but the target has 42");
+    }
+
+    private static StateBag SavedBag(ReplayBuffer replay)
+    {
+        var bag = new StateBag("replay");
+        replay.Save(bag);
+        return bag;
+    }
+
+    /// <summary>Every stored observation copies out the same, and the same seeds draw the same batches.</summary>
+    private static void AssertSameContents(ReplayBuffer expected, ReplayBuffer actual, int observationBytes)
+    {
+        Assert.AreEqual((expected.Count, expected.Transitions), (actual.Count, actual.Transitions));
+        var a = new byte[observationBytes];
+        var b = new byte[observationBytes];
+        int copied = 0;
+        for (int index = 0; index < expected.Count; index++)
+        {
+            try
+            {
+                expected.CopyObservation(index, a);
+            }
+            catch (InvalidOperationException)
+            {
+                Assert.ThrowsExactly<InvalidOperationException>(() => actual.CopyObservation(index, b), $"index {index} lost frames in both");
+                continue;
+            }
+            actual.CopyObservation(index, b);
+            CollectionAssert.AreEqual(a, b, $"index {index}");
+            copied++;
+        }
+        Assert.IsGreaterThanOrEqualTo(expected.Count - (Frames - 1), copied);
+
+        using var one = expected.Sample(1, new Random(0));
+        var shape = one.shape.Skip(1).Select(d => (int)d).ToArray();
+        using var batchA = new ReplayBatch(16, shape);
+        using var batchB = new ReplayBatch(16, shape);
+        var randomA = new RandomStream(21);
+        var randomB = new RandomStream(21);
+        for (int round = 0; round < 10; round++)
+        {
+            expected.Sample(batchA, randomA);
+            actual.Sample(batchB, randomB);
+            CollectionAssert.AreEqual(batchA.Slots, batchB.Slots);
+            CollectionAssert.AreEqual(batchA.ObservationSpan.ToArray(), batchB.ObservationSpan.ToArray());
+            CollectionAssert.AreEqual(batchA.NextObservationSpan.ToArray(), batchB.NextObservationSpan.ToArray());
+            CollectionAssert.AreEqual(batchA.ReturnSpan.ToArray(), batchB.ReturnSpan.ToArray());
+        }
+    }
+}
