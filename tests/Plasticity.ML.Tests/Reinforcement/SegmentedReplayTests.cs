@@ -1,4 +1,3 @@
-using Plasticity.ML.Common;
 using Plasticity.ML.Reinforcement.Environments;
 using Plasticity.ML.Reinforcement.Replay;
 using Plasticity.ML.Training.Checkpoints;
@@ -30,7 +29,7 @@ public sealed class SegmentedReplayTests
         var single = Replay(spec, null);
         StackedFrameReplayTests.Play(500, seed: 6, segmented, single);
         Assert.AreEqual(single.MemoryBytes, segmented.MemoryBytes, "the same bytes, split differently");
-        AssertSameContents(single, segmented, Frames * FrameSize);
+        AssertSameContents(single, segmented, spec.ObservationShape);
     }
 
     [TestMethod]
@@ -65,7 +64,7 @@ public sealed class SegmentedReplayTests
             segmented.AddStep(t % 3, t % 4, end, false, observation);
             single.AddStep(t % 3, t % 4, end, false, observation);
         }
-        AssertSameContents(single, segmented, 40);
+        AssertSameContents(single, segmented, spec.ObservationShape);
     }
 
     [TestMethod]
@@ -82,7 +81,7 @@ public sealed class SegmentedReplayTests
 
         var loaded = Replay(spec, SegmentBytes);
         loaded.Load(bag);
-        AssertSameContents(replay, loaded, Frames * FrameSize);
+        AssertSameContents(replay, loaded, spec.ObservationShape);
 
         // One array's state does not fit segments: refused, naming the entry and both sizes.
         var e = Assert.ThrowsExactly<InvalidDataException>(() => Replay(spec, SegmentBytes).Load(SavedBag(Replay(spec, null))));
@@ -96,10 +95,11 @@ public sealed class SegmentedReplayTests
         return bag;
     }
 
-    /// <summary>Every stored observation copies out the same, and the same seeds draw the same batches.</summary>
-    private static void AssertSameContents(ReplayBuffer expected, ReplayBuffer actual, int observationBytes)
+    /// <summary>Every stored observation copies out the same, and the same seed draws the same batches.</summary>
+    private static void AssertSameContents(ReplayBuffer expected, ReplayBuffer actual, IReadOnlyList<int> observationShape)
     {
         Assert.AreEqual((expected.Count, expected.Transitions), (actual.Count, actual.Transitions));
+        int observationBytes = observationShape.Aggregate(1, (x, y) => x * y);
         var a = new byte[observationBytes];
         var b = new byte[observationBytes];
         int copied = 0;
@@ -120,20 +120,6 @@ public sealed class SegmentedReplayTests
         }
         Assert.IsGreaterThanOrEqualTo(expected.Count - (Frames - 1), copied);
 
-        using var one = expected.Sample(1, new Random(0));
-        var shape = one.shape.Skip(1).Select(d => (int)d).ToArray();
-        using var batchA = new ReplayBatch(16, shape);
-        using var batchB = new ReplayBatch(16, shape);
-        var randomA = new RandomStream(21);
-        var randomB = new RandomStream(21);
-        for (int round = 0; round < 10; round++)
-        {
-            expected.Sample(batchA, randomA);
-            actual.Sample(batchB, randomB);
-            CollectionAssert.AreEqual(batchA.Slots, batchB.Slots);
-            CollectionAssert.AreEqual(batchA.ObservationSpan.ToArray(), batchB.ObservationSpan.ToArray());
-            CollectionAssert.AreEqual(batchA.NextObservationSpan.ToArray(), batchB.NextObservationSpan.ToArray());
-            CollectionAssert.AreEqual(batchA.ReturnSpan.ToArray(), batchB.ReturnSpan.ToArray());
-        }
+        StackedFrameReplayTests.AssertSameBatches(expected, actual, observationShape, rounds: 10, seed: 21);
     }
 }

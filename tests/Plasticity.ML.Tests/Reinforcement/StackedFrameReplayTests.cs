@@ -71,14 +71,21 @@ public sealed class StackedFrameReplayTests
         // plus a byte of frame depth per slot.
         Assert.AreEqual(whole.MemoryBytes - 200 * 18 + 200, stacked.MemoryBytes);
 
-        using var a = new ReplayBatch(16, Spec(1).ObservationShape);
-        using var b = new ReplayBatch(16, Spec(4).ObservationShape);
-        var randomA = new RandomStream(9);
-        var randomB = new RandomStream(9);
-        for (int round = 0; round < 5; round++)
+        AssertSameBatches(whole, stacked, Spec(1).ObservationShape, rounds: 5, seed: 9);
+    }
+
+    /// <summary>Draws batches of 16 from both buffers with the same seed: the same slots, observations, next
+    /// observations, returns and discounts, draw for draw.</summary>
+    internal static void AssertSameBatches(ReplayBuffer expected, ReplayBuffer actual, IReadOnlyList<int> observationShape, int rounds, int seed)
+    {
+        using var a = new ReplayBatch(16, observationShape);
+        using var b = new ReplayBatch(16, observationShape);
+        var randomA = new RandomStream(seed);
+        var randomB = new RandomStream(seed);
+        for (int round = 0; round < rounds; round++)
         {
-            whole.Sample(a, randomA);
-            stacked.Sample(b, randomB);
+            expected.Sample(a, randomA);
+            actual.Sample(b, randomB);
             CollectionAssert.AreEqual(a.Slots, b.Slots);
             CollectionAssert.AreEqual(a.ObservationSpan.ToArray(), b.ObservationSpan.ToArray());
             CollectionAssert.AreEqual(a.NextObservationSpan.ToArray(), b.NextObservationSpan.ToArray());
