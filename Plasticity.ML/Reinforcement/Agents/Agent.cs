@@ -632,7 +632,11 @@ public abstract class Agent : IDisposable
 
     /// <summary>Restores what <see cref="Save(Checkpoint)"/> wrote into an agent built with the same options for the same environment.</summary>
     /// <exception cref="InvalidDataException">The checkpoint does not fit this agent (names which part).</exception>
-    public void Load(Checkpoint checkpoint)
+    public void Load(Checkpoint checkpoint) => Load(checkpoint, adoptReplay: false);
+
+    /// <summary>As <see cref="Load(Checkpoint)"/>; with <paramref name="adoptReplay"/> the replay takes over the
+    /// checkpoint's observation arrays instead of copying them (for a checkpoint dropped after the load).</summary>
+    private void Load(Checkpoint checkpoint, bool adoptReplay)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         EnsureStarted();
@@ -642,7 +646,7 @@ public abstract class Agent : IDisposable
         if (target.Names.Count() != parameters.Count)
             throw new InvalidDataException($"The checkpoint holds {target.Names.Count()} target-network tensors, but the target network has {parameters.Count}.");
         foreach (var (name, value) in parameters) target.CopyInto(name, value);
-        Replay.Load(checkpoint.Bag("replay"));
+        Replay.Load(checkpoint.Bag("replay"), adoptReplay);
         state.Load(checkpoint.Bag("agent"));
         Session.UseObservations(Replay);
     }
@@ -684,7 +688,7 @@ public abstract class Agent : IDisposable
             Checkpoint.Delete(checkpointing.Path);
             return false;
         }
-        Load(checkpoint);
+        Load(checkpoint, adoptReplay: true);
         if (state.Stage >= stages.Count)
             throw new InvalidDataException($"The checkpoint {checkpointing.Path} is in stage {state.Stage + 1}, but the run has {stages.Count} stages.");
         RestoreEpisode(stages[state.Stage].Environment);

@@ -57,6 +57,16 @@ internal sealed class ObservationStore
     /// <summary>The store's arrays, slots in order (for checkpoints): each holds a whole number of slots.</summary>
     public IReadOnlyList<byte[]> Segments => segments;
 
+    /// <summary>Makes <paramref name="array"/> (a restored segment, of that segment's length) the store's segment
+    /// <paramref name="segment"/> instead of copying it in; the caller gives it up.</summary>
+    /// <exception cref="InvalidDataException">The array has another length.</exception>
+    public void Adopt(int segment, byte[] array)
+    {
+        if (array.Length != segments[segment].Length)
+            throw new InvalidDataException($"Observation segment {segment} holds {segments[segment].Length:N0} bytes; the restored one has {array.Length:N0}.");
+        segments[segment] = array;
+    }
+
     /// <summary>Bytes held.</summary>
     public long Bytes => segments.Sum(segment => segment.LongLength);
 

@@ -30,8 +30,8 @@ namespace Plasticity.ML.Reinforcement.Replay;
 /// that way is refused rather than replayed wrongly. Once the ring wraps, the oldest k - 1 slots may have lost earlier
 /// frames; nothing is sampled from them.</para>
 /// <para>Size. Observations are kept in arrays of at most a gigabyte each, so a buffer can exceed what one .NET array
-/// holds: 1M slots of ALE's 84 x 84 frames take 7.1 GB. An agent's checkpoints stream them to disk without copying them;
-/// resuming from one holds them twice for a moment (see <see cref="Checkpoint.Load"/>).</para>
+/// holds: 1M slots of ALE's 84 x 84 frames take 7.1 GB. An agent's checkpoints stream them to disk without copying them,
+/// and its resume takes over the arrays read from the checkpoint rather than copying them, so neither holds them twice.</para>
 /// <para>As an <see cref="IObservationSource"/> it offers every stored observation, so ReDo, the probe and the
 /// statistics panel measure on observations from replay.</para>
 /// </remarks>
@@ -384,14 +384,25 @@ public sealed class ReplayBuffer : IObservationSource
 
     /// <summary>Restores what <see cref="Save(StateBag)"/> wrote into a buffer of the same settings.</summary>
     /// <exception cref="InvalidDataException">The state belongs to a buffer of another capacity, storage or prioritization.</exception>
-    public void Load(StateBag state)
+    public void Load(StateBag state) => Load(state, adoptObservations: false);
+
+    /// <summary>
+    /// Restores what <see cref="Save(StateBag)"/> wrote; with <paramref name="adoptObservations"/>, the observations'
+    /// arrays are taken out of <paramref name="state"/> and used as they are instead of being copied, so resuming a
+    /// replay of gigabytes holds it once, not twice (the agent's own resume, whose checkpoint is dropped afterwards).
+    /// </summary>
+    internal void Load(StateBag state, bool adoptObservations)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.GetInt64("capacity") != Capacity || state.GetInt64("slotBytes") != observations.SlotBytes)
             throw new InvalidDataException($"{state.Name}: the replay state holds {state.GetInt64("capacity")} slots of {state.GetInt64("slotBytes")} bytes; this buffer has {Capacity} of {observations.SlotBytes}.");
         if (state.Contains("priorities") != (priorities is not null))
             throw new InvalidDataException($"{state.Name}: the replay state was {(priorities is null ? "" : "not ")}prioritized, this buffer is {(priorities is null ? "not" : "")}.");
-        for (int k = 0; k < observations.Segments.Count; k++) state.CopyBytesTo(SegmentEntry(k), observations.Segments[k]);
+        for (int k = 0; k < observations.Segments.Count; k++)
+        {
+            if (adoptObservations && state.DetachBytes(SegmentEntry(k)) is byte[] restored) observations.Adopt(k, restored);
+            else state.CopyBytesTo(SegmentEntry(k), observations.Segments[k]);
+        }
         Restore(state.GetBytes("actions"), actions, "actions");
         Restore(state.GetSingleArray("rewards"), rewards, "rewards");
         Restore(state.GetBytes("flags"), flags, "flags");

@@ -75,8 +75,8 @@ public sealed class Checkpoint
     }
 
     /// <summary>Reads a checkpoint; throws <see cref="InvalidDataException"/> naming the file when it is damaged or truncated.</summary>
-    /// <remarks>Every bag is read into memory, so resuming a run briefly holds its state twice: the bags and the run's
-    /// own copy they are restored into (14 GB for an agent with a 1M-frame ALE replay).</remarks>
+    /// <remarks>Every bag is read into memory. A run restoring from it holds its state twice for a moment, the bags and
+    /// its own copy, except where it adopts the bags' arrays: an agent's resume takes over its replay's observations.</remarks>
     public static Checkpoint Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -113,6 +113,19 @@ public sealed class StateBag
     public byte[] GetBytes(string name) => Get<ReadOnlyMemory<byte>>(name, Kind.Bytes).ToArray();
 
     /// <summary>
+    /// Removes a byte entry and hands over its array when the bag owns one of exactly the stored length (as a loaded
+    /// checkpoint's bags do), so state of gigabytes is adopted rather than copied; null (and the entry kept) otherwise.
+    /// </summary>
+    internal byte[]? DetachBytes(string name)
+    {
+        var values = Get<ReadOnlyMemory<byte>>(name, Kind.Bytes);
+        if (!MemoryMarshal.TryGetArray(values, out var segment) || segment.Array is null || segment.Offset != 0 || segment.Count != segment.Array.Length)
+            return null;
+        entries.Remove(name);
+        return segment.Array;
+    }
+
+    /// <summary>
     /// Copies a stored byte array into <paramref name="destination"/>, which must have its length, without the
     /// intermediate copy <see cref="GetBytes"/> makes (for state of gigabytes).
     /// </summary>

@@ -83,6 +83,16 @@ public sealed class SegmentedReplayTests
         loaded.Load(bag);
         AssertSameContents(replay, loaded, spec.ObservationShape);
 
+        // The agent's resume adopts the arrays instead of copying them (a replay of gigabytes is then held once): the
+        // bag gives them up, and the adopting buffer reads and writes them as its own.
+        var handedOver = SavedBag(replay);
+        var adopted = Replay(spec, SegmentBytes);
+        adopted.Load(handedOver, adoptObservations: true);
+        Assert.IsFalse(handedOver.Names.Any(n => n.StartsWith("observations", StringComparison.Ordinal)), "the bag handed its arrays over");
+        AssertSameContents(replay, adopted, spec.ObservationShape);
+        StackedFrameReplayTests.Play(100, seed: 10, replay, adopted);
+        AssertSameContents(replay, adopted, spec.ObservationShape);
+
         // One array's state does not fit segments: refused, naming the entry and both sizes.
         var e = Assert.ThrowsExactly<InvalidDataException>(() => Replay(spec, SegmentBytes).Load(SavedBag(Replay(spec, null))));
         StringAssert.Contains(e.Message, "'observations' holds 240 bytes, but the target has 42");
