@@ -74,6 +74,16 @@ public sealed class HeadInjection : IDisposable
         return copy;
     }
 
+    /// <summary>Copies the values of <paramref name="source"/>'s frozen parts into this one's, of the same shape.</summary>
+    internal void CopyStateFrom(HeadInjection source)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            frozenHeads[i].CopyStateFrom(source.frozenHeads[i]);
+            frozenCopies[i].CopyStateFrom(source.frozenCopies[i]);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

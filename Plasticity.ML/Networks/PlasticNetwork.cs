@@ -213,12 +213,12 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
         var dtype = OutputLayer.weight!.dtype;
         if (dtype != ScalarType.Float32) copy.to(dtype);
         copy.CopyStateFrom(this);
-        copy.injection = injection?.DeepCopy();
         if (!training) copy.eval();
         return copy;
     }
 
-    /// <summary>Copies every parameter and buffer from a network of the same spec (not its injected heads).</summary>
+    /// <summary>Copies every parameter and buffer from a network of the same spec, and the frozen parts of its plasticity
+    /// injection (<see cref="Injection"/>), so this network then computes the same function.</summary>
     public void CopyStateFrom(PlasticNetwork source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -226,6 +226,16 @@ public sealed class PlasticNetwork : nn.Module<Tensor, Tensor>
         var target = state_dict();
         foreach (var (name, value) in source.state_dict())
             target[name].copy_(value);
+        // An injection's frozen parts are not in state_dict: mirror them, so the copy computes the source's function
+        // (an agent's target network after the online network was injected).
+        var theirs = source.injection;
+        if (theirs is not null && injection is not null && injection.Count == theirs.Count && injection.FirstLayer == theirs.FirstLayer)
+        {
+            injection.CopyStateFrom(theirs);
+            return;
+        }
+        injection?.Dispose();
+        injection = theirs?.DeepCopy();
     }
 
     /// <summary>

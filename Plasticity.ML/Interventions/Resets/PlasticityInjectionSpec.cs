@@ -75,28 +75,13 @@ public sealed record PlasticityInjectionSpec : InterventionSpec
         {
             base.SaveState(state);
             // The network's state_dict holds only its trainable part; the frozen heads are saved here.
-            var injection = network?.Injection;
-            state.Set("injections", injection?.Count ?? 0);
-            if (injection is null) return;
-            state.Set("firstLayer", injection.FirstLayer);
-            for (int i = 0; i < injection.Count; i++)
-            {
-                foreach (var (name, value) in injection.FrozenHeads[i].state_dict()) state.Set($"head.{i}.{name}", value);
-                foreach (var (name, value) in injection.FrozenCopies[i].state_dict()) state.Set($"copy.{i}.{name}", value);
-            }
+            InjectionState.Save(network, state);
         }
 
         public override void LoadState(StateBag state)
         {
             base.LoadState(state);
-            var target = network ?? throw new InvalidOperationException("Plasticity injection was not started.");
-            int count = checked((int)state.GetInt64("injections"));
-            target.RestoreInjectionShape(count == 0 ? 0 : checked((int)state.GetInt64("firstLayer")), count);
-            for (int i = 0; i < count; i++)
-            {
-                foreach (var (name, value) in target.Injection!.FrozenHeads[i].state_dict()) state.CopyInto($"head.{i}.{name}", value);
-                foreach (var (name, value) in target.Injection.FrozenCopies[i].state_dict()) state.CopyInto($"copy.{i}.{name}", value);
-            }
+            InjectionState.Load(network ?? throw new InvalidOperationException("Plasticity injection was not started."), state);
         }
     }
 }

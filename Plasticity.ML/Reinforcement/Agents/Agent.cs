@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Plasticity.ML.Common;
 using Plasticity.ML.Diagnostics;
+using Plasticity.ML.Interventions.Resets;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Reinforcement.Environments;
@@ -612,8 +613,9 @@ public abstract class Agent : IDisposable
 
     /// <summary>
     /// Writes the whole agent into <paramref name="checkpoint"/>: the online network, optimizer state and hooks' state
-    /// (<see cref="TrainingSession.Save"/>), the target network ("target"), the replay buffer ("replay"), and the run's
-    /// counters, random streams, episode in progress and records so far ("agent").
+    /// (<see cref="TrainingSession.Save"/>), the target network ("target", and in "target-injection" the frozen parts of
+    /// a plasticity injection it took over), the replay buffer ("replay"), and the run's counters, random streams,
+    /// episode in progress and records so far ("agent").
     /// </summary>
     public void Save(Checkpoint checkpoint) => Save(checkpoint, borrowReplay: false);
 
@@ -626,6 +628,7 @@ public abstract class Agent : IDisposable
         Session.Save(checkpoint);
         var target = checkpoint.Add("target");
         foreach (var (name, value) in Target.state_dict()) target.Set(name, value);
+        InjectionState.Save(Target, checkpoint.Add("target-injection"));
         Replay.Save(checkpoint.Add("replay"), borrowReplay);
         state.Save(checkpoint.Add("agent"));
     }
@@ -646,6 +649,7 @@ public abstract class Agent : IDisposable
         if (target.Names.Count() != parameters.Count)
             throw new InvalidDataException($"The checkpoint holds {target.Names.Count()} target-network tensors, but the target network has {parameters.Count}.");
         foreach (var (name, value) in parameters) target.CopyInto(name, value);
+        InjectionState.Load(Target, checkpoint.Bag("target-injection"));
         Replay.Load(checkpoint.Bag("replay"), adoptReplay);
         state.Load(checkpoint.Bag("agent"));
         Session.UseObservations(Replay);

@@ -1,6 +1,7 @@
 using Plasticity.ML.Common;
 using Plasticity.ML.Diagnostics;
 using Plasticity.ML.Interventions;
+using Plasticity.ML.Interventions.Resets;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Reinforcement.Agents;
@@ -187,6 +188,46 @@ public sealed class AgentInterventionTests
         var l2 = anchored.Train(chain).Losses;
         Assert.AreEqual(l2[0].MeanLoss, l2[0].MeanTotalLoss, "||theta_0 - theta_0||^2 = 0 at the first update");
         Assert.IsTrue(l2.Skip(1).All(l => l.MeanTotalLoss > l.MeanLoss), "later, lambda ||theta - theta_0||^2 > 0");
+    }
+
+    [TestMethod]
+    public void PlasticityInjectionKeepsTheFunctionAndTheTargetNetworkTakesTheInjectedFunctionOverAtItsNextUpdate()
+    {
+        var options = Chain(new PlasticityInjectionSpec { HeadLayers = 2 }) with { Network = Chain().Network! with { HiddenWidths = [16, 16] } };
+        using var chain = new ChainEnvironment(States);
+        using var agent = Agent.Create(options, chain.Spec);
+        static float[] Q(PlasticNetwork network)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return network.forward(eye(States).view(States, States, 1, 1)).data<float>().ToArray();
+        }
+        float[]? beforeInjection = null;
+        var online = new Dictionary<int, float[]>();
+        var target = new Dictionary<int, float[]>();
+        var injections = new Dictionary<int, (int Online, int Target)>();
+        agent.AddHook(new Recorder
+        {
+            TaskEnd = c => { if (c.TaskIndex == 0) beforeInjection = Q(agent.Online); },
+            TaskStart = c =>
+            {
+                if (c.TaskIndex is not (1 or 2)) return;
+                online[c.TaskIndex] = Q(agent.Online);
+                target[c.TaskIndex] = Q(agent.Target);
+                injections[c.TaskIndex] = (agent.Online.Injection?.Count ?? 0, agent.Target.Injection?.Count ?? 0);
+            },
+        });
+        agent.Train(chain);
+
+        // At the first target update (step 100) the target copies the online network, then the injection acts on the
+        // online network alone and leaves its function as it was.
+        Assert.AreEqual((1, 0), injections[1]);
+        CollectionAssert.AreEqual(beforeInjection, online[1], "the injection keeps the online network's function");
+        CollectionAssert.AreEqual(online[1], target[1], "the target holds the same function without the injection");
+        // At the next update (step 200) the target takes over the injected function: frozen heads included.
+        Assert.AreEqual((1, 1), injections[2]);
+        CollectionAssert.AreNotEqual(online[1], online[2], "the online network trained in between");
+        CollectionAssert.AreEqual(online[2], target[2], "the target computes the online network's function");
     }
 
     [TestMethod]

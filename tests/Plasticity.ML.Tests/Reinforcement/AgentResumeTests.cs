@@ -37,7 +37,8 @@ public sealed class AgentResumeTests
     }
 
     /// <summary>Every kind of state at once: conv network, n-step prioritized replay that wraps, evaluation, probe,
-    /// statistics, and interventions with state (L2-init anchors, ReDo and shrink &amp; perturb counters).</summary>
+    /// statistics, and interventions with state (L2-init anchors, ReDo and shrink &amp; perturb counters, the frozen heads
+    /// of a plasticity injection in the online and the target network).</summary>
     private static AgentOptions Options(AgentKind kind) => new()
     {
         Kind = kind,
@@ -68,6 +69,8 @@ public sealed class AgentResumeTests
             new L2InitSpec { Lambda = 1e-3 },
             new ReDoSpec { Tau = 0.1, Samples = 16, Timing = InterventionTiming.Every(37) },
             new ShrinkPerturbSpec(),
+            // Injected at the first target update; the target network takes the injected function over at the next.
+            new Plasticity.ML.Interventions.Resets.PlasticityInjectionSpec(),
         ],
         Seed = 21,
     };
