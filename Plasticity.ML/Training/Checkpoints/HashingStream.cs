@@ -6,7 +6,7 @@ namespace Plasticity.ML.Training.Checkpoints;
 /// Passes reads or writes through to another stream and adds every byte that passes to a SHA-256, so a checkpoint's
 /// state of gigabytes is checksummed as it streams into or out of its archive instead of being held whole first.
 /// </summary>
-internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stream
+internal sealed class HashingStream(Stream inner) : Stream
 {
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -50,7 +50,7 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stre
         if (disposing)
         {
             hash.Dispose();
-            if (!leaveOpen) inner.Dispose();
+            inner.Dispose();
         }
         base.Dispose(disposing);
     }
