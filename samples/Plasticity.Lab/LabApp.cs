@@ -35,6 +35,9 @@ public static class LabApp
             app.Configure(config =>
             {
                 config.SetApplicationName("Plasticity.Lab");
+                // A mistyped option (--parralel 2) or one this build does not know is an error, not silently ignored
+                // while the run goes ahead with its defaults.
+                config.UseStrictParsing();
                 if (console is not null) config.ConfigureConsole(console);
                 config.AddCommand<RunCommand>("run").WithDescription("Run an experiment (the default command).");
                 config.AddCommand<Search.SearchCommand>("search").WithDescription("Search plasticity settings on a drifting stream (trials in worker processes; Ctrl+C stops, the same command resumes).");

@@ -99,6 +99,23 @@ public sealed class LabSmokeTests
     }
 
     [TestMethod]
+    public void AnUnknownOptionIsAnErrorNamingItAndNothingRuns()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "plasticity-lab-unknown-option-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, output) = LabRunner.Run("--preset", "smoke", "--out", folder, "--parralel", "2");
+            Assert.AreEqual(2, exit, output);
+            StringAssert.Contains(output, "parralel");
+            Assert.IsFalse(Directory.Exists(folder), "nothing ran");
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void AnUnknownExperimentIsAnErrorNamingTheKnownOnes()
     {
         var (exit, output) = LabRunner.Run("no-such-experiment");
