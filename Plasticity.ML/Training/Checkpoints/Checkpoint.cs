@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text;
 using Plasticity.ML.Common;
 
@@ -171,48 +170,53 @@ public sealed class Checkpoint
     }
 
     /// <summary>The bytes of an entry, checked against its listed checksum.</summary>
-    private static byte[] Verified(ZipArchive archive, Dictionary<string, string> checksums, string entryName)
-    {
-        var entry = archive.GetEntry(entryName) ?? throw new InvalidDataException($"it has no entry {entryName}");
-        byte[] bytes = Read(entry);
-        if (!checksums.TryGetValue(entryName, out var expected) || expected != Convert.ToHexString(SHA256.HashData(bytes)))
-            throw new InvalidDataException($"entry {entryName} does not match its checksum");
-        return bytes;
-    }
+    private static byte[] Verified(ZipArchive archive, Dictionary<string, string> checksums, string entryName) =>
+        ReadVerified(archive, checksums, entryName, (stream, length) => ReadExactly(stream, length, entryName));
+
+    /// <summary>A bag, read as its entry streams out of the archive (a replay's bag can be gigabytes).</summary>
+    private static StateBag ReadBag(ZipArchive archive, Dictionary<string, string> checksums, string entryName, string name) =>
+        ReadVerified(archive, checksums, entryName, (stream, length) => StateBag.ReadFrom(stream, name, length));
 
     /// <summary>
-    /// Reads a bag as its entry streams out of the archive, checksummed on the way (one pass, no copy of the entry's
-    /// bytes: a replay's bag can be gigabytes). Bytes the bag does not use still count toward the checksum, and a bag
-    /// that fails to parse is reported as a checksum mismatch when the checksum shows damage.
+    /// Reads an entry with <paramref name="read"/> (given the entry's stream and listed length), checksummed on the way:
+    /// one pass, no copy of the entry's bytes. Bytes the reader does not use still count toward the checksum, and an
+    /// entry the reader refuses is reported as a checksum mismatch when the checksum shows damage.
     /// </summary>
-    private static StateBag ReadBag(ZipArchive archive, Dictionary<string, string> checksums, string entryName, string name)
+    private static T ReadVerified<T>(ZipArchive archive, Dictionary<string, string> checksums, string entryName, Func<Stream, long, T> read)
+        where T : class
     {
         var entry = archive.GetEntry(entryName) ?? throw new InvalidDataException($"it has no entry {entryName}");
         using var stream = new HashingStream(entry.Open());
-        StateBag? bag = null;
+        T? value = null;
         InvalidDataException? unreadable = null;
         try
         {
-            bag = StateBag.ReadFrom(stream, name, entry.Length);
+            value = read(stream, entry.Length);
         }
         catch (InvalidDataException e)
         {
             unreadable = e;
         }
         stream.CopyTo(Stream.Null);
-        if (stream.Checksum() != checksums[entryName])
+        if (!checksums.TryGetValue(entryName, out var expected) || stream.Checksum() != expected)
             throw new InvalidDataException($"entry {entryName} does not match its checksum", unreadable);
         if (stream.Passed != entry.Length) throw new InvalidDataException($"entry {entryName} holds {stream.Passed:N0} of its {entry.Length:N0} bytes");
-        return bag ?? throw unreadable!;
+        return value ?? throw unreadable!;
     }
 
-    /// <summary>An entry's bytes, read straight into an array of the length the archive lists (a growing stream and
-    /// its final copy would take three times a large bag's size); a shorter entry is damage.</summary>
+    /// <summary>An entry's bytes (the checksum list, which is not itself checksummed).</summary>
     private static byte[] Read(ZipArchiveEntry entry)
     {
-        if (entry.Length > Array.MaxLength) throw new InvalidDataException($"entry {entry.FullName} lists {entry.Length:N0} bytes, more than one array holds");
-        var bytes = new byte[entry.Length];
         using var stream = entry.Open();
+        return ReadExactly(stream, entry.Length, entry.FullName);
+    }
+
+    /// <summary>The <paramref name="length"/> bytes an entry lists, read straight into an array of that length; a
+    /// shorter entry is damage (<see cref="EndOfStreamException"/>).</summary>
+    private static byte[] ReadExactly(Stream stream, long length, string entryName)
+    {
+        if (length > Array.MaxLength) throw new InvalidDataException($"entry {entryName} lists {length:N0} bytes, more than one array holds");
+        var bytes = new byte[length];
         stream.ReadExactly(bytes);
         return bytes;
     }
