@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Plasticity.ML.Common;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Tasks;
@@ -31,6 +29,13 @@ public sealed class ExperimentRunner
     /// </summary>
     public bool StoredRunsOnly { get; init; }
 
+    /// <summary>
+    /// Also reuse stored runs with this spec's settings that other code computed (by default such a run is trained
+    /// again): for an experiment that outlives a library update, or seeds trained elsewhere and copied into
+    /// <c>runs/</c>. Each record's <see cref="RunRecord.Code"/> says which code computed it.
+    /// </summary>
+    public bool ReuseRunsFromOtherCode { get; init; }
+
     /// <summary>Runs the experiment.</summary>
     /// <param name="spec">The experiment.</param>
     /// <param name="outputFolder">Where runs are stored; created if missing.</param>
@@ -54,8 +59,7 @@ public sealed class ExperimentRunner
         {
             var (variant, seed) = jobs[i];
             string path = RunPath(runsFolder, variant.Name, seed);
-            string fingerprint = Fingerprint(spec, variant, seed);
-            if (TryLoad(path, fingerprint) is { } stored)
+            if (TryLoad(path, SettingsFingerprint(spec, variant, seed)) is { } stored)
             {
                 records[i] = stored;
                 resumed++;
@@ -114,7 +118,16 @@ public sealed class ExperimentRunner
         var runProgress = progress is null ? null : new InlineProgress<TrainingProgress>(p => progress.Report(new ExperimentProgress(variant.Name, seed, p)));
         var checkpointing = new RunCheckpointing { Path = CheckpointPath(runsFolder, variant.Name, seed), Interval = CheckpointInterval };
         var result = trainer.Run(tasks, checkpointing, runProgress, cancellationToken);
-        var record = new RunRecord { Variant = variant.Name, Seed = seed, Fingerprint = Fingerprint(spec, variant, seed), Result = result };
+        string settings = SettingsFingerprint(spec, variant, seed);
+        var record = new RunRecord
+        {
+            Variant = variant.Name,
+            Seed = seed,
+            Fingerprint = RunFingerprint.WithCode(settings),
+            SettingsFingerprint = settings,
+            Code = CodeVersion.Current,
+            Result = result,
+        };
         PlasticityJson.WriteFile(RunPath(runsFolder, variant.Name, seed), record);
         return record;
     }
@@ -134,27 +147,30 @@ public sealed class ExperimentRunner
         Path.Combine(runsFolder, $"{Sanitize(variant)}.seed-{seed}.checkpoint");
 
     /// <summary>A hash of everything that decides a run's numbers, the code that computes them included.</summary>
-    public static string Fingerprint(ExperimentSpec spec, VariantSpec variant, long seed)
+    public static string Fingerprint(ExperimentSpec spec, VariantSpec variant, long seed) =>
+        RunFingerprint.WithCode(SettingsFingerprint(spec, variant, seed));
+
+    /// <summary>A hash of the settings that decide a run's numbers (data, tasks, training options and seed), without the code.</summary>
+    public static string SettingsFingerprint(ExperimentSpec spec, VariantSpec variant, long seed)
     {
-        // Threads are left out: they decide speed, not the numbers a stored run can be reused for. The code version
-        // is in: a run stored by other code is trained again rather than reused silently.
-        string text = PlasticityJson.Serialize(new
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(variant);
+        // Threads are left out: they decide speed, not the numbers a stored run can be reused for.
+        return RunFingerprint.OfSettings(new
         {
             spec.Data,
             Tasks = variant.ApplyTasks(spec.Tasks),
             Options = variant.Apply(spec.Training, seed) with { Threads = 0 },
-            Code = CodeVersion.Current,
         });
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
-    private static RunRecord? TryLoad(string path, string fingerprint)
+    private RunRecord? TryLoad(string path, string settingsFingerprint)
     {
         if (!File.Exists(path)) return null;
         try
         {
             var record = PlasticityJson.ReadFile<RunRecord>(path);
-            return record.Fingerprint == fingerprint ? record : null;
+            return RunFingerprint.Reusable(record.Fingerprint, record.SettingsFingerprint, settingsFingerprint, ReuseRunsFromOtherCode) ? record : null;
         }
         catch (System.Text.Json.JsonException)
         {

@@ -11,8 +11,14 @@ public sealed record RunRecord
     /// <summary>Run seed.</summary>
     public required long Seed { get; init; }
 
-    /// <summary>Fingerprint of the settings that produced it; a stored run is reused only when it matches.</summary>
+    /// <summary>Fingerprint of the settings and the code that produced it; a stored run is reused when it matches.</summary>
     public required string Fingerprint { get; init; }
+
+    /// <summary>Fingerprint of the settings alone, for reuse across code versions (null in runs stored before it was recorded).</summary>
+    public string? SettingsFingerprint { get; init; }
+
+    /// <summary>The code that computed the run (<see cref="Common.CodeVersion.Current"/> of its process; null in runs stored before it was recorded).</summary>
+    public string? Code { get; init; }
 
     /// <summary>The run's result.</summary>
     public required ContinualRunResult Result { get; init; }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Plasticity.ML.Common;
 using Plasticity.ML.Data;
 using Plasticity.ML.Optimization;
@@ -34,6 +32,13 @@ public sealed class AgentExperimentRunner
     /// </summary>
     public bool StoredRunsOnly { get; init; }
 
+    /// <summary>
+    /// Also reuse stored runs with this spec's settings that other code computed (by default such a run is trained
+    /// again): for an experiment of days that outlives a library update, or seeds trained on other machines and copied
+    /// into <c>runs/</c>. Each record's <see cref="AgentRunRecord.Code"/> says which code computed it.
+    /// </summary>
+    public bool ReuseRunsFromOtherCode { get; init; }
+
     /// <summary>Runs the experiment.</summary>
     /// <param name="spec">The experiment.</param>
     /// <param name="outputFolder">Where runs are stored; created if missing.</param>
@@ -51,15 +56,15 @@ public sealed class AgentExperimentRunner
 
         var jobs = spec.Tracks.SelectMany(t => spec.Variants.SelectMany(v => spec.RunSeeds.Select(seed => (Track: t, Variant: v, Seed: seed)))).ToList();
         var records = new AgentRunRecord?[jobs.Count];
-        var fingerprints = new string[jobs.Count];
+        var settingsFingerprints = new string[jobs.Count];
         var pending = new List<int>();
         int resumed = 0;
         for (int i = 0; i < jobs.Count; i++)
         {
             var (track, variant, seed) = jobs[i];
             var options = Options(spec, track, variant, seed, images);
-            fingerprints[i] = Fingerprint(spec, track, options);
-            if (TryLoad(RunPath(runsFolder, track.Name, variant.Name, seed), fingerprints[i]) is { } stored)
+            settingsFingerprints[i] = SettingsFingerprint(spec, track, options);
+            if (TryLoad(RunPath(runsFolder, track.Name, variant.Name, seed), settingsFingerprints[i]) is { } stored)
             {
                 records[i] = stored;
                 resumed++;
@@ -94,7 +99,7 @@ public sealed class AgentExperimentRunner
         Parallel.ForEach(pending, parallel, i =>
         {
             var (track, variant, seed) = jobs[i];
-            records[i] = RunOne(spec, track, variant, seed, fingerprints[i], threads, images, runsFolder, progress, cancellationToken);
+            records[i] = RunOne(spec, track, variant, seed, settingsFingerprints[i], threads, images, runsFolder, progress, cancellationToken);
         });
 
         return new AgentExperimentResult
@@ -106,7 +111,7 @@ public sealed class AgentExperimentRunner
         };
     }
 
-    private AgentRunRecord RunOne(AgentExperimentSpec spec, AgentTrackSpec track, AgentVariantSpec variant, long seed, string fingerprint, int threads,
+    private AgentRunRecord RunOne(AgentExperimentSpec spec, AgentTrackSpec track, AgentVariantSpec variant, long seed, string settingsFingerprint, int threads,
         Lazy<ImageDataset?> images, string runsFolder, IProgress<AgentExperimentProgress>? progress, CancellationToken cancellationToken)
     {
         var options = Options(spec, track, variant, seed, images) with { Threads = threads };
@@ -139,12 +144,12 @@ public sealed class AgentExperimentRunner
             try
             {
                 var result = agent.Train(stages, checkpointing, runProgress, cancellationToken);
-                record = new AgentRunRecord { Track = track.Name, Variant = variant.Name, Seed = seed, Fingerprint = fingerprint, Result = result };
+                record = NewRecord(track, variant, seed, settingsFingerprint) with { Result = result };
             }
             catch (NonFiniteLossException e)
             {
                 // A diverged run is a result (a failed seed), not a crash of the experiment: store it and go on.
-                record = new AgentRunRecord { Track = track.Name, Variant = variant.Name, Seed = seed, Fingerprint = fingerprint, Failure = e.Message };
+                record = NewRecord(track, variant, seed, settingsFingerprint) with { Failure = e.Message };
                 Training.Checkpoints.Checkpoint.Delete(checkpointing.Path);
                 runProgress?.Report(new AgentProgress(0, track.Steps, "failed", 0, double.NaN, double.NaN, double.NaN, e.Message));
             }
@@ -169,21 +174,33 @@ public sealed class AgentExperimentRunner
     }
 
     /// <summary>A hash of everything that decides a run's numbers (the code that computes them included).</summary>
-    public static string Fingerprint(AgentExperimentSpec spec, AgentTrackSpec track, AgentOptions options)
+    public static string Fingerprint(AgentExperimentSpec spec, AgentTrackSpec track, AgentOptions options) =>
+        RunFingerprint.WithCode(SettingsFingerprint(spec, track, options));
+
+    /// <summary>A hash of the settings that decide a run's numbers (track, agent options with the seed, data), without the code.</summary>
+    public static string SettingsFingerprint(AgentExperimentSpec spec, AgentTrackSpec track, AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(track);
         ArgumentNullException.ThrowIfNull(options);
-        // Threads decide speed, not numbers; the code version is in, so a run stored by other code is trained again.
-        string text = PlasticityJson.Serialize(new
+        // Threads decide speed, not numbers.
+        return RunFingerprint.OfSettings(new
         {
             Track = track,
             Options = options with { Threads = 0 },
             Data = track.Stages.Any(s => s.Environment.NeedsImages) ? spec.Data : null,
-            Code = CodeVersion.Current,
         });
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
+
+    private static AgentRunRecord NewRecord(AgentTrackSpec track, AgentVariantSpec variant, long seed, string settingsFingerprint) => new()
+    {
+        Track = track.Name,
+        Variant = variant.Name,
+        Seed = seed,
+        Fingerprint = RunFingerprint.WithCode(settingsFingerprint),
+        SettingsFingerprint = settingsFingerprint,
+        Code = CodeVersion.Current,
+    };
 
     /// <summary>Where a finished run is stored.</summary>
     public static string RunPath(string runsFolder, string track, string variant, long seed) =>
@@ -193,13 +210,13 @@ public sealed class AgentExperimentRunner
     public static string CheckpointPath(string runsFolder, string track, string variant, long seed) =>
         Path.Combine(runsFolder, $"{Sanitize(track)}.{Sanitize(variant)}.seed-{seed}.checkpoint");
 
-    private static AgentRunRecord? TryLoad(string path, string fingerprint)
+    private AgentRunRecord? TryLoad(string path, string settingsFingerprint)
     {
         if (!File.Exists(path)) return null;
         try
         {
             var record = PlasticityJson.ReadFile<AgentRunRecord>(path);
-            return record.Fingerprint == fingerprint ? record : null;
+            return RunFingerprint.Reusable(record.Fingerprint, record.SettingsFingerprint, settingsFingerprint, ReuseRunsFromOtherCode) ? record : null;
         }
         catch (System.Text.Json.JsonException)
         {

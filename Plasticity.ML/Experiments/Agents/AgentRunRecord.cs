@@ -14,8 +14,14 @@ public sealed record AgentRunRecord
     /// <summary>The run's seed.</summary>
     public required long Seed { get; init; }
 
-    /// <summary>Fingerprint of everything that decided the run; a stored run is reused only when it matches.</summary>
+    /// <summary>Fingerprint of everything that decided the run, the code included; a stored run is reused when it matches.</summary>
     public required string Fingerprint { get; init; }
+
+    /// <summary>Fingerprint of the settings alone, for reuse across code versions (null in runs stored before it was recorded).</summary>
+    public string? SettingsFingerprint { get; init; }
+
+    /// <summary>The code that computed the run (<see cref="Common.CodeVersion.Current"/> of its process; null in runs stored before it was recorded).</summary>
+    public string? Code { get; init; }
 
     /// <summary>The agent's result; null when the run failed (see <see cref="Failure"/>).</summary>
     public AgentRunResult? Result { get; init; }

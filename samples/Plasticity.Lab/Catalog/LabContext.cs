@@ -39,6 +39,9 @@ public abstract class LabContext<TSpec>
     /// <summary>Train nothing: report the runs already finished in <see cref="OutputFolder"/> (<c>--report-only</c>).</summary>
     public bool ReportOnly { get; init; }
 
+    /// <summary>Reuse stored runs with matching settings that other code computed (<c>--reuse-runs-from-other-code</c>).</summary>
+    public bool ReuseRunsFromOtherCode { get; init; }
+
     /// <summary>Cancels the run.</summary>
     public CancellationToken CancellationToken { get; }
 }

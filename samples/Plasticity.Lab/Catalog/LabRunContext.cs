@@ -17,7 +17,7 @@ public sealed class LabRunContext(ExperimentSpec spec, string outputFolder, LabP
             string runs = Path.Combine(OutputFolder, "runs");
             if (Directory.Exists(runs)) Directory.Delete(runs, recursive: true);
         }
-        var runner = new ExperimentRunner { ExtraHooks = extraHooks, StoredRunsOnly = ReportOnly };
+        var runner = new ExperimentRunner { ExtraHooks = extraHooks, StoredRunsOnly = ReportOnly, ReuseRunsFromOtherCode = ReuseRunsFromOtherCode };
         if (ReportOnly) return runner.Run(runSpec, OutputFolder, cancellationToken: CancellationToken);
         return LabProgress.Run(Console, runSpec, progress => runner.Run(runSpec, OutputFolder, progress, CancellationToken));
     }

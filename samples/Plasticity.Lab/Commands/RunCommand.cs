@@ -59,7 +59,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
         console.MarkupLineInterpolated($"{spec.Variants.Count} variants x {spec.Seeds} seeds, {spec.Tasks.Tasks} tasks x {spec.Training.StepsPerTask} steps; results in [link]{folder}[/]");
 
-        var labContext = new LabRunContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly };
+        var labContext = new LabRunContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly, ReuseRunsFromOtherCode = settings.ReuseRunsFromOtherCode };
         var result = supervised.Execute(labContext);
         var unfinished = settings.ReportOnly ? Unfinished(result, folder) : [];
         if (settings.ReportOnly && !InterimReport.Announce(console, result.Runs.Count, result.Runs.Count + result.PendingRuns, folder, unfinished)) return 0;
@@ -146,6 +146,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
             ["probe", t.Probe is null ? "none" : $"{t.Probe.Targets} targets x {t.Probe.Steps} steps on {t.Probe.Inputs} inputs, batch {t.Probe.BatchSize}, k = {t.Probe.Frequency.ToString(CultureInfo.InvariantCulture)}, after every {t.ProbeEveryTasks} task(s) (the paper: 10 x 2,000)"],
             ["seeds", $"{spec.Seeds} (from {spec.FirstSeed})"],
             ["wall time", $"{result.Seconds:F0} s ({result.ResumedRuns} stored runs reused)"],
+            ["code", RunCodeVersions.Describe(result.Runs.Select(r => r.Code))],
         ]);
         report.Heading("Reproduce").Code($"dotnet run --project samples/Plasticity.Lab -c Release -- {spec.Name} --spec {Path.Combine(folder, "spec.json")} --out {folder}-repeat", "sh");
         report.Paragraph("`spec.json` in this folder holds every setting of this run; `tasks.csv` has one row per run and task, `probe-curves.csv` the probe learning curves, `runs/` each run's full result.");

@@ -64,6 +64,11 @@ public sealed class RunSettings : CommandSettings
     [Description("Train nothing: write the report, plots and summary of the runs already finished in the output folder, as an interim report (for a look at a long experiment while it runs, from another terminal).")]
     public bool ReportOnly { get; init; }
 
+    /// <summary>Reuse stored runs that other code computed.</summary>
+    [CommandOption("--reuse-runs-from-other-code")]
+    [Description("Reuse finished runs stored in the output folder whose settings match even when another build of the library computed them (by default they are trained again): for an experiment that outlives a code change, or runs trained on another machine and copied into runs/. The report lists the code versions its runs come from.")]
+    public bool ReuseRunsFromOtherCode { get; init; }
+
     /// <summary>What the run is called in the console, its report and its default folder: the preset's name, or
     /// "custom: FILE" for a run of a spec file (whose settings are the file's, whatever the preset says).</summary>
     public string PresetLabel => Spec is null ? Preset.ToString().ToLowerInvariant() : $"custom: {Path.GetFileName(Spec)}";
@@ -79,6 +84,7 @@ public sealed class RunSettings : CommandSettings
         if (Steps is <= 0) return ValidationResult.Error($"--steps must be positive; got {Steps}.");
         if (Tasks is <= 0) return ValidationResult.Error($"--tasks must be positive; got {Tasks}.");
         if (Parallel is <= 0) return ValidationResult.Error($"--parallel must be positive; got {Parallel}.");
+        if (ReuseRunsFromOtherCode && Fresh) return ValidationResult.Error("--fresh trains every run again and --reuse-runs-from-other-code reuses stored runs: use one of them.");
         if (ReportOnly && Fresh) return ValidationResult.Error("--report-only trains no run and --fresh trains every run again: use one of them.");
         if (Spec is not null && !File.Exists(Spec)) return ValidationResult.Error($"Spec file '{Spec}' does not exist.");
         if (Experiment is not null && ExperimentCatalog.TryFind(Experiment) is null)

@@ -39,8 +39,8 @@ public sealed class AgentLabRun(IAnsiConsole console)
         console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
         console.MarkupLineInterpolated($"{spec.Tracks.Count} tracks x {spec.Variants.Count} variants x {spec.Seeds} seeds = {runCount} runs of {string.Join(" / ", spec.Tracks.Select(t => t.Steps).Distinct().Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} environment steps; results in [link]{folder}[/]");
 
-        var context = new AgentLabContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly };
-        var runner = new AgentExperimentRunner { StoredRunsOnly = settings.ReportOnly };
+        var context = new AgentLabContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly, ReuseRunsFromOtherCode = settings.ReuseRunsFromOtherCode };
+        var runner = new AgentExperimentRunner { StoredRunsOnly = settings.ReportOnly, ReuseRunsFromOtherCode = settings.ReuseRunsFromOtherCode };
         var result = settings.ReportOnly
             ? runner.Run(spec, folder, cancellationToken: cancellationToken)
             : AgentLabProgress.Run(console, spec, progress => runner.Run(spec, folder, progress, cancellationToken));
@@ -131,6 +131,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
             ["probe", a.Probe is null ? "none" : $"{a.Probe.Targets} targets x {a.Probe.Steps} steps on {a.Probe.Inputs} replay observations, " + ProbeSchedule(spec, a)],
             ["seeds", $"{spec.Seeds} (from {spec.FirstSeed})"],
             ["wall time", $"{result.Seconds:F0} s ({result.ResumedRuns} stored runs reused)"],
+            ["code", RunCodeVersions.Describe(result.Runs.Select(r => r.Code))],
         ]);
         report.Heading("Reproduce").Code($"dotnet run --project samples/Plasticity.Lab -c Release -- {spec.Name} --spec {Path.Combine(folder, "spec.json")} --out {folder}-repeat", "sh");
         report.Paragraph("`spec.json` in this folder holds every setting; `evaluations.csv` has one row per run and evaluation, `losses.csv` one per run and " +

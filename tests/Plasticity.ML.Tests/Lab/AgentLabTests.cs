@@ -81,6 +81,7 @@ public sealed class AgentLabTests
             // A spec run is not called by the preset it did not use.
             StringAssert.Contains(output3, "rl (custom: spec.json)");
             StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "| preset | custom: spec.json |");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), $"| code | {CodeVersion.Current} |");
 
             // An interim report of the two-seed experiment whose 20 seed-1 runs are finished: those runs' rows, as the
             // one-seed report had them, and the second seed neither trained nor started.

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Plasticity.Lab;
+using Plasticity.ML.Common;
+using Plasticity.ML.Tests.Experiments;
 using Spectre.Console;
 
 namespace Plasticity.ML.Tests.Lab;
@@ -67,6 +69,20 @@ public sealed class LabSmokeTests
             Assert.AreEqual(complete.RootElement.GetProperty("variants").GetRawText(), interim.RootElement.GetProperty("variants").GetRawText());
             Assert.IsFalse(Directory.EnumerateFiles(Path.Combine(folder, "runs"), "*seed-2*").Any(), "--report-only trained a run");
             Assert.AreEqual(specBefore, File.ReadAllText(Path.Combine(folder, "spec.json")));
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), $"| code | {CodeVersion.Current} |");
+
+            // Runs another build computed are not this code's results: trained again unless their reuse is asked for,
+            // and then the report says which code computed them.
+            Assert.AreEqual(4, OtherCode.Pretend(folder));
+            var (exit5, output5) = LabRunner.Run("--preset", "smoke", "--out", folder, "--report-only");
+            Assert.AreEqual(0, exit5, output5);
+            StringAssert.Contains(output5, "No run of this experiment has finished");
+            var (exit6, output6) = LabRunner.Run("--preset", "smoke", "--out", folder, "--reuse-runs-from-other-code");
+            Assert.AreEqual(0, exit6, output6);
+            StringAssert.Contains(output6, "Reused 4 finished run(s)");
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), $"| code | {OtherCode.Version} |");
+            using var reused = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+            Assert.AreEqual(complete.RootElement.GetProperty("variants").GetRawText(), reused.RootElement.GetProperty("variants").GetRawText());
         }
         finally
         {
@@ -91,6 +107,10 @@ public sealed class LabSmokeTests
             var (exit2, output2) = LabRunner.Run("--preset", "smoke", "--out", folder, "--report-only", "--fresh");
             Assert.AreNotEqual(0, exit2);
             StringAssert.Contains(output2, "--report-only trains no run and --fresh trains every run again");
+
+            var (exit3, output3) = LabRunner.Run("--preset", "smoke", "--out", folder, "--fresh", "--reuse-runs-from-other-code");
+            Assert.AreNotEqual(0, exit3);
+            StringAssert.Contains(output3, "--fresh trains every run again and --reuse-runs-from-other-code reuses stored runs");
         }
         finally
         {
