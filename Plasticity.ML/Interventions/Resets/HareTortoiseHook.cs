@@ -10,10 +10,17 @@ namespace Plasticity.ML.Interventions.Resets;
 /// Carries out <see cref="HareTortoiseSpec"/>: keeps the tortoise (one tensor per parameter of the network, in
 /// <c>parameters()</c> order), updates it after every optimizer step and copies it into the hare when the timing acts.
 /// </summary>
+/// <remarks>
+/// After a plasticity injection (<see cref="Networks.PlasticNetwork.InjectPlasticity"/>) the old head's weights live on
+/// in the frozen part of the network and its trainable head starts afresh. The head's tortoise then starts again from
+/// the fresh head: its average of the old head, copied back into the live head, would add the old head a second time.
+/// The body's tortoise is kept.
+/// </remarks>
 public sealed class HareTortoiseHook : ScheduledInterventionHook
 {
     private readonly HareTortoiseSpec spec;
     private Tensor[] tortoise = [];
+    private long injections; // the network's injection count the tortoise follows; -1: adopt the next one seen
 
     /// <summary>Creates the hook for <paramref name="spec"/>.</summary>
     public HareTortoiseHook(HareTortoiseSpec spec)
@@ -33,6 +40,7 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
         foreach (var t in tortoise) t.Dispose();
         using var noGrad = no_grad();
         tortoise = context.Network.parameters().Select(p => p.DetachedCopy().DetachFromDisposeScope()).ToArray();
+        injections = context.Network.Injection?.Count ?? 0;
     }
 
     /// <inheritdoc />
@@ -59,6 +67,7 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
     {
         base.SaveState(state);
         state.Set("parameters", tortoise.Length);
+        state.Set("injections", injections);
         for (int i = 0; i < tortoise.Length; i++) state.Set($"tortoise.{i}", tortoise[i]);
     }
 
@@ -70,6 +79,9 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
         if (count != tortoise.Length)
             throw new InvalidDataException($"{state.Name}: a tortoise of {count} parameters, but the network has {tortoise.Length}.");
         for (int i = 0; i < tortoise.Length; i++) state.CopyInto($"tortoise.{i}", tortoise[i]);
+        // A checkpoint from before injections were followed: take the network's count at the next step as followed
+        // (the injection's own state may be restored after this hook's).
+        injections = state.Contains("injections") ? state.GetInt64("injections") : -1;
     }
 
     private void Average(TrainingContext context)
@@ -77,9 +89,23 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
         var parameters = context.Network.parameters().ToArray();
         CheckShape(parameters.Length);
         using var noGrad = no_grad();
+        FollowInjection(context.Network, parameters);
         using var keep = spec.Momentum.ToScalar();
         using var mix = (1 - spec.Momentum).ToScalar();
         for (int i = 0; i < parameters.Length; i++) tortoise[i].mul_(keep).add_(parameters[i], mix);
+    }
+
+    private void FollowInjection(Networks.PlasticNetwork network, TorchSharp.Modules.Parameter[] parameters)
+    {
+        var injection = network.Injection;
+        int count = injection?.Count ?? 0;
+        if (count == injections) return;
+        bool adopt = injections < 0;
+        injections = count;
+        if (adopt || injection is null) return;
+        var head = network.ParameterLayers.Skip(injection.FirstLayer).SelectMany(l => l.parameters()).Select(p => p.Handle).ToHashSet();
+        for (int i = 0; i < parameters.Length; i++)
+            if (head.Contains(parameters[i].Handle)) tortoise[i].copy_(parameters[i]);
     }
 
     private void CheckShape(int parameters)

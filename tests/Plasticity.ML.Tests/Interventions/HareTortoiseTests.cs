@@ -1,5 +1,6 @@
 using Plasticity.ML.Interventions;
 using Plasticity.ML.Interventions.Resets;
+using Plasticity.ML.Optimization;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
 using static Plasticity.ML.Tests.Interventions.InterventionTestKit;
@@ -46,5 +47,57 @@ public sealed class HareTortoiseTests
                     Assert.AreEqual(expected[i][k], actual[i][k], 1e-6, $"step {step}, parameter {i}[{k}]");
         }
         Assert.AreEqual(1, hook.Actions);
+    }
+
+    [TestMethod]
+    public void AfterAPlasticityInjectionTheHeadsTortoiseStartsFromTheFreshHeadSoAResetKeepsTheFunction()
+    {
+        using var tensors = NewDisposeScope();
+        using var network = Mlp(4, [3], 2, seed: 5);
+        // A learning rate of 1e-9: the weights barely move, so the function before and after must agree to rounding.
+        using var optimizer = new PlasticOptimizer(network.parameters(), new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-9 });
+        var hareTortoise = new HareTortoiseHook(new HareTortoiseSpec { Momentum = 0.9, Timing = InterventionTiming.Every(2) });
+        var injection = new PlasticityInjectionSpec { HeadLayers = 1, Timing = InterventionTiming.Every(1) }.CreateHook();
+        var session = new TrainingSession(network, optimizer, [hareTortoise, injection], seed: 1);
+        using var x = Uniform(6, 4, seed: 1, low: -1);
+        using var y = Uniform(6, 2, seed: 2, low: -1);
+        session.Start();
+        using var before = network.forward(x).detach();
+
+        session.Step(x, () => nn.functional.mse_loss(network.forward(x), y)); // injects after this step
+        Assert.AreEqual(1, network.Injection!.Count);
+        session.Step(x, () => nn.functional.mse_loss(network.forward(x), y)); // the hare is reset to the tortoise
+        Assert.AreEqual(1, hareTortoise.Actions);
+
+        // The live head holds the fresh head again (not the old head's average, which the frozen part already adds).
+        using var after = network.forward(x).detach();
+        AssertClose(before, after, 1e-5, "the network's function after injection and reset");
+    }
+
+    [TestMethod]
+    public void AfterAPlasticityInjectionTheBodysTortoiseKeepsItsAverage()
+    {
+        using var tensors = NewDisposeScope();
+        using var network = Mlp(4, [3], 2, seed: 5);
+        using var optimizer = Adam(network);
+        var hareTortoise = new HareTortoiseHook(new HareTortoiseSpec { Momentum = 0.9, Timing = InterventionTiming.Every(100) });
+        var injection = new PlasticityInjectionSpec { HeadLayers = 1, Timing = InterventionTiming.Every(1) }.CreateHook();
+        var session = new TrainingSession(network, optimizer, [hareTortoise, injection], seed: 1);
+        using var x = Uniform(6, 4, seed: 1, low: -1);
+        using var y = Uniform(6, 2, seed: 2, low: -1);
+        session.Start();
+        for (int step = 0; step < 2; step++) session.Step(x, () => nn.functional.mse_loss(network.forward(x), y));
+
+        var parameters = network.parameters().ToArray();
+        var head = network.ParameterLayers[^1].parameters().Select(p => p.Handle).ToHashSet();
+        Assert.AreEqual(2, head.Count);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            double difference = MaxAbsDifference(parameters[i].detach(), hareTortoise.Tortoise[i]);
+            if (head.Contains(parameters[i].Handle))
+                Assert.IsTrue(difference < 1e-6, $"parameter {i} (head): the tortoise restarted from the fresh head; |difference| = {difference:g4}");
+            else
+                Assert.IsTrue(difference > 1e-5, $"parameter {i} (body): the tortoise still lags the hare; |difference| = {difference:g4}");
+        }
     }
 }
