@@ -12,7 +12,8 @@ namespace Plasticity.ML.Interventions;
 /// <summary>
 /// L2-init (Kumar et al. 2023): adds <c>lambda * ||theta - theta0||^2</c> to the loss, summed over every parameter,
 /// where <c>theta0</c> is the network's parameters when training starts. Its gradient is
-/// <c>2 * lambda * (theta - theta0)</c>. Acts in every step by default.
+/// <c>2 * lambda * (theta - theta0)</c>. Acts in every step by default. After a plasticity injection the head's anchor
+/// is the fresh head, the head's new initialization (the old one is in the network's frozen part).
 /// </summary>
 public sealed record L2InitSpec : InterventionSpec
 {
@@ -40,6 +41,7 @@ public sealed record L2InitSpec : InterventionSpec
     private sealed class Hook(L2InitSpec spec) : TrainingHook
     {
         private readonly List<(Parameter Parameter, Tensor Initial)> anchors = [];
+        private readonly Resets.InjectionFollower injections = new();
 
         public override void OnTrainingStart(TrainingContext context)
         {
@@ -48,21 +50,28 @@ public sealed record L2InitSpec : InterventionSpec
             using var noGrad = no_grad();
             foreach (var p in context.Network.parameters())
                 anchors.Add((p, p.DetachedCopy().DetachFromDisposeScope()));
+            injections.Start(context.Network);
         }
 
         public override void SaveState(StateBag state)
         {
             for (int i = 0; i < anchors.Count; i++) state.Set($"anchor.{i}", anchors[i].Initial);
+            injections.Save(state);
         }
 
         public override void LoadState(StateBag state)
         {
             foreach (var (i, (_, initial)) in anchors.Index()) state.CopyInto($"anchor.{i}", initial);
+            injections.Load(state);
         }
 
         public override Tensor? AdditionalLoss(TrainingContext context)
         {
-            if (!StepwiseTiming.ActsInStep(spec.Timing, context.GlobalStep) || anchors.Count == 0) return null;
+            if (anchors.Count == 0) return null;
+            // Before training on an injected head: its parameters still hold the fresh draw, its new initialization.
+            using (no_grad())
+                foreach (int i in injections.NewlyInjectedHead(context.Network)) anchors[i].Initial.copy_(anchors[i].Parameter);
+            if (!StepwiseTiming.ActsInStep(spec.Timing, context.GlobalStep)) return null;
             using var scope = NewDisposeScope();
             Tensor? sum = null;
             foreach (var (p, initial) in anchors)

@@ -20,7 +20,7 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
 {
     private readonly HareTortoiseSpec spec;
     private Tensor[] tortoise = [];
-    private long injections; // the network's injection count the tortoise follows; -1: adopt the next one seen
+    private readonly InjectionFollower injections = new();
 
     /// <summary>Creates the hook for <paramref name="spec"/>.</summary>
     public HareTortoiseHook(HareTortoiseSpec spec)
@@ -40,7 +40,7 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
         foreach (var t in tortoise) t.Dispose();
         using var noGrad = no_grad();
         tortoise = context.Network.parameters().Select(p => p.DetachedCopy().DetachFromDisposeScope()).ToArray();
-        injections = context.Network.Injection?.Count ?? 0;
+        injections.Start(context.Network);
     }
 
     /// <inheritdoc />
@@ -67,7 +67,7 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
     {
         base.SaveState(state);
         state.Set("parameters", tortoise.Length);
-        state.Set("injections", injections);
+        injections.Save(state);
         for (int i = 0; i < tortoise.Length; i++) state.Set($"tortoise.{i}", tortoise[i]);
     }
 
@@ -79,9 +79,7 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
         if (count != tortoise.Length)
             throw new InvalidDataException($"{state.Name}: a tortoise of {count} parameters, but the network has {tortoise.Length}.");
         for (int i = 0; i < tortoise.Length; i++) state.CopyInto($"tortoise.{i}", tortoise[i]);
-        // A checkpoint from before injections were followed: take the network's count at the next step as followed
-        // (the injection's own state may be restored after this hook's).
-        injections = state.Contains("injections") ? state.GetInt64("injections") : -1;
+        injections.Load(state);
     }
 
     private void Average(TrainingContext context)
@@ -89,23 +87,10 @@ public sealed class HareTortoiseHook : ScheduledInterventionHook
         var parameters = context.Network.parameters().ToArray();
         CheckShape(parameters.Length);
         using var noGrad = no_grad();
-        FollowInjection(context.Network, parameters);
+        foreach (int i in injections.NewlyInjectedHead(context.Network)) tortoise[i].copy_(parameters[i]);
         using var keep = spec.Momentum.ToScalar();
         using var mix = (1 - spec.Momentum).ToScalar();
         for (int i = 0; i < parameters.Length; i++) tortoise[i].mul_(keep).add_(parameters[i], mix);
-    }
-
-    private void FollowInjection(Networks.PlasticNetwork network, TorchSharp.Modules.Parameter[] parameters)
-    {
-        var injection = network.Injection;
-        int count = injection?.Count ?? 0;
-        if (count == injections) return;
-        bool adopt = injections < 0;
-        injections = count;
-        if (adopt || injection is null) return;
-        var head = network.ParameterLayers.Skip(injection.FirstLayer).SelectMany(l => l.parameters()).Select(p => p.Handle).ToHashSet();
-        for (int i = 0; i < parameters.Length; i++)
-            if (head.Contains(parameters[i].Handle)) tortoise[i].copy_(parameters[i]);
     }
 
     private void CheckShape(int parameters)

@@ -56,4 +56,31 @@ public sealed class L2InitTests
         context.GlobalStep = 2;
         Assert.IsNotNull(hook.AdditionalLoss(context), "step 3 is");
     }
+
+    [TestMethod]
+    public void AfterAPlasticityInjectionTheHeadIsAnchoredAtItsFreshDraw()
+    {
+        using var tensors = NewDisposeScope();
+        using var network = Mlp(4, [3], 2, seed: 3);
+        using var optimizer = Adam(network);
+        var context = Context(network, optimizer);
+        var hook = new L2InitSpec { Lambda = 1 }.CreateHook();
+        hook.OnTrainingStart(context);
+        var head = network.ParameterLayers[^1].parameters().Select(p => p.Handle).ToHashSet();
+
+        // The body moves by 0.1 per weight; then the head (last layer) is injected, i.e. drawn afresh.
+        double expected = 0;
+        using var step = 0.1.ToScalar();
+        using (no_grad())
+            foreach (var p in network.parameters().Where(p => !head.Contains(p.Handle)))
+            {
+                p.add_(ones_like(p), step);
+                expected += 0.01 * p.numel();
+            }
+        network.InjectPlasticity(1, new Random(9));
+
+        // The head sits at its new initialization, so only the body's distance counts.
+        Assert.AreEqual(expected, hook.AdditionalLoss(context)!.item<float>(), 1e-5 * expected);
+        Assert.IsTrue(expected > 0);
+    }
 }
