@@ -17,7 +17,8 @@ public sealed class AgentExperimentRunnerTests
 {
     private sealed class SimulatedKill : Exception;
 
-    private static AgentExperimentSpec Spec => new()
+    /// <summary>Two tracks (a game, a two-game chain) x two variants, one seed, runs of a few hundred steps.</summary>
+    internal static AgentExperimentSpec Spec => new()
     {
         Name = "runner-test",
         Agent = new AgentOptions

@@ -1,12 +1,6 @@
 using Plasticity.ML.Common;
 using Plasticity.ML.Experiments;
 using Plasticity.ML.Experiments.Agents;
-using Plasticity.ML.Networks;
-using Plasticity.ML.Optimization;
-using Plasticity.ML.Reinforcement.Agents;
-using Plasticity.ML.Reinforcement.Replay;
-using Plasticity.ML.Tasks;
-using Plasticity.ML.Training;
 
 namespace Plasticity.ML.Tests.Experiments;
 
@@ -17,42 +11,14 @@ namespace Plasticity.ML.Tests.Experiments;
 [TestClass]
 public sealed class StoredRunReuseTests
 {
-    private static AgentExperimentSpec AgentSpec => new()
+    /// <summary>One run: the first track and variant of the runner tests' spec.</summary>
+    private static AgentExperimentSpec AgentSpec => AgentExperimentRunnerTests.Spec with
     {
-        Name = "reuse-test",
-        Agent = new AgentOptions
-        {
-            Optimizer = new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-3 },
-            Replay = new ReplayOptions { Capacity = 500 },
-            BatchSize = 8,
-            LearningStarts = 30,
-            TargetUpdatePeriod = 50,
-            EpsilonDecaySteps = 100,
-            EvaluationInterval = 100,
-            EvaluationEpisodes = 1,
-            MaxEpisodeSteps = 100,
-        },
-        Tracks = [AgentTrackSpec.Single(new AgentEnvironmentSpec { Name = "breakout" }, 150)],
-        Variants = [new AgentVariantSpec { Name = "dqn" }],
-        Seeds = 1,
-        ParallelRuns = 1,
+        Tracks = [AgentExperimentRunnerTests.Spec.Tracks[0]],
+        Variants = [AgentExperimentRunnerTests.Spec.Variants[0]],
     };
 
-    private static ExperimentSpec SupervisedSpec => new()
-    {
-        Name = "reuse-test",
-        Data = new DataSpec { Samples = 64 },
-        Tasks = new TaskSequenceSpec { Kind = TaskSequenceKind.RandomLabels, Tasks = 2, Seed = 5 },
-        Training = new ContinualTrainingOptions
-        {
-            Network = new NetworkSpec { InputShape = [784], HiddenWidths = [8], Head = new HeadSpec { Kind = HeadKind.Classification, Outputs = 10 } },
-            BatchSize = 16,
-            StepsPerTask = 3,
-        },
-        Variants = [new VariantSpec { Name = "plain" }],
-        Seeds = 1,
-        ParallelRuns = 1,
-    };
+    private static ExperimentSpec SupervisedSpec => VariantTaskKindTests.Spec(new VariantSpec { Name = "plain" });
 
     private static string Folder() => Path.Combine(Path.GetTempPath(), "plasticity-reuse-" + Guid.NewGuid().ToString("N"));
 

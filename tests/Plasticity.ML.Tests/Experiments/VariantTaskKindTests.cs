@@ -8,7 +8,8 @@ namespace Plasticity.ML.Tests.Experiments;
 [TestClass]
 public sealed class VariantTaskKindTests
 {
-    private static ExperimentSpec Spec(params VariantSpec[] variants) => new()
+    /// <summary>A supervised experiment of two tiny random-label tasks, one seed.</summary>
+    internal static ExperimentSpec Spec(params VariantSpec[] variants) => new()
     {
         Name = "task-kind",
         Data = new DataSpec { Samples = 64 },
