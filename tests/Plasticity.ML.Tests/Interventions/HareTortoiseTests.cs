@@ -1,5 +1,6 @@
 using Plasticity.ML.Interventions;
 using Plasticity.ML.Interventions.Resets;
+using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
 using Plasticity.ML.Training;
 using static TorchSharp.torch;
@@ -49,28 +50,60 @@ public sealed class HareTortoiseTests
         Assert.AreEqual(1, hook.Actions);
     }
 
+    /// <summary>A tiny network trained on fixed data with Hare &amp; Tortoise (resetting every <paramref name="resetEvery"/>
+    /// steps) and a plasticity injection of the last layer after the first step.</summary>
+    private sealed class InjectedRun : IDisposable
+    {
+        public InjectedRun(double learningRate, int resetEvery)
+        {
+            Network = Mlp(4, [3], 2, seed: 5);
+            optimizer = new PlasticOptimizer(Network.parameters(), new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = learningRate });
+            HareTortoise = new HareTortoiseHook(new HareTortoiseSpec { Momentum = 0.9, Timing = InterventionTiming.Every(resetEvery) });
+            var injection = new PlasticityInjectionSpec { HeadLayers = 1, Timing = InterventionTiming.Every(1) }.CreateHook();
+            session = new TrainingSession(Network, optimizer, [HareTortoise, injection], seed: 1);
+            X = Uniform(6, 4, seed: 1, low: -1);
+            y = Uniform(6, 2, seed: 2, low: -1);
+            session.Start();
+        }
+
+        private readonly IPlasticOptimizer optimizer;
+        private readonly TrainingSession session;
+        private readonly Tensor y;
+
+        public PlasticNetwork Network { get; }
+        public HareTortoiseHook HareTortoise { get; }
+        public Tensor X { get; }
+
+        public void Step()
+        {
+            using var scope = NewDisposeScope();
+            session.Step(X, () => nn.functional.mse_loss(Network.forward(X), y));
+        }
+
+        public void Dispose()
+        {
+            optimizer.Dispose();
+            Network.Dispose();
+            X.Dispose();
+            y.Dispose();
+        }
+    }
+
     [TestMethod]
     public void AfterAPlasticityInjectionTheHeadsTortoiseStartsFromTheFreshHeadSoAResetKeepsTheFunction()
     {
         using var tensors = NewDisposeScope();
-        using var network = Mlp(4, [3], 2, seed: 5);
         // A learning rate of 1e-9: the weights barely move, so the function before and after must agree to rounding.
-        using var optimizer = new PlasticOptimizer(network.parameters(), new OptimizerOptions { Kind = OptimizerKind.Adam, LearningRate = 1e-9 });
-        var hareTortoise = new HareTortoiseHook(new HareTortoiseSpec { Momentum = 0.9, Timing = InterventionTiming.Every(2) });
-        var injection = new PlasticityInjectionSpec { HeadLayers = 1, Timing = InterventionTiming.Every(1) }.CreateHook();
-        var session = new TrainingSession(network, optimizer, [hareTortoise, injection], seed: 1);
-        using var x = Uniform(6, 4, seed: 1, low: -1);
-        using var y = Uniform(6, 2, seed: 2, low: -1);
-        session.Start();
-        using var before = network.forward(x).detach();
+        using var run = new InjectedRun(learningRate: 1e-9, resetEvery: 2);
+        using var before = run.Network.forward(run.X).detach();
 
-        session.Step(x, () => nn.functional.mse_loss(network.forward(x), y)); // injects after this step
-        Assert.AreEqual(1, network.Injection!.Count);
-        session.Step(x, () => nn.functional.mse_loss(network.forward(x), y)); // the hare is reset to the tortoise
-        Assert.AreEqual(1, hareTortoise.Actions);
+        run.Step(); // injects after this step
+        Assert.AreEqual(1, run.Network.Injection!.Count);
+        run.Step(); // the hare is reset to the tortoise
+        Assert.AreEqual(1, run.HareTortoise.Actions);
 
         // The live head holds the fresh head again (not the old head's average, which the frozen part already adds).
-        using var after = network.forward(x).detach();
+        using var after = run.Network.forward(run.X).detach();
         AssertClose(before, after, 1e-5, "the network's function after injection and reset");
     }
 
@@ -78,22 +111,16 @@ public sealed class HareTortoiseTests
     public void AfterAPlasticityInjectionTheBodysTortoiseKeepsItsAverage()
     {
         using var tensors = NewDisposeScope();
-        using var network = Mlp(4, [3], 2, seed: 5);
-        using var optimizer = Adam(network);
-        var hareTortoise = new HareTortoiseHook(new HareTortoiseSpec { Momentum = 0.9, Timing = InterventionTiming.Every(100) });
-        var injection = new PlasticityInjectionSpec { HeadLayers = 1, Timing = InterventionTiming.Every(1) }.CreateHook();
-        var session = new TrainingSession(network, optimizer, [hareTortoise, injection], seed: 1);
-        using var x = Uniform(6, 4, seed: 1, low: -1);
-        using var y = Uniform(6, 2, seed: 2, low: -1);
-        session.Start();
-        for (int step = 0; step < 2; step++) session.Step(x, () => nn.functional.mse_loss(network.forward(x), y));
+        using var run = new InjectedRun(learningRate: 1e-3, resetEvery: 100);
+        run.Step();
+        run.Step();
 
-        var parameters = network.parameters().ToArray();
-        var head = network.ParameterLayers[^1].parameters().Select(p => p.Handle).ToHashSet();
+        var parameters = run.Network.parameters().ToArray();
+        var head = run.Network.ParameterLayers[^1].parameters().Select(p => p.Handle).ToHashSet();
         Assert.AreEqual(2, head.Count);
         for (int i = 0; i < parameters.Length; i++)
         {
-            double difference = MaxAbsDifference(parameters[i].detach(), hareTortoise.Tortoise[i]);
+            double difference = MaxAbsDifference(parameters[i].detach(), run.HareTortoise.Tortoise[i]);
             if (head.Contains(parameters[i].Handle))
                 Assert.IsTrue(difference < 1e-6, $"parameter {i} (head): the tortoise restarted from the fresh head; |difference| = {difference:g4}");
             else
