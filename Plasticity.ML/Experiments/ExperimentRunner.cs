@@ -118,13 +118,15 @@ public sealed class ExperimentRunner
         var runProgress = progress is null ? null : new InlineProgress<TrainingProgress>(p => progress.Report(new ExperimentProgress(variant.Name, seed, p)));
         var checkpointing = new RunCheckpointing { Path = CheckpointPath(runsFolder, variant.Name, seed), Interval = CheckpointInterval };
         var result = trainer.Run(tasks, checkpointing, runProgress, cancellationToken);
-        string settings = SettingsFingerprint(spec, variant, seed);
+        var settings = Settings(spec, variant, seed);
+        string settingsFingerprint = RunFingerprint.OfSettings(settings);
         var record = new RunRecord
         {
             Variant = variant.Name,
             Seed = seed,
-            Fingerprint = RunFingerprint.WithCode(settings),
-            SettingsFingerprint = settings,
+            Fingerprint = RunFingerprint.WithCode(settingsFingerprint),
+            SettingsFingerprint = settingsFingerprint,
+            Settings = settings,
             Code = CodeVersion.Current,
             Result = result,
         };
@@ -151,17 +153,16 @@ public sealed class ExperimentRunner
         RunFingerprint.WithCode(SettingsFingerprint(spec, variant, seed));
 
     /// <summary>A hash of the settings that decide a run's numbers (data, tasks, training options and seed), without the code.</summary>
-    public static string SettingsFingerprint(ExperimentSpec spec, VariantSpec variant, long seed)
+    public static string SettingsFingerprint(ExperimentSpec spec, VariantSpec variant, long seed) =>
+        RunFingerprint.OfSettings(Settings(spec, variant, seed));
+
+    /// <summary>The settings that decide a run's numbers, as its record stores them.</summary>
+    public static RunSettings Settings(ExperimentSpec spec, VariantSpec variant, long seed)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(variant);
         // Threads are left out: they decide speed, not the numbers a stored run can be reused for.
-        return RunFingerprint.OfSettings(new
-        {
-            spec.Data,
-            Tasks = variant.ApplyTasks(spec.Tasks),
-            Options = variant.Apply(spec.Training, seed) with { Threads = 0 },
-        });
+        return new RunSettings(spec.Data, variant.ApplyTasks(spec.Tasks), variant.Apply(spec.Training, seed) with { Threads = 0 });
     }
 
     private RunRecord? TryLoad(string path, string settingsFingerprint)
@@ -170,7 +171,7 @@ public sealed class ExperimentRunner
         try
         {
             var record = PlasticityJson.ReadFile<RunRecord>(path);
-            return RunFingerprint.Reusable(record.Fingerprint, record.SettingsFingerprint, settingsFingerprint, ReuseRunsFromOtherCode) ? record : null;
+            return RunFingerprint.Reusable(record.Fingerprint, record.SettingsFingerprint, record.Settings, settingsFingerprint, ReuseRunsFromOtherCode) ? record : null;
         }
         catch (System.Text.Json.JsonException)
         {

@@ -27,13 +27,16 @@ public static class RunFingerprint
 
     /// <summary>
     /// Whether a stored run may stand for the run being asked for: its fingerprint is this code's, or, with
-    /// <paramref name="anyCode"/>, its settings fingerprint matches (a run stored before settings fingerprints were
-    /// recorded never matches that way).
+    /// <paramref name="anyCode"/>, its settings match. The stored settings are fingerprinted again by this code when the
+    /// record holds them (so a setting added since, read back at its default, does not tell them apart); otherwise the
+    /// stored settings fingerprint is compared. A run stored before either was recorded never matches that way.
     /// </summary>
-    public static bool Reusable(string? storedFingerprint, string? storedSettingsFingerprint, string settingsFingerprint, bool anyCode)
+    public static bool Reusable(string? storedFingerprint, string? storedSettingsFingerprint, object? storedSettings, string settingsFingerprint, bool anyCode)
     {
         ArgumentException.ThrowIfNullOrEmpty(settingsFingerprint);
-        return storedFingerprint == WithCode(settingsFingerprint) || (anyCode && storedSettingsFingerprint == settingsFingerprint);
+        if (storedFingerprint == WithCode(settingsFingerprint)) return true;
+        if (!anyCode) return false;
+        return (storedSettings is null ? storedSettingsFingerprint : OfSettings(storedSettings)) == settingsFingerprint;
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];

@@ -17,6 +17,9 @@ public sealed record RunRecord
     /// <summary>Fingerprint of the settings alone, for reuse across code versions (null in runs stored before it was recorded).</summary>
     public string? SettingsFingerprint { get; init; }
 
+    /// <summary>The settings of the run (null in runs stored before they were recorded).</summary>
+    public RunSettings? Settings { get; init; }
+
     /// <summary>The code that computed the run (<see cref="Common.CodeVersion.Current"/> of its process; null in runs stored before it was recorded).</summary>
     public string? Code { get; init; }
 

@@ -56,15 +56,15 @@ public sealed class AgentExperimentRunner
 
         var jobs = spec.Tracks.SelectMany(t => spec.Variants.SelectMany(v => spec.RunSeeds.Select(seed => (Track: t, Variant: v, Seed: seed)))).ToList();
         var records = new AgentRunRecord?[jobs.Count];
-        var settingsFingerprints = new string[jobs.Count];
+        var settings = new AgentRunSettings[jobs.Count];
         var pending = new List<int>();
         int resumed = 0;
         for (int i = 0; i < jobs.Count; i++)
         {
             var (track, variant, seed) = jobs[i];
             var options = Options(spec, track, variant, seed, images);
-            settingsFingerprints[i] = SettingsFingerprint(spec, track, options);
-            if (TryLoad(RunPath(runsFolder, track.Name, variant.Name, seed), settingsFingerprints[i]) is { } stored)
+            settings[i] = Settings(spec, track, options);
+            if (TryLoad(RunPath(runsFolder, track.Name, variant.Name, seed), RunFingerprint.OfSettings(settings[i])) is { } stored)
             {
                 records[i] = stored;
                 resumed++;
@@ -99,7 +99,7 @@ public sealed class AgentExperimentRunner
         Parallel.ForEach(pending, parallel, i =>
         {
             var (track, variant, seed) = jobs[i];
-            records[i] = RunOne(spec, track, variant, seed, settingsFingerprints[i], threads, images, runsFolder, progress, cancellationToken);
+            records[i] = RunOne(spec, track, variant, seed, settings[i], threads, images, runsFolder, progress, cancellationToken);
         });
 
         return new AgentExperimentResult
@@ -111,7 +111,7 @@ public sealed class AgentExperimentRunner
         };
     }
 
-    private AgentRunRecord RunOne(AgentExperimentSpec spec, AgentTrackSpec track, AgentVariantSpec variant, long seed, string settingsFingerprint, int threads,
+    private AgentRunRecord RunOne(AgentExperimentSpec spec, AgentTrackSpec track, AgentVariantSpec variant, long seed, AgentRunSettings settings, int threads,
         Lazy<ImageDataset?> images, string runsFolder, IProgress<AgentExperimentProgress>? progress, CancellationToken cancellationToken)
     {
         var options = Options(spec, track, variant, seed, images) with { Threads = threads };
@@ -144,12 +144,12 @@ public sealed class AgentExperimentRunner
             try
             {
                 var result = agent.Train(stages, checkpointing, runProgress, cancellationToken);
-                record = NewRecord(track, variant, seed, settingsFingerprint) with { Result = result };
+                record = NewRecord(track, variant, seed, settings) with { Result = result };
             }
             catch (NonFiniteLossException e)
             {
                 // A diverged run is a result (a failed seed), not a crash of the experiment: store it and go on.
-                record = NewRecord(track, variant, seed, settingsFingerprint) with { Failure = e.Message };
+                record = NewRecord(track, variant, seed, settings) with { Failure = e.Message };
                 Training.Checkpoints.Checkpoint.Delete(checkpointing.Path);
                 runProgress?.Report(new AgentProgress(0, track.Steps, "failed", 0, double.NaN, double.NaN, double.NaN, e.Message));
             }
@@ -178,29 +178,33 @@ public sealed class AgentExperimentRunner
         RunFingerprint.WithCode(SettingsFingerprint(spec, track, options));
 
     /// <summary>A hash of the settings that decide a run's numbers (track, agent options with the seed, data), without the code.</summary>
-    public static string SettingsFingerprint(AgentExperimentSpec spec, AgentTrackSpec track, AgentOptions options)
+    public static string SettingsFingerprint(AgentExperimentSpec spec, AgentTrackSpec track, AgentOptions options) =>
+        RunFingerprint.OfSettings(Settings(spec, track, options));
+
+    /// <summary>The settings that decide a run's numbers, as its record stores them.</summary>
+    public static AgentRunSettings Settings(AgentExperimentSpec spec, AgentTrackSpec track, AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(track);
         ArgumentNullException.ThrowIfNull(options);
         // Threads decide speed, not numbers.
-        return RunFingerprint.OfSettings(new
-        {
-            Track = track,
-            Options = options with { Threads = 0 },
-            Data = track.Stages.Any(s => s.Environment.NeedsImages) ? spec.Data : null,
-        });
+        return new AgentRunSettings(track, options with { Threads = 0 }, track.Stages.Any(s => s.Environment.NeedsImages) ? spec.Data : null);
     }
 
-    private static AgentRunRecord NewRecord(AgentTrackSpec track, AgentVariantSpec variant, long seed, string settingsFingerprint) => new()
+    private static AgentRunRecord NewRecord(AgentTrackSpec track, AgentVariantSpec variant, long seed, AgentRunSettings settings)
     {
-        Track = track.Name,
-        Variant = variant.Name,
-        Seed = seed,
-        Fingerprint = RunFingerprint.WithCode(settingsFingerprint),
-        SettingsFingerprint = settingsFingerprint,
-        Code = CodeVersion.Current,
-    };
+        string settingsFingerprint = RunFingerprint.OfSettings(settings);
+        return new AgentRunRecord
+        {
+            Track = track.Name,
+            Variant = variant.Name,
+            Seed = seed,
+            Fingerprint = RunFingerprint.WithCode(settingsFingerprint),
+            SettingsFingerprint = settingsFingerprint,
+            Settings = settings,
+            Code = CodeVersion.Current,
+        };
+    }
 
     /// <summary>Where a finished run is stored.</summary>
     public static string RunPath(string runsFolder, string track, string variant, long seed) =>
@@ -216,7 +220,7 @@ public sealed class AgentExperimentRunner
         try
         {
             var record = PlasticityJson.ReadFile<AgentRunRecord>(path);
-            return RunFingerprint.Reusable(record.Fingerprint, record.SettingsFingerprint, settingsFingerprint, ReuseRunsFromOtherCode) ? record : null;
+            return RunFingerprint.Reusable(record.Fingerprint, record.SettingsFingerprint, record.Settings, settingsFingerprint, ReuseRunsFromOtherCode) ? record : null;
         }
         catch (System.Text.Json.JsonException)
         {

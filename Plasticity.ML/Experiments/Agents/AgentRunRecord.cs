@@ -20,6 +20,9 @@ public sealed record AgentRunRecord
     /// <summary>Fingerprint of the settings alone, for reuse across code versions (null in runs stored before it was recorded).</summary>
     public string? SettingsFingerprint { get; init; }
 
+    /// <summary>The settings of the run (null in runs stored before they were recorded).</summary>
+    public AgentRunSettings? Settings { get; init; }
+
     /// <summary>The code that computed the run (<see cref="Common.CodeVersion.Current"/> of its process; null in runs stored before it was recorded).</summary>
     public string? Code { get; init; }
 

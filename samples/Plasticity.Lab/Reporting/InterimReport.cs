@@ -24,7 +24,10 @@ public static class InterimReport
             Print(console, unfinished);
             return false;
         }
-        console.MarkupLineInterpolated($"[yellow]Interim report: {finished} of {total} runs finished; the others are left out (nothing is trained with --report-only).[/]");
+        if (finished == total)
+            console.MarkupLineInterpolated($"All {total} runs are finished: the report is complete.");
+        else
+            console.MarkupLineInterpolated($"[yellow]Interim report: {finished} of {total} runs finished; the others are left out (nothing is trained with --report-only).[/]");
         return true;
     }
 

@@ -11,8 +11,9 @@ internal static class OtherCode
 
     /// <summary>Rewrites every run record under <paramref name="folder"/>/runs; returns how many.</summary>
     /// <param name="folder">An experiment's output folder.</param>
-    /// <param name="keepSettingsFingerprint">False: also drop the settings fingerprint, as in records stored before it existed.</param>
-    public static int Pretend(string folder, bool keepSettingsFingerprint = true)
+    /// <param name="keepSettingsFingerprint">False: also drop the settings fingerprint and settings, as in records stored before they existed.</param>
+    /// <param name="edit">Further changes to each record, such as settings that other code wrote differently.</param>
+    public static int Pretend(string folder, bool keepSettingsFingerprint = true, Action<JsonObject>? edit = null)
     {
         var paths = Directory.GetFiles(Path.Combine(folder, "runs"), "*.json");
         foreach (string path in paths)
@@ -20,7 +21,12 @@ internal static class OtherCode
             var record = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             record["fingerprint"] = "0123456789ABCDEF";
             record["code"] = Version;
-            if (!keepSettingsFingerprint) record.Remove("settingsFingerprint");
+            if (!keepSettingsFingerprint)
+            {
+                record.Remove("settingsFingerprint");
+                record.Remove("settings");
+            }
+            edit?.Invoke(record);
             File.WriteAllText(path, record.ToJsonString());
         }
         return paths.Length;

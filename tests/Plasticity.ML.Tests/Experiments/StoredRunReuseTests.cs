@@ -34,6 +34,7 @@ public sealed class StoredRunReuseTests
             var options = AgentExperimentRunner.Options(spec, spec.Tracks[0], spec.Variants[0], 1, new Lazy<Plasticity.ML.Data.ImageDataset?>(() => null));
             string settings = AgentExperimentRunner.SettingsFingerprint(spec, spec.Tracks[0], options);
             Assert.AreEqual(settings, run.SettingsFingerprint);
+            Assert.AreEqual(AgentExperimentRunner.Settings(spec, spec.Tracks[0], options), run.Settings);
             Assert.AreEqual(AgentExperimentRunner.Fingerprint(spec, spec.Tracks[0], options), run.Fingerprint);
             Assert.AreNotEqual(settings, run.Fingerprint, "the full fingerprint also holds the code");
             Assert.AreNotEqual(settings, AgentExperimentRunner.SettingsFingerprint(spec, spec.Tracks[0], options with { Gamma = 0.98 }));
@@ -78,6 +79,35 @@ public sealed class StoredRunReuseTests
             Assert.AreEqual(1, OtherCode.Pretend(folder, keepSettingsFingerprint: false));
             var old = new AgentExperimentRunner { StoredRunsOnly = true, ReuseRunsFromOtherCode = true }.Run(spec, folder);
             Assert.AreEqual(0, old.ResumedRuns);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void ARunFromCodeWithoutASettingAddedSinceIsReusedWhileTheSettingIsAtItsDefault()
+    {
+        string folder = Folder();
+        try
+        {
+            var spec = AgentSpec;
+            new AgentExperimentRunner().Run(spec, folder);
+            var reuse = new AgentExperimentRunner { StoredRunsOnly = true, ReuseRunsFromOtherCode = true };
+
+            // Code from before AgentOptions.ClipRewards: its records have no such setting, and so another settings hash.
+            OtherCode.Pretend(folder, edit: record =>
+            {
+                record["settingsFingerprint"] = "FEDCBA9876543210";
+                Assert.IsTrue(record["settings"]!["options"]!.AsObject().Remove("clipRewards"));
+            });
+            Assert.AreEqual(1, reuse.Run(spec, folder).ResumedRuns, "read back, the missing setting is at its default, as this run's is");
+            Assert.AreEqual(0, reuse.Run(spec with { Agent = spec.Agent with { ClipRewards = true } }, folder).ResumedRuns);
+
+            // The stored settings decide, not the stored hash.
+            OtherCode.Pretend(folder, edit: record => record["settings"]!["options"]!["gamma"] = 0.5);
+            Assert.AreEqual(0, reuse.Run(spec, folder).ResumedRuns);
         }
         finally
         {

@@ -77,9 +77,12 @@ public sealed class LabSmokeTests
             var (exit5, output5) = LabRunner.Run("--preset", "smoke", "--out", folder, "--report-only");
             Assert.AreEqual(0, exit5, output5);
             StringAssert.Contains(output5, "No run of this experiment has finished");
-            var (exit6, output6) = LabRunner.Run("--preset", "smoke", "--out", folder, "--reuse-runs-from-other-code");
+            var (exit6, output6) = LabRunner.Run("--preset", "smoke", "--out", folder, "--reuse-runs-from-other-code", "--report-only");
             Assert.AreEqual(0, exit6, output6);
-            StringAssert.Contains(output6, "Reused 4 finished run(s)");
+            StringAssert.Contains(output6, "All 4 runs are finished: the report is complete.");
+            var (exit7, output7) = LabRunner.Run("--preset", "smoke", "--out", folder, "--reuse-runs-from-other-code");
+            Assert.AreEqual(0, exit7, output7);
+            StringAssert.Contains(output7, "Reused 4 finished run(s)");
             StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), $"| code | {OtherCode.Version} |");
             using var reused = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
             Assert.AreEqual(complete.RootElement.GetProperty("variants").GetRawText(), reused.RootElement.GetProperty("variants").GetRawText());
