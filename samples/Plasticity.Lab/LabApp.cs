@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Plasticity.Lab.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -14,20 +15,22 @@ public static class LabApp
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <param name="console">Where output goes (tests pass a recording console); the terminal when null.</param>
-    /// <param name="cancellationToken">Cancels the run; Ctrl+C does the same in a terminal.</param>
+    /// <param name="cancellationToken">Cancels the run; Ctrl+C and SIGTERM do the same.</param>
     public static int Run(string[] args, IAnsiConsole? console = null, CancellationToken cancellationToken = default)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // The first Ctrl+C or SIGTERM (kill, docker stop, a scheduler ending a job) stops cleanly: each run checkpoints
+        // where its state is whole (a probe in progress finishes first, which can take seconds), so the same command
+        // resumes from there. A second one quits at once: the runs resume from their last checkpoints.
+        bool StopCleanly(string what)
         {
-            // A second Ctrl+C quits at once: the runs resume from their last checkpoints.
-            if (cancel.IsCancellationRequested) return;
-            // The first stops cleanly: each run checkpoints where its state is whole (a probe in progress finishes
-            // first, which can take seconds), so the same command resumes from there.
-            e.Cancel = true;
-            (console ?? AnsiConsole.Console).MarkupLine("[yellow]Stopping[/] cleanly: work in progress is checkpointed first (a probe in progress finishes); Ctrl+C again quits at once and loses the work since the last checkpoint.");
+            if (cancel.IsCancellationRequested) return false;
+            (console ?? AnsiConsole.Console).MarkupLineInterpolated($"[yellow]Stopping[/] cleanly ({what}): work in progress is checkpointed first (a probe in progress finishes); a second {what} quits at once and loses the work since the last checkpoint.");
             cancel.Cancel();
-        };
+            return true;
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) => e.Cancel = StopCleanly("Ctrl+C");
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => context.Cancel = StopCleanly("SIGTERM"));
         Console.CancelKeyPress += onCancel;
         try
         {
