@@ -165,19 +165,8 @@ public sealed class ExperimentRunner
         return new RunSettings(spec.Data, variant.ApplyTasks(spec.Tasks), variant.Apply(spec.Training, seed) with { Threads = 0 });
     }
 
-    private RunRecord? TryLoad(string path, string settingsFingerprint)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            var record = PlasticityJson.ReadFile<RunRecord>(path);
-            return RunFingerprint.Reusable(record.Fingerprint, record.SettingsFingerprint, record.Settings, settingsFingerprint, ReuseRunsFromOtherCode) ? record : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null; // A run stored by an incompatible version: train it again.
-        }
-    }
+    private RunRecord? TryLoad(string path, string settingsFingerprint) =>
+        RunFingerprint.TryLoad<RunRecord>(path, settingsFingerprint, ReuseRunsFromOtherCode);
 
     private static string Sanitize(string name) =>
         string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));

@@ -39,5 +39,37 @@ public static class RunFingerprint
         return (storedSettings is null ? storedSettingsFingerprint : OfSettings(storedSettings)) == settingsFingerprint;
     }
 
+    /// <summary>
+    /// Reads the run stored at <paramref name="path"/> if it may stand for the run whose settings fingerprint is
+    /// <paramref name="settingsFingerprint"/> (see <see cref="Reusable"/>); null when there is none, it is not reusable,
+    /// or an incompatible version stored it.
+    /// </summary>
+    internal static TRecord? TryLoad<TRecord>(string path, string settingsFingerprint, bool anyCode) where TRecord : class, IStoredRun
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var record = PlasticityJson.ReadFile<TRecord>(path);
+            return Reusable(record.Fingerprint, record.SettingsFingerprint, record.StoredSettings, settingsFingerprint, anyCode) ? record : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // stored by an incompatible version: train it again
+        }
+    }
+
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+}
+
+/// <summary>What a stored run record says about what computed it, for <see cref="RunFingerprint.TryLoad"/>.</summary>
+internal interface IStoredRun
+{
+    /// <summary>Fingerprint of the settings and the code.</summary>
+    string Fingerprint { get; }
+
+    /// <summary>Fingerprint of the settings alone, or null.</summary>
+    string? SettingsFingerprint { get; }
+
+    /// <summary>The stored settings, or null.</summary>
+    object? StoredSettings { get; }
 }

@@ -3,7 +3,7 @@ using Plasticity.ML.Training;
 namespace Plasticity.ML.Experiments;
 
 /// <summary>One finished run of an experiment: a variant, a seed and its result.</summary>
-public sealed record RunRecord
+public sealed record RunRecord : IStoredRun
 {
     /// <summary>Variant name.</summary>
     public required string Variant { get; init; }
@@ -25,4 +25,6 @@ public sealed record RunRecord
 
     /// <summary>The run's result.</summary>
     public required ContinualRunResult Result { get; init; }
+
+    object? IStoredRun.StoredSettings => Settings;
 }

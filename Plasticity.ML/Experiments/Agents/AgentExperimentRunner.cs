@@ -214,19 +214,8 @@ public sealed class AgentExperimentRunner
     public static string CheckpointPath(string runsFolder, string track, string variant, long seed) =>
         Path.Combine(runsFolder, $"{Sanitize(track)}.{Sanitize(variant)}.seed-{seed}.checkpoint");
 
-    private AgentRunRecord? TryLoad(string path, string settingsFingerprint)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            var record = PlasticityJson.ReadFile<AgentRunRecord>(path);
-            return RunFingerprint.Reusable(record.Fingerprint, record.SettingsFingerprint, record.Settings, settingsFingerprint, ReuseRunsFromOtherCode) ? record : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null; // stored by an incompatible version: train it again
-        }
-    }
+    private AgentRunRecord? TryLoad(string path, string settingsFingerprint) =>
+        RunFingerprint.TryLoad<AgentRunRecord>(path, settingsFingerprint, ReuseRunsFromOtherCode);
 
     private static string Sanitize(string name) =>
         string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));

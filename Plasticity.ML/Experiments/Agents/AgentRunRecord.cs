@@ -3,7 +3,7 @@ using Plasticity.ML.Reinforcement.Agents;
 namespace Plasticity.ML.Experiments.Agents;
 
 /// <summary>One finished run of an agent experiment: a track, a variant, a seed and the agent's result.</summary>
-public sealed record AgentRunRecord
+public sealed record AgentRunRecord : IStoredRun
 {
     /// <summary>The track's name.</summary>
     public required string Track { get; init; }
@@ -32,4 +32,6 @@ public sealed record AgentRunRecord
     /// <summary>Why the run failed (its loss became NaN or infinite), or null for a finished run. A failed run is stored
     /// like a finished one, so it is reported rather than trained again on every invocation.</summary>
     public string? Failure { get; init; }
+
+    object? IStoredRun.StoredSettings => Settings;
 }
