@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Plasticity.Lab.Catalog;
@@ -222,24 +221,7 @@ public sealed class AgentLabTests
             AssertPng(Path.Combine(uninterrupted, "learning-curve-space_invaders-asterix-seaquest.png"));
 
             // The lab as its own process, killed with SIGKILL as soon as a run has crossed a game switch (its checkpoint).
-            string lab = Path.Combine(AppContext.BaseDirectory, "Plasticity.Lab.dll");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in arguments.Prepend(lab).Concat(["--out", killed])) start.ArgumentList.Add(argument);
-            using (var process = Process.Start(start)!)
-            {
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-                string runs = Path.Combine(killed, "runs");
-                var clock = Stopwatch.StartNew();
-                while (!(Directory.Exists(runs) && Directory.EnumerateFiles(runs, "*.checkpoint").Any()))
-                {
-                    Assert.IsFalse(process.HasExited, "the lab finished before it wrote a checkpoint");
-                    Assert.IsLessThan(120.0, clock.Elapsed.TotalSeconds, "no checkpoint appeared");
-                    Thread.Sleep(5);
-                }
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
+            LabRunner.RunAndSignal(arguments, killed, "KILL");
             Assert.IsFalse(File.Exists(Path.Combine(killed, "summary.json")), "the killed lab did not get to write its summary");
 
             var (exit2, output2) = LabRunner.Run([.. arguments, "--out", killed]);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Plasticity.ML.Tests.Lab;
@@ -16,36 +15,6 @@ public sealed class KillAndResumeTests
         return node.ToJsonString();
     }
 
-    /// <summary>
-    /// Runs the lab as a separate process (the test host must survive the signal) into <paramref name="folder"/>, and
-    /// sends it <paramref name="signal"/> as soon as a run has written a checkpoint; returns its exit code and output.
-    /// </summary>
-    private static (int Exit, string Output) RunAndSignal(string folder, string signal)
-    {
-        string lab = Path.Combine(AppContext.BaseDirectory, "Plasticity.Lab.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in Arguments.Prepend(lab).Concat(["--out", folder])) start.ArgumentList.Add(argument);
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        string runs = Path.Combine(folder, "runs");
-        var clock = Stopwatch.StartNew();
-        while (!(Directory.Exists(runs) && Directory.EnumerateFiles(runs, "*.checkpoint").Any()))
-        {
-            Assert.IsFalse(process.HasExited, "the lab finished before it wrote a checkpoint");
-            Assert.IsLessThan(120.0, clock.Elapsed.TotalSeconds, "no checkpoint appeared");
-            Thread.Sleep(5);
-        }
-        using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
-            kill.WaitForExit();
-        Assert.IsTrue(process.WaitForExit(120_000), "the lab did not stop");
-        process.WaitForExit(); // drains the output
-        return (process.ExitCode, string.Join("\n", output));
-    }
-
     [TestMethod]
     public void ALabRunKilledWithSigkillResumesFromItsCheckpointsAndEndsWithTheSameNumbers()
     {
@@ -57,7 +26,7 @@ public sealed class KillAndResumeTests
             Assert.AreEqual(0, exit, output);
 
             // Killed with SIGKILL: nothing gets to clean up or flush.
-            RunAndSignal(killed, "KILL");
+            LabRunner.RunAndSignal(Arguments, killed, "KILL");
             Assert.IsFalse(File.Exists(Path.Combine(killed, "summary.json")), "the killed lab did not get to write its summary");
 
             var (exit2, output2) = LabRunner.Run([.. Arguments, "--out", killed]);
@@ -85,7 +54,7 @@ public sealed class KillAndResumeTests
 
             // kill, docker stop and job schedulers send SIGTERM: the lab stops as it does for Ctrl+C, checkpointing
             // the runs in progress, and exits with 130 (not 143, the code of a process SIGTERM ended).
-            var (exit2, output2) = RunAndSignal(stopped, "TERM");
+            var (exit2, output2) = LabRunner.RunAndSignal(Arguments, stopped, "TERM");
             Assert.AreEqual(130, exit2, output2);
             StringAssert.Contains(output2, "Stopping cleanly (SIGTERM)");
             StringAssert.Contains(output2, "Cancelled.");
