@@ -50,6 +50,9 @@ public sealed class BenchmarkReport
     /// <summary>Bytes of a 1M-transition MinAtar replay buffer.</summary>
     public ReplayMemoryResult? ReplayMemory { get; set; }
 
+    /// <summary>Checkpoints of a large ALE replay with parts against the replay inside the archive.</summary>
+    public ReplayCheckpointResult? ReplayCheckpoint { get; set; }
+
     /// <summary>A search trial in this process against the same trial in a worker process.</summary>
     public SearchRunnerResult? SearchRunner { get; set; }
 
@@ -90,6 +93,8 @@ public sealed class BenchmarkReport
             || Bad(DqnStep.C51Seconds) || Bad(DqnStep.C51LayeredSeconds)) yield return "DQN train step";
         if (AgentThroughput is null || Bad(AgentThroughput.PlasticStepsPerSecond) || Bad(AgentThroughput.TorchSharpStepsPerSecond)) yield return "agent throughput";
         if (ReplayMemory is null || ReplayMemory.Bytes <= 0 || ReplayMemory.AllocatedBytes <= 0 || ReplayMemory.NaiveBytes <= 0) yield return "replay memory";
+        if (ReplayCheckpoint is null || Bad(ReplayCheckpoint.PartsSeconds) || Bad(ReplayCheckpoint.InlineSeconds) || ReplayCheckpoint.PartsBytesWritten <= 0 || ReplayCheckpoint.InlineBytesWritten <= 0)
+            yield return "replay checkpoint";
         if (SearchRunner is null || Bad(SearchRunner.InProcessSeconds) || Bad(SearchRunner.ProcessPoolSeconds)) yield return "search runners";
         if (Orleans is null || Bad(Orleans.TrialSeconds) || Bad(Orleans.OneSiloSeconds) || Bad(Orleans.TwoSiloSeconds) || Bad(Orleans.LocalSeconds) || Bad(Orleans.ClusterSeconds)) yield return "orleans";
     }
@@ -306,6 +311,17 @@ public sealed class BenchmarkReport
             s.AppendLine("| ours (MB) | allocated when created (MB) | float32 observation + next observation (MB) | ours / float32 |");
             s.AppendLine("|---|---|---|---|");
             s.AppendLine(c, $"| {ReplayMemory.Bytes / 1e6:F0} | {ReplayMemory.AllocatedBytes / 1e6:F0} | {ReplayMemory.NaiveBytes / 1e6:F0} | {(double)ReplayMemory.Bytes / ReplayMemory.NaiveBytes:F3} |");
+        }
+        if (ReplayCheckpoint is { } checkpoint)
+        {
+            s.AppendLine();
+            s.AppendLine(c, $"### Replay checkpoints, {checkpoint.Capacity:N0} ALE transitions (84 x 84 frames, stacks of 4; {checkpoint.ReplayBytes / 1e9:F2} GB), {checkpoint.StepsBetween:N0} steps apart");
+            s.AppendLine();
+            s.AppendLine("Each checkpoint as the agent writes it: observation segments of 64 MiB kept as part files named by their SHA-256, so only segments with new transitions are written, against the whole replay inside the archive (every checkpoint before parts), interleaved.");
+            s.AppendLine();
+            s.AppendLine("| with parts: written (MB) | seconds | replay inside the archive: written (MB) | seconds | seconds, inside / parts |");
+            s.AppendLine("|---|---|---|---|---|");
+            s.AppendLine(c, $"| {checkpoint.PartsBytesWritten / 1e6:F0} | {checkpoint.PartsSeconds:F2} | {checkpoint.InlineBytesWritten / 1e6:F0} | {checkpoint.InlineSeconds:F2} | {checkpoint.SpeedUp:F2} |");
         }
         if (SearchRunner is { } runner)
         {

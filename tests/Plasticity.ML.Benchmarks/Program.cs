@@ -92,7 +92,7 @@ public static class Program
     }
 
     /// <summary>The sections <c>--only</c> accepts (the matmul ceiling always runs: the other figures are relative to it).</summary>
-    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "scoring", "tabular", "ale", "environments", "agents", "search", "orleans"];
+    public static IReadOnlyList<string> Sections { get; } = ["optimizers", "train", "threads", "probe", "panel", "ingestion", "scoring", "tabular", "ale", "environments", "agents", "checkpoints", "search", "orleans"];
 
     private static BenchmarkReport Run(bool quick, HashSet<string>? only)
     {
@@ -165,6 +165,12 @@ public static class Program
             report.AgentThroughput = AgentBenchmark.MeasureThroughput(quick ? 600 : 10_000, quick ? 1 : 3);
             Log("replay memory");
             report.ReplayMemory = AgentBenchmark.MeasureReplayMemory();
+        }
+        if (Runs("checkpoints"))
+        {
+            // Full: Dopamine's 1M ALE replay (7 GB), checkpointed 30,000 steps apart (about 5 minutes of an ALE agent).
+            Log("replay checkpoints");
+            report.ReplayCheckpoint = ReplayCheckpointBenchmark.Measure(quick ? 20_000 : 1_000_000, quick ? 1_000 : 30_000, quick ? 2 : 5);
         }
         if (Runs("search"))
         {

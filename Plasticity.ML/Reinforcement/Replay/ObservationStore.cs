@@ -9,11 +9,18 @@ namespace Plasticity.ML.Reinforcement.Replay;
 /// observation maximum).
 /// </summary>
 /// <remarks>Slots are kept in segments of at most <see cref="DefaultSegmentBytes"/> each (a whole number of slots per
-/// segment), since one .NET array holds at most 2 GB: a 1M-slot replay of ALE's 84 x 84 frames takes 7 GB.</remarks>
+/// segment): one .NET array holds at most 2 GB, and a 1M-slot replay of ALE's 84 x 84 frames takes 7 GB. Segments are
+/// also what a checkpoint rewrites: one whose slots did not change since the last checkpoint keeps its part file
+/// (<see cref="Training.Checkpoints.CheckpointParts"/>), so small segments make a checkpoint write little more than the
+/// transitions added since the last one.</remarks>
 internal sealed class ObservationStore
 {
-    /// <summary>Bytes per segment: 1 GiB, so a buffer below that is one array, as any MinAtar buffer is.</summary>
-    public const long DefaultSegmentBytes = 1L << 30;
+    /// <summary>Bytes per segment: 64 MiB, so a MinAtar buffer of 100k transitions is one array, and a checkpoint of a
+    /// large buffer rewrites at most one segment more than the transitions added since the last one.</summary>
+    public const long DefaultSegmentBytes = 64L << 20;
+
+    /// <summary>The largest segment allowed: 1 GiB.</summary>
+    public const long MaximumSegmentBytes = 1L << 30;
 
     private readonly byte[][] segments;
     private readonly int slotsPerSegment;
@@ -31,7 +38,7 @@ internal sealed class ObservationStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(observationSize);
-        if (segmentBytes is < 1 or > DefaultSegmentBytes) throw new ArgumentOutOfRangeException(nameof(segmentBytes), segmentBytes, $"A segment holds 1 to {DefaultSegmentBytes:N0} bytes.");
+        if (segmentBytes is < 1 or > MaximumSegmentBytes) throw new ArgumentOutOfRangeException(nameof(segmentBytes), segmentBytes, $"A segment holds 1 to {MaximumSegmentBytes:N0} bytes.");
         if (maximum == 0) throw new ArgumentOutOfRangeException(nameof(maximum), "The observation maximum must be positive.");
         if (packBits && maximum != 1) throw new ArgumentException($"Observations can be stored as bits only when their maximum is 1; it is {maximum}.");
         ObservationSize = observationSize;

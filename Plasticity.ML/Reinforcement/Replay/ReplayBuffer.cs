@@ -352,7 +352,7 @@ public sealed class ReplayBuffer : IObservationSource
     public int IndexOf(int slot) => (slot - (head - count) % Capacity + 2 * Capacity) % Capacity;
 
     /// <summary>Writes the whole buffer (contents, positions, priorities) into <paramref name="state"/>.</summary>
-    /// <remarks>The observations are stored as one entry per gigabyte ("observations", then "observations.1", ...).</remarks>
+    /// <remarks>The observations are stored as one entry per segment of <see cref="ObservationStore.DefaultSegmentBytes"/> ("observations", then "observations.1", ...).</remarks>
     public void Save(StateBag state) => Save(state, borrowObservations: false);
 
     /// <summary>
@@ -428,8 +428,8 @@ public sealed class ReplayBuffer : IObservationSource
         }
     }
 
-    /// <summary>The state entry of the observations' segment <paramref name="k"/> (one buffer below a gigabyte writes what
-    /// it always wrote: "observations").</summary>
+    /// <summary>The state entry of the observations' segment <paramref name="k"/> (a buffer of one segment writes what it
+    /// always wrote: "observations").</summary>
     private static string SegmentEntry(int k) => k == 0 ? "observations" : $"observations.{k}";
 
     /// <summary>Stores <paramref name="observation"/> (its newest frame, for frame stacks, whose stack reaches

@@ -8,13 +8,17 @@ namespace Plasticity.ML.Training.Checkpoints;
 /// A snapshot of a run that can resume it: a JSON description (what produced it, where the run was) plus named
 /// <see cref="StateBag"/>s (network, optimizer, hooks, random streams, counters). On disk it is a ZIP archive with a
 /// SHA-256 of every entry (so damaged bytes are caught, not resumed from), written atomically; the previous snapshot is
-/// kept beside it as <c>FILE.previous</c>, so a damaged latest file still leaves a good one to resume from.
+/// kept beside it as <c>FILE.previous</c>, so a damaged latest file still leaves a good one to resume from. Byte arrays
+/// of 16 MiB and more (a replay's observation segments) are kept as part files in the folder <c>FILE.parts</c> beside it,
+/// named by their SHA-256, so a checkpoint rewrites only the parts that changed since the last one
+/// (<see cref="CheckpointParts"/>): a checkpoint is its file and that folder.
 /// </summary>
 public sealed class Checkpoint
 {
     private const string DescriptionEntry = "checkpoint.json";
     private const string BagFolder = "state/";
     private const string ChecksumEntry = "sha256.txt";
+    private const string PartsEntry = "parts.txt";
     private readonly Dictionary<string, StateBag> bags = new(StringComparer.Ordinal);
 
     /// <summary>Creates a checkpoint with a JSON description of where the run is.</summary>
@@ -22,6 +26,9 @@ public sealed class Checkpoint
 
     /// <summary>The JSON description (format chosen by the learner that writes it).</summary>
     public string Description { get; }
+
+    /// <summary>Byte entries at least this long are kept as part files (tests lower it to exercise them on small state).</summary>
+    internal int PartThreshold { get; init; } = CheckpointParts.DefaultThreshold;
 
     /// <summary>The bags, by name.</summary>
     public IReadOnlyDictionary<string, StateBag> Bags => bags;
@@ -43,14 +50,22 @@ public sealed class Checkpoint
     public static string PreviousPath(string path) => path + ".previous";
 
     /// <summary>
-    /// Writes the checkpoint to <paramref name="path"/> atomically (temporary file, flush, rename); the file that was
-    /// there becomes <see cref="PreviousPath"/>.
+    /// Writes the checkpoint to <paramref name="path"/> atomically (parts first, then a temporary file, flush, rename);
+    /// the file that was there becomes <see cref="PreviousPath"/>, and parts that neither generation names are deleted.
     /// </summary>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
         string staged = full + ".staged";
+        var parts = new CheckpointParts(full);
+        var named = new SortedSet<string>(StringComparer.Ordinal);
+        string StorePart(ReadOnlyMemory<byte> bytes)
+        {
+            string name = parts.Store(bytes);
+            named.Add(name);
+            return name;
+        }
         AtomicFile.Write(staged, stream =>
         {
             using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
@@ -64,13 +79,17 @@ public sealed class Checkpoint
             }
             Add(DescriptionEntry, CompressionLevel.Fastest, entry => entry.Write(Encoding.UTF8.GetBytes(Description)));
             // Weights and moments barely compress; storing them keeps checkpoints fast.
-            foreach (var (name, bag) in bags) Add(BagFolder + name, CompressionLevel.NoCompression, bag.WriteTo);
+            foreach (var (name, bag) in bags) Add(BagFolder + name, CompressionLevel.NoCompression, entry => bag.WriteTo(entry, StorePart, PartThreshold));
+            Add(PartsEntry, CompressionLevel.Fastest, entry => entry.Write(Encoding.UTF8.GetBytes(string.Join('\n', named))));
             using (var entry = archive.CreateEntry(ChecksumEntry, CompressionLevel.Fastest).Open())
                 entry.Write(Encoding.UTF8.GetBytes(checksums.ToString()));
         });
         // Two renames, each atomic: at every moment a complete checkpoint exists under one of the two names.
         if (File.Exists(full)) File.Move(full, PreviousPath(full), overwrite: true);
         File.Move(staged, full, overwrite: true);
+        // Only now may parts go: the previous generation still names its own.
+        named.UnionWith(PartsOf(PreviousPath(full)));
+        parts.Collect(named);
     }
 
     /// <summary>Reads a checkpoint; throws <see cref="InvalidDataException"/> naming the file when it is damaged or truncated.</summary>
@@ -84,10 +103,11 @@ public sealed class Checkpoint
             using var archive = ZipFile.OpenRead(path);
             var checksums = Checksums(archive);
             var checkpoint = new Checkpoint(Encoding.UTF8.GetString(Verified(archive, checksums, DescriptionEntry)));
+            var parts = new CheckpointParts(path);
             foreach (var entryName in checksums.Keys.Where(e => e.StartsWith(BagFolder, StringComparison.Ordinal)))
             {
                 string name = entryName[BagFolder.Length..];
-                checkpoint.bags[name] = ReadBag(archive, checksums, entryName, name);
+                checkpoint.bags[name] = ReadBag(archive, checksums, entryName, name, parts);
             }
             return checkpoint;
         }
@@ -145,14 +165,15 @@ public sealed class Checkpoint
     }
 
     /// <summary>
-    /// Deletes the checkpoint files at <paramref name="path"/>: both generations, and the temporary files of writes that a
-    /// killed process left half done.
+    /// Deletes the checkpoint files at <paramref name="path"/>: both generations, their parts, and the temporary files of
+    /// writes that a killed process left half done.
     /// </summary>
     public static void Delete(string path)
     {
         string full = Path.GetFullPath(path);
         foreach (var candidate in new[] { full, PreviousPath(full), full + ".staged" })
             if (File.Exists(candidate)) File.Delete(candidate);
+        new CheckpointParts(full).DeleteAll();
         // AtomicFile writes ".<name>.<guid>.tmp" beside its target; a SIGKILL mid-write leaves it behind.
         string? directory = Path.GetDirectoryName(full);
         if (directory is null || !Directory.Exists(directory)) return;
@@ -173,9 +194,28 @@ public sealed class Checkpoint
     private static byte[] Verified(ZipArchive archive, Dictionary<string, string> checksums, string entryName) =>
         ReadVerified(archive, checksums, entryName, (stream, length) => ReadExactly(stream, length, entryName));
 
-    /// <summary>A bag, read as its entry streams out of the archive (a replay's bag can be gigabytes).</summary>
-    private static StateBag ReadBag(ZipArchive archive, Dictionary<string, string> checksums, string entryName, string name) =>
-        ReadVerified(archive, checksums, entryName, (stream, length) => StateBag.ReadFrom(stream, name, length));
+    /// <summary>A bag, read as its entry streams out of the archive (a replay's bag can be gigabytes), its large arrays from
+    /// <paramref name="parts"/>.</summary>
+    private static StateBag ReadBag(ZipArchive archive, Dictionary<string, string> checksums, string entryName, string name, CheckpointParts parts) =>
+        ReadVerified(archive, checksums, entryName, (stream, length) => StateBag.ReadFrom(stream, name, length, parts.Read));
+
+    /// <summary>The parts a checkpoint file names; none when it is missing or cannot be read (its parts are then of no use).</summary>
+    private static IEnumerable<string> PartsOf(string path)
+    {
+        if (!File.Exists(path)) return [];
+        try
+        {
+            using var archive = ZipFile.OpenRead(path);
+            var checksums = Checksums(archive);
+            // A checkpoint written before parts existed lists none.
+            if (!checksums.ContainsKey(PartsEntry)) return [];
+            return Encoding.UTF8.GetString(Verified(archive, checksums, PartsEntry)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or (IOException and not FileNotFoundException))
+        {
+            return [];
+        }
+    }
 
     /// <summary>
     /// Reads an entry with <paramref name="read"/> (given the entry's stream and listed length), checksummed on the way:

@@ -13,7 +13,8 @@ namespace Plasticity.ML.Training.Checkpoints;
 /// </summary>
 public sealed class StateBag
 {
-    private enum Kind : byte { Int64 = 1, Float64 = 2, Text = 3, Int64Array = 4, Float64Array = 5, Float32Array = 6, Bytes = 7, Tensor = 8 }
+    // Part: a byte array kept outside the bag's stream (a checkpoint's part file, see CheckpointParts), by name and length.
+    private enum Kind : byte { Int64 = 1, Float64 = 2, Text = 3, Int64Array = 4, Float64Array = 5, Float32Array = 6, Bytes = 7, Tensor = 8, Part = 9 }
 
     private const uint Magic = 0x42534C50; // "PLSB"
     private const int Version = 1;
@@ -164,7 +165,13 @@ public sealed class StateBag
     }
 
     /// <summary>Writes the bag in its binary form.</summary>
-    public void WriteTo(Stream stream)
+    public void WriteTo(Stream stream) => WriteTo(stream, storePart: null, partThreshold: 0);
+
+    /// <summary>
+    /// Writes the bag; byte arrays of at least <paramref name="partThreshold"/> bytes go to <paramref name="storePart"/>,
+    /// which keeps them elsewhere and returns the name the bag records for them (a checkpoint's part files).
+    /// </summary>
+    internal void WriteTo(Stream stream, Func<ReadOnlyMemory<byte>, string>? storePart, int partThreshold)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -174,6 +181,14 @@ public sealed class StateBag
         foreach (var (name, (kind, value)) in entries)
         {
             writer.Write(name);
+            if (kind == Kind.Bytes && storePart is not null && ((ReadOnlyMemory<byte>)value).Length >= partThreshold)
+            {
+                var large = (ReadOnlyMemory<byte>)value;
+                writer.Write((byte)Kind.Part);
+                writer.Write(storePart(large));
+                writer.Write(large.Length);
+                continue;
+            }
             writer.Write((byte)kind);
             switch (kind)
             {
@@ -198,7 +213,7 @@ public sealed class StateBag
         }
     }
 
-    /// <summary>Reads a bag written by <see cref="WriteTo"/>; throws <see cref="InvalidDataException"/> if it is damaged.</summary>
+    /// <summary>Reads a bag written by <see cref="WriteTo(Stream)"/>; throws <see cref="InvalidDataException"/> if it is damaged.</summary>
     /// <remarks>A stream that cannot seek is read to its end at most; a length field larger than the rest of a seekable
     /// stream is refused as damage before anything is allocated.</remarks>
     public static StateBag ReadFrom(Stream stream, string name)
@@ -208,8 +223,10 @@ public sealed class StateBag
     }
 
     /// <summary>Reads a bag of <paramref name="length"/> bytes (a ZIP entry's listed size, for a stream that cannot
-    /// seek), so a damaged length field is refused before anything is allocated.</summary>
-    internal static StateBag ReadFrom(Stream stream, string name, long length)
+    /// seek), so a damaged length field is refused before anything is allocated. Byte arrays kept outside the bag are
+    /// read with <paramref name="readPart"/> (given the name the bag records and the length); without it such an entry is
+    /// refused.</summary>
+    internal static StateBag ReadFrom(Stream stream, string name, long length, Func<string, int, byte[]>? readPart = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var bag = new StateBag(name);
@@ -225,6 +242,15 @@ public sealed class StateBag
             {
                 string entry = reader.ReadString();
                 var kind = (Kind)reader.ReadByte();
+                if (kind == Kind.Part)
+                {
+                    string part = reader.ReadString();
+                    int partLength = reader.ReadInt32();
+                    if (readPart is null) throw new InvalidDataException($"{name}: entry '{entry}' is kept in a part file beside its checkpoint; read it with Checkpoint.Load.");
+                    if (partLength < 0) throw new InvalidDataException($"{name}: entry '{entry}' claims {partLength} bytes.");
+                    bag.Put(entry, Kind.Bytes, new ReadOnlyMemory<byte>(readPart(part, partLength)));
+                    continue;
+                }
                 object value = kind switch
                 {
                     Kind.Int64 => reader.ReadInt64(),

@@ -98,6 +98,50 @@ public sealed class SegmentedReplayTests
         StringAssert.Contains(e.Message, "'observations' holds 240 bytes, but the target has 42");
     }
 
+    [TestMethod]
+    public void ACheckpointRewritesOnlyTheSegmentsWhoseSlotsChangedAndResumesTheSameReplay()
+    {
+        var spec = StackedFrameReplayTests.Spec(Frames);
+        var replay = Replay(spec, SegmentBytes);
+        StackedFrameReplayTests.Play(300, seed: 9, replay);
+        string path = Path.Combine(Path.GetTempPath(), $"plasticity-replay-parts-{Guid.NewGuid():N}.checkpoint");
+        try
+        {
+            // Full segments (42 bytes) become parts; the last one (30 bytes) stays inside the archive.
+            Checkpoint Save()
+            {
+                var checkpoint = new Checkpoint("replay") { PartThreshold = (int)SegmentBytes };
+                replay.Save(checkpoint.Add("replay"));
+                checkpoint.Save(path);
+                return checkpoint;
+            }
+            var before = Save();
+            string folder = CheckpointParts.FolderOf(path);
+            Assert.HasCount(5, Directory.EnumerateFiles(folder));
+            var written = Directory.EnumerateFiles(folder).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+            // A few more steps write a few slots: the known answer is which segments' bytes differ.
+            StackedFrameReplayTests.Play(10, seed: 11, replay); // at least 10 slots in a row: more than the last segment's 5
+            var after = Save();
+            var changed = Enumerable.Range(0, 5).Count(k =>
+                !before.Bag("replay").GetBytes(SegmentName(k)).AsSpan().SequenceEqual(after.Bag("replay").GetBytes(SegmentName(k))));
+            Assert.IsTrue(changed is >= 1 and < 5, $"a few slots change some segments, not all; {changed} changed");
+            Assert.HasCount(5 + changed, Directory.EnumerateFiles(folder), "new parts for the changed segments only");
+            Assert.AreEqual(5, written.Count(w => File.Exists(w.Key) && File.GetLastWriteTimeUtc(w.Key) == w.Value),
+                "the first checkpoint's parts stay as they were: the unchanged ones are not rewritten, the changed ones serve the previous generation");
+
+            var resumed = Replay(spec, SegmentBytes);
+            resumed.Load(Checkpoint.Load(path).Bag("replay"), adoptObservations: true);
+            AssertSameContents(replay, resumed, spec.ObservationShape);
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    private static string SegmentName(int k) => k == 0 ? "observations" : $"observations.{k}";
+
     private static StateBag SavedBag(ReplayBuffer replay)
     {
         var bag = new StateBag("replay");

@@ -89,6 +89,110 @@ public sealed class CheckpointTests
         }
     }
 
+    /// <summary>A checkpoint whose byte arrays of 1 KiB and more are parts: "a" and "b" of 4 KiB, and 10 bytes inline.</summary>
+    private static Checkpoint WithParts(string description, byte a, byte b)
+    {
+        var checkpoint = new Checkpoint(description) { PartThreshold = 1024 };
+        var bag = checkpoint.Add("replay");
+        bag.Set("a", Enumerable.Range(0, 4096).Select(i => (byte)(i * a)).ToArray());
+        bag.Set("b", Enumerable.Range(0, 4096).Select(i => (byte)(i * b)).ToArray());
+        bag.Set("small", new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 });
+        bag.Set("count", 7L);
+        return checkpoint;
+    }
+
+    private static string PartName(byte[] bytes) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    private static string[] PartFiles(string path) =>
+        [.. Directory.EnumerateFiles(CheckpointParts.FolderOf(path)).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)];
+
+    [TestMethod]
+    public void LargeArraysAreKeptAsPartsThatOnlyChangedContentRewritesAndNeitherGenerationLoses()
+    {
+        string path = TempFile();
+        try
+        {
+            var first = WithParts("first", a: 3, b: 5);
+            first.Save(path);
+            byte[] a1 = first.Bag("replay").GetBytes("a"), b = first.Bag("replay").GetBytes("b");
+            CollectionAssert.AreEqual(new[] { PartName(a1), PartName(b) }.Order(StringComparer.Ordinal).ToArray(), PartFiles(path), "one part per large array, named by its SHA-256");
+            Assert.IsLessThan(4096L, new FileInfo(path).Length, "the large arrays are not inside the archive");
+            string bPart = Path.Combine(CheckpointParts.FolderOf(path), PartName(b));
+            var bWritten = File.GetLastWriteTimeUtc(bPart);
+
+            // "b" unchanged: its part is not written again; "a" changed: a new part, and the old one stays for the previous generation.
+            var second = WithParts("second", a: 7, b: 5);
+            second.Save(path);
+            byte[] a2 = second.Bag("replay").GetBytes("a");
+            CollectionAssert.AreEqual(new[] { PartName(a1), PartName(a2), PartName(b) }.Order(StringComparer.Ordinal).ToArray(), PartFiles(path));
+            Assert.AreEqual(bWritten, File.GetLastWriteTimeUtc(bPart), "an unchanged part is not rewritten");
+
+            // A third generation: the first's part of "a" is named by neither generation left, so it goes.
+            var third = WithParts("third", a: 11, b: 5);
+            third.Save(path);
+            byte[] a3 = third.Bag("replay").GetBytes("a");
+            CollectionAssert.AreEqual(new[] { PartName(a2), PartName(a3), PartName(b) }.Order(StringComparer.Ordinal).ToArray(), PartFiles(path));
+
+            foreach (var (file, a) in new[] { (path, a3), (Checkpoint.PreviousPath(path), a2) })
+            {
+                var bag = Checkpoint.Load(file).Bag("replay");
+                CollectionAssert.AreEqual(a, bag.GetBytes("a"), file);
+                CollectionAssert.AreEqual(b, bag.GetBytes("b"), file);
+                CollectionAssert.AreEqual(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, bag.GetBytes("small"));
+                Assert.AreEqual(7L, bag.GetInt64("count"));
+            }
+
+            // A bag read without its checkpoint cannot reach the parts: refused, not read as something else.
+            using var bagOnly = new MemoryStream();
+            third.Bag("replay").WriteTo(bagOnly, _ => PartName(a3), partThreshold: 1024);
+            bagOnly.Position = 0;
+            var alone = Assert.ThrowsExactly<InvalidDataException>(() => StateBag.ReadFrom(bagOnly, "replay"));
+            StringAssert.Contains(alone.Message, "'a' is kept in a part file");
+
+            Checkpoint.Delete(path);
+            Assert.IsFalse(Directory.Exists(CheckpointParts.FolderOf(path)), "Delete removes the parts too");
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void AMissingOrDamagedPartIsRefusedNamingItAndThePreviousGenerationIsUsed()
+    {
+        string path = TempFile();
+        try
+        {
+            WithParts("first", a: 3, b: 5).Save(path);
+            var second = WithParts("second", a: 7, b: 5);
+            second.Save(path);
+            string part = Path.Combine(CheckpointParts.FolderOf(path), PartName(second.Bag("replay").GetBytes("a")));
+
+            var bytes = File.ReadAllBytes(part);
+            bytes[100] ^= 1;
+            File.WriteAllBytes(part, bytes);
+            var damaged = Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load(path));
+            StringAssert.Contains(damaged.Message, path);
+            StringAssert.Contains(damaged.Message, part + " does not match its checksum");
+            var warnings = new List<string>();
+            Assert.AreEqual("first", Checkpoint.LoadNewest(path, warnings.Add)!.Description, "the previous generation's parts are intact");
+            Assert.HasCount(1, warnings);
+
+            File.Delete(part);
+            var missing = Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load(path));
+            StringAssert.Contains(missing.Message, part + " is missing");
+
+            File.WriteAllBytes(part, bytes[..^1]);
+            var shorter = Assert.ThrowsExactly<InvalidDataException>(() => Checkpoint.Load(path));
+            StringAssert.Contains(shorter.Message, "holds 4,095 bytes, not 4,096");
+        }
+        finally
+        {
+            Checkpoint.Delete(path);
+        }
+    }
+
     [TestMethod]
     public void MissingOrMistypedEntriesNameThemselves()
     {
