@@ -13,7 +13,9 @@ namespace Plasticity.ML.Interventions;
 /// those of lowest bias-corrected utility <c>u / (1 - eta^age)</c>, as in Dohare et al.'s reference code (GnT), so a
 /// unit that has just matured is not replaced first merely because its running average started from 0. Utilities use
 /// the weights after the step and activations recomputed on the batch by <see cref="UnitActivity.MeanAbsolute"/>
-/// (evaluation mode, one extra forward pass). The reference's bias correction of the next layer is not applied.
+/// (evaluation mode, one extra forward pass). The reference's bias correction of the next layer is not applied. After a
+/// plasticity injection the units of the injected head are fresh: they start again at age 0 and utility 0, like
+/// replaced units, instead of carrying the old units' maturity and utility.
 /// </summary>
 public sealed class ContinualBackpropHook : TrainingHook
 {
@@ -23,6 +25,7 @@ public sealed class ContinualBackpropHook : TrainingHook
     private double[] pending = [];
     private long[] positions = [];
     private int replacements;
+    private readonly Resets.InjectionFollower injections = new();
 
     /// <summary>Creates the hook for <paramref name="spec"/>.</summary>
     public ContinualBackpropHook(ContinualBackpropSpec spec)
@@ -69,6 +72,7 @@ public sealed class ContinualBackpropHook : TrainingHook
         pending = new double[layers.Count];
         positions = new long[layers.Count];
         replacements = 0;
+        injections.Start(network);
     }
 
     /// <summary>Ages every unit by one step and updates its utility from the activations on <paramref name="inputs"/>.</summary>
@@ -76,6 +80,15 @@ public sealed class ContinualBackpropHook : TrainingHook
     {
         ArgumentNullException.ThrowIfNull(network);
         if (utility.Length != network.HiddenLayers.Count) throw new InvalidOperationException("Call Start (or OnTrainingStart) before Observe.");
+        // Parameter layer l is hidden layer l: an injected head from layer `first` holds fresh hidden units from there on.
+        if (injections.NewlyInjectedFirstLayer(network) is int first)
+        {
+            for (int l = first; l < utility.Length; l++)
+            {
+                Array.Clear(utility[l]);
+                Array.Clear(age[l]);
+            }
+        }
         var (means, p) = UnitActivity.MeanAbsolute(network, inputs);
         positions = p;
         for (int l = 0; l < means.Length; l++)
@@ -137,6 +150,7 @@ public sealed class ContinualBackpropHook : TrainingHook
         state.Set("pending", pending);
         state.Set("positions", positions);
         state.Set("replacements", replacements);
+        injections.Save(state);
     }
 
     /// <inheritdoc />
@@ -154,6 +168,7 @@ public sealed class ContinualBackpropHook : TrainingHook
         pending = state.GetDoubleArray("pending");
         positions = state.GetInt64Array("positions");
         replacements = checked((int)state.GetInt64("replacements"));
+        injections.Load(state);
     }
 
     private static double[] OutgoingMagnitude(PlasticNetwork network, int layer)

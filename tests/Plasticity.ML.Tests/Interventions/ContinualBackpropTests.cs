@@ -31,6 +31,42 @@ public sealed class ContinualBackpropTests
     }
 
     [TestMethod]
+    public void AfterAPlasticityInjectionTheHeadsUnitsStartAgainAndTheBodysKeepTheirAges()
+    {
+        using var tensors = NewDisposeScope();
+        using var network = Mlp(4, [3, 3], 2, seed: 8);
+        using var inputs = Uniform(6, 4, seed: 5, low: -1);
+        var hook = new ContinualBackpropHook(new ContinualBackpropSpec { Decay = 0.5 });
+        hook.Start(network);
+        for (int i = 0; i < 3; i++) hook.Observe(network, inputs);
+
+        // A head of two parameter layers: hidden layer 1 and the output layer are drawn fresh.
+        network.InjectPlasticity(headLayers: 2, new Random(3));
+        hook.Observe(network, inputs);
+        CollectionAssert.AreEqual(new long[] { 4, 4, 4 }, hook.Ages(0), "the body's units keep their ages");
+        CollectionAssert.AreEqual(new long[] { 1, 1, 1 }, hook.Ages(1), "the head's units are fresh: age 1 after one observation");
+
+        // Their utility restarted from 0: one update, u = (1 - 0.5) c, c = mean|h| * sum|w_out| of the live (fresh) head.
+        double[] contribution;
+        using (no_grad())
+        {
+            var h = network.Trace(inputs).Activations[1];
+            contribution = (h.abs().mean(new long[] { 0 }) * network.OutputLayer.weight!.abs().sum(new long[] { 0 })).to_type(ScalarType.Float64).data<double>().ToArray();
+        }
+        var utility = hook.Utilities(1);
+        for (int i = 0; i < 3; i++) Assert.AreEqual(0.5 * contribution[i], utility[i], 1e-6 * (1 + contribution[i]), $"unit {i}");
+
+        // A hook restored from a checkpoint taken after the injection does not start the head again.
+        var state = new Plasticity.ML.Training.Checkpoints.StateBag("cbp");
+        hook.SaveState(state);
+        var resumed = new ContinualBackpropHook(new ContinualBackpropSpec { Decay = 0.5 });
+        resumed.Start(network);
+        resumed.LoadState(state);
+        resumed.Observe(network, inputs);
+        CollectionAssert.AreEqual(new long[] { 2, 2, 2 }, resumed.Ages(1));
+    }
+
+    [TestMethod]
     public void ReplacesTheExpectedNumberOfLowestUtilityMatureUnitsAndLeavesImmatureUnitsAlone()
     {
         using var tensors = NewDisposeScope();
