@@ -10,6 +10,10 @@ namespace Plasticity.ML.Diagnostics;
 /// parameter-norm growth seen from the start point): <c>||theta - theta_0||_2</c> over all parameters and per parameter
 /// layer, and relative to <c>||theta_0||_2</c>. Computed in float64.
 /// </summary>
+/// <remarks>The start point is the parameters when training started, whatever happened since: a reset, a recycled unit or
+/// a plasticity injection that re-draws weights counts as a move away from it (a fresh draw lies about
+/// <c>sqrt(2)</c> times its norm from the old one), so the distance tells how far the parameters are from where the run
+/// began, not how far training moved them since their last draw.</remarks>
 public static class ParameterDistance
 {
     /// <summary>Measures the distance of <paramref name="network"/> from <paramref name="initial"/> (one tensor per parameter, in <c>parameters()</c> order).</summary>
