@@ -88,8 +88,11 @@ public sealed class Checkpoint
         if (File.Exists(full)) File.Move(full, PreviousPath(full), overwrite: true);
         File.Move(staged, full, overwrite: true);
         // Only now may parts go: the previous generation still names its own.
-        named.UnionWith(PartsOf(PreviousPath(full)));
-        parts.Collect(named);
+        if (parts.Exists)
+        {
+            named.UnionWith(PartsOf(PreviousPath(full)));
+            parts.Collect(named);
+        }
     }
 
     /// <summary>Reads a checkpoint; throws <see cref="InvalidDataException"/> naming the file when it is damaged or truncated.</summary>

@@ -34,6 +34,9 @@ internal sealed class CheckpointParts
         return full + ".parts";
     }
 
+    /// <summary>True when the folder exists (a checkpoint of small state has none).</summary>
+    public bool Exists => Directory.Exists(folder);
+
     /// <summary>
     /// The name of the part that holds <paramref name="bytes"/>, writing it first unless a part of that content is already
     /// there (a part's name is its content's SHA-256, and its length is checked too).
@@ -68,7 +71,7 @@ internal sealed class CheckpointParts
     /// temporary files of writes a killed process left), and the folder when nothing is kept.</summary>
     public void Collect(IReadOnlySet<string> keep)
     {
-        if (!Directory.Exists(folder)) return;
+        if (!Exists) return;
         foreach (var file in Directory.EnumerateFiles(folder))
             if (!keep.Contains(Path.GetFileName(file))) File.Delete(file);
         if (keep.Count == 0 && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
@@ -77,6 +80,6 @@ internal sealed class CheckpointParts
     /// <summary>Deletes the folder and everything in it.</summary>
     public void DeleteAll()
     {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        if (Exists) Directory.Delete(folder, recursive: true);
     }
 }
