@@ -430,7 +430,7 @@ public sealed class ReplayBuffer : IObservationSource
 
     /// <summary>The state entry of the observations' segment <paramref name="k"/> (a buffer of one segment writes what it
     /// always wrote: "observations").</summary>
-    private static string SegmentEntry(int k) => k == 0 ? "observations" : $"observations.{k}";
+    internal static string SegmentEntry(int k) => k == 0 ? "observations" : $"observations.{k}";
 
     /// <summary>Stores <paramref name="observation"/> (its newest frame, for frame stacks, whose stack reaches
     /// <paramref name="depth"/> slots back) in the next slot.</summary>

@@ -124,7 +124,7 @@ public sealed class SegmentedReplayTests
             StackedFrameReplayTests.Play(10, seed: 11, replay); // at least 10 slots in a row: more than the last segment's 5
             var after = Save();
             var changed = Enumerable.Range(0, 5).Count(k =>
-                !before.Bag("replay").GetBytes(SegmentName(k)).AsSpan().SequenceEqual(after.Bag("replay").GetBytes(SegmentName(k))));
+                !before.Bag("replay").GetBytes(ReplayBuffer.SegmentEntry(k)).AsSpan().SequenceEqual(after.Bag("replay").GetBytes(ReplayBuffer.SegmentEntry(k))));
             Assert.IsTrue(changed is >= 1 and < 5, $"a few slots change some segments, not all; {changed} changed");
             Assert.HasCount(5 + changed, Directory.EnumerateFiles(folder), "new parts for the changed segments only");
             Assert.AreEqual(5, written.Count(w => File.Exists(w.Key) && File.GetLastWriteTimeUtc(w.Key) == w.Value),
@@ -139,8 +139,6 @@ public sealed class SegmentedReplayTests
             Checkpoint.Delete(path);
         }
     }
-
-    private static string SegmentName(int k) => k == 0 ? "observations" : $"observations.{k}";
 
     private static StateBag SavedBag(ReplayBuffer replay)
     {
