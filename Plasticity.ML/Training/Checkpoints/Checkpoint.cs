@@ -47,7 +47,10 @@ public sealed class Checkpoint
         bags.TryGetValue(name, out var bag) ? bag : throw new InvalidDataException($"The checkpoint has no state for '{name}'.");
 
     /// <summary>The previous generation's path for a checkpoint at <paramref name="path"/>.</summary>
-    public static string PreviousPath(string path) => path + ".previous";
+    public static string PreviousPath(string path) => path + PreviousSuffix;
+
+    /// <summary>What <see cref="PreviousPath"/> appends.</summary>
+    internal const string PreviousSuffix = ".previous";
 
     /// <summary>
     /// Writes the checkpoint to <paramref name="path"/> atomically (parts first, then a temporary file, flush, rename);

@@ -29,8 +29,7 @@ internal sealed class CheckpointParts
     public static string FolderOf(string checkpointPath)
     {
         string full = Path.GetFullPath(checkpointPath);
-        const string previous = ".previous";
-        if (full.EndsWith(previous, StringComparison.Ordinal)) full = full[..^previous.Length];
+        if (full.EndsWith(Checkpoint.PreviousSuffix, StringComparison.Ordinal)) full = full[..^Checkpoint.PreviousSuffix.Length];
         return full + ".parts";
     }
 
