@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Plasticity.ML.Training.Checkpoints;
 
 namespace Plasticity.ML.Reinforcement.Replay;
 
@@ -11,7 +12,7 @@ namespace Plasticity.ML.Reinforcement.Replay;
 /// <remarks>Slots are kept in segments of at most <see cref="DefaultSegmentBytes"/> each (a whole number of slots per
 /// segment): one .NET array holds at most 2 GB, and a 1M-slot replay of ALE's 84 x 84 frames takes 7 GB. Segments are
 /// also what a checkpoint rewrites: one whose slots did not change since the last checkpoint keeps its part file
-/// (<see cref="Training.Checkpoints.CheckpointParts"/>), so small segments make a checkpoint write little more than the
+/// (<see cref="CheckpointParts"/>), so small segments make a checkpoint write little more than the
 /// transitions added since the last one.</remarks>
 internal sealed class ObservationStore
 {
@@ -23,6 +24,10 @@ internal sealed class ObservationStore
     public const long MaximumSegmentBytes = 1L << 30;
 
     private readonly byte[][] segments;
+
+    // Each segment's checkpoint part name while it is unchanged since it was named: a checkpoint hashes only the
+    // segments written since the last one (hashing 7 GB took most of a large replay's checkpoint).
+    private readonly string?[] partNames;
     private readonly int slotsPerSegment;
     private readonly float[] byteScale = new float[256];
 
@@ -47,6 +52,7 @@ internal sealed class ObservationStore
         slotsPerSegment = (int)Math.Clamp(segmentBytes / SlotBytes, 1, capacity);
         int segmentCount = (capacity + slotsPerSegment - 1) / slotsPerSegment;
         segments = new byte[segmentCount][];
+        partNames = new string?[segmentCount];
         for (int k = 0; k < segmentCount; k++)
             segments[k] = new byte[(long)Math.Min(slotsPerSegment, capacity - k * slotsPerSegment) * SlotBytes];
         for (int b = 0; b < 256; b++) byteScale[b] = b / (float)maximum;
@@ -61,18 +67,45 @@ internal sealed class ObservationStore
     /// <summary>Bytes of one stored observation.</summary>
     public int SlotBytes { get; }
 
-    /// <summary>The store's arrays, slots in order (for checkpoints): each holds a whole number of slots.</summary>
-    public IReadOnlyList<byte[]> Segments => segments;
+    /// <summary>How many segments hold the slots.</summary>
+    public int SegmentCount => segments.Length;
+
+    /// <summary>The bytes of segment <paramref name="segment"/> (for checkpoints), read-only: every change goes through
+    /// <see cref="Write"/>, <see cref="Adopt"/> or <see cref="Overwrite"/>, which keep <see cref="PartName"/> true.</summary>
+    public ReadOnlyMemory<byte> Segment(int segment) => segments[segment];
 
     /// <summary>Makes <paramref name="array"/> (a restored segment, of that segment's length) the store's segment
     /// <paramref name="segment"/> instead of copying it in; the caller gives it up.</summary>
+    /// <param name="segment">The segment.</param>
+    /// <param name="array">Its restored bytes.</param>
+    /// <param name="partName">Their <see cref="CheckpointParts.NameOf"/> when known (read from a checked part), else null.</param>
     /// <exception cref="InvalidDataException">The array has another length.</exception>
-    public void Adopt(int segment, byte[] array)
+    public void Adopt(int segment, byte[] array, string? partName)
     {
         if (array.Length != segments[segment].Length)
             throw new InvalidDataException($"Observation segment {segment} holds {segments[segment].Length:N0} bytes; the restored one has {array.Length:N0}.");
         segments[segment] = array;
+        partNames[segment] = partName;
     }
+
+    /// <summary>The bytes of segment <paramref name="segment"/>, for a restore to overwrite (its part name is forgotten).</summary>
+    public Span<byte> Overwrite(int segment)
+    {
+        partNames[segment] = null;
+        return segments[segment];
+    }
+
+    /// <summary>The checkpoint part name (<see cref="CheckpointParts.NameOf"/>) of segment <paramref name="segment"/>'s
+    /// bytes, hashed only when a slot of it was written since it was last named.</summary>
+    public string PartName(int segment)
+    {
+        if (partNames[segment] is string known) return known;
+        SegmentsHashed++;
+        return partNames[segment] = CheckpointParts.NameOf(segments[segment]);
+    }
+
+    /// <summary>How many times <see cref="PartName"/> hashed a segment (tests check that unchanged ones are not).</summary>
+    internal int SegmentsHashed { get; private set; }
 
     /// <summary>Bytes held.</summary>
     public long Bytes => segments.Sum(segment => segment.LongLength);
@@ -81,6 +114,7 @@ internal sealed class ObservationStore
     /// <exception cref="ArgumentException">A bit store receives a byte other than 0 or 1.</exception>
     public void Write(int slot, ReadOnlySpan<byte> observation)
     {
+        partNames[slot / slotsPerSegment] = null;
         var target = SlotSpan(slot);
         if (!PackBits)
         {

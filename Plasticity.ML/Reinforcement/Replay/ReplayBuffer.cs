@@ -146,6 +146,10 @@ public sealed class ReplayBuffer : IObservationSource
     /// <summary>Frames of each observation's stack (<see cref="EnvironmentSpec.StackedFrames"/>); each slot stores one frame.</summary>
     public int StackedFrames => stackedFrames;
 
+    /// <summary>How many times a checkpoint hashed an observation segment to name its part (each segment is hashed only
+    /// when it was written since it was last named; tests check this).</summary>
+    internal int ObservationSegmentsHashed => observations.SegmentsHashed;
+
     /// <summary>Bytes the buffer holds: observations (one frame per slot for frame stacks), actions, rewards, flags and priorities.</summary>
     public long MemoryBytes => observations.Bytes + actions.LongLength + 4L * rewards.LongLength + flags.LongLength +
         (frameDepths?.LongLength ?? 0) + (priorities is null ? 0 : 16L * priorities.Capacity);
@@ -370,10 +374,11 @@ public sealed class ReplayBuffer : IObservationSource
         state.Set("written", written);
         state.Set("episodeOpen", episodeOpen ? 1 : 0);
         state.Set("maxPriority", maxPriority);
-        for (int k = 0; k < observations.Segments.Count; k++)
+        for (int k = 0; k < observations.SegmentCount; k++)
         {
-            if (borrowObservations) state.SetBorrowed(SegmentEntry(k), observations.Segments[k]);
-            else state.Set(SegmentEntry(k), observations.Segments[k]);
+            int segment = k;
+            if (borrowObservations) state.SetBorrowed(SegmentEntry(k), observations.Segment(k), () => observations.PartName(segment));
+            else state.Set(SegmentEntry(k), observations.Segment(k).Span);
         }
         state.Set("actions", actions);
         state.Set("rewards", rewards);
@@ -398,10 +403,20 @@ public sealed class ReplayBuffer : IObservationSource
             throw new InvalidDataException($"{state.Name}: the replay state holds {state.GetInt64("capacity")} slots of {state.GetInt64("slotBytes")} bytes; this buffer has {Capacity} of {observations.SlotBytes}.");
         if (state.Contains("priorities") != (priorities is not null))
             throw new InvalidDataException($"{state.Name}: the replay state was {(priorities is null ? "" : "not ")}prioritized, this buffer is {(priorities is null ? "not" : "")}.");
-        for (int k = 0; k < observations.Segments.Count; k++)
+        for (int k = 0; k < observations.SegmentCount; k++)
         {
-            if (adoptObservations && state.DetachBytes(SegmentEntry(k)) is byte[] restored) observations.Adopt(k, restored);
-            else state.CopyBytesTo(SegmentEntry(k), observations.Segments[k]);
+            string entry = SegmentEntry(k);
+            if (adoptObservations)
+            {
+                // Taken before the bag gives the array up: a segment read from a checked part needs no hashing later.
+                string? partName = state.PartNameOf(entry);
+                if (state.DetachBytes(entry) is byte[] restored)
+                {
+                    observations.Adopt(k, restored, partName);
+                    continue;
+                }
+            }
+            state.CopyBytesTo(entry, observations.Overwrite(k));
         }
         Restore(state.GetBytes("actions"), actions, "actions");
         Restore(state.GetSingleArray("rewards"), rewards, "rewards");

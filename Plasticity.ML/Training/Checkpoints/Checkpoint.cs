@@ -63,9 +63,9 @@ public sealed class Checkpoint
         string staged = full + ".staged";
         var parts = new CheckpointParts(full);
         var named = new SortedSet<string>(StringComparer.Ordinal);
-        string StorePart(ReadOnlyMemory<byte> bytes)
+        string StorePart(ReadOnlyMemory<byte> bytes, string? knownName)
         {
-            string name = parts.Store(bytes);
+            string name = parts.Store(bytes, knownName);
             named.Add(name);
             return name;
         }

@@ -36,13 +36,19 @@ internal sealed class CheckpointParts
     /// <summary>True when the folder exists (a checkpoint of small state has none).</summary>
     public bool Exists => Directory.Exists(folder);
 
+    /// <summary>The name a part of <paramref name="bytes"/> has: their SHA-256, in hexadecimal.</summary>
+    public static string NameOf(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+
     /// <summary>
     /// The name of the part that holds <paramref name="bytes"/>, writing it first unless a part of that content is already
     /// there (a part's name is its content's SHA-256, and its length is checked too).
     /// </summary>
-    public string Store(ReadOnlyMemory<byte> bytes)
+    /// <param name="bytes">The part's content.</param>
+    /// <param name="knownName">The content's <see cref="NameOf"/> when its owner already knows it (a replay segment not
+    /// written since it was last named), so gigabytes that did not change are not hashed again; null to hash them.</param>
+    public string Store(ReadOnlyMemory<byte> bytes, string? knownName = null)
     {
-        string name = Convert.ToHexString(SHA256.HashData(bytes.Span));
+        string name = knownName ?? NameOf(bytes.Span);
         string path = Path.Combine(folder, name);
         var existing = new FileInfo(path);
         if (existing.Exists && existing.Length == bytes.Length) return name;
@@ -62,7 +68,7 @@ internal sealed class CheckpointParts
         var bytes = new byte[length];
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20))
             stream.ReadExactly(bytes);
-        if (Convert.ToHexString(SHA256.HashData(bytes)) != name) throw new InvalidDataException($"its part {path} does not match its checksum");
+        if (NameOf(bytes) != name) throw new InvalidDataException($"its part {path} does not match its checksum");
         return bytes;
     }
 

@@ -20,6 +20,10 @@ public sealed class StateBag
     private const int Version = 1;
     private readonly Dictionary<string, (Kind Kind, object Value)> entries = new(StringComparer.Ordinal);
 
+    // The part name (CheckpointParts.NameOf) of a byte entry whose owner knows it, or the part it was read from: asked
+    // only when the entry becomes a part, so a replay segment that did not change is not hashed again.
+    private readonly Dictionary<string, Func<string>> partNames = new(StringComparer.Ordinal);
+
     /// <summary>Creates an empty bag; <paramref name="name"/> appears in error messages (e.g. "hook 2 (l2-init)").</summary>
     public StateBag(string name = "state") => Name = name;
 
@@ -57,7 +61,19 @@ public sealed class StateBag
     /// Stores <paramref name="values"/> without copying them, for state of gigabytes (a replay's observations) written
     /// at once: the caller must not change them until the bag is written.
     /// </summary>
-    internal void SetBorrowed(string name, ReadOnlyMemory<byte> values) => Put(name, Kind.Bytes, values);
+    /// <param name="name">The entry.</param>
+    /// <param name="values">The bytes, borrowed.</param>
+    /// <param name="partName">Gives the bytes' <see cref="CheckpointParts.NameOf"/> when they become a checkpoint part,
+    /// for an owner that remembers it while they do not change; null to hash them then.</param>
+    internal void SetBorrowed(string name, ReadOnlyMemory<byte> values, Func<string>? partName = null)
+    {
+        Put(name, Kind.Bytes, values);
+        if (partName is not null) partNames[name] = partName;
+    }
+
+    /// <summary>The part name of a byte entry read from a checkpoint part (its bytes were checked against it), or given
+    /// with <see cref="SetBorrowed"/>; null when the bag does not know it.</summary>
+    internal string? PartNameOf(string name) => partNames.TryGetValue(name, out var partName) ? partName() : null;
 
     /// <summary>Stores a copy of a tensor's values, dtype and shape (from any device).</summary>
     public void Set(string name, Tensor value)
@@ -123,6 +139,7 @@ public sealed class StateBag
         if (!MemoryMarshal.TryGetArray(values, out var segment) || segment.Array is null || segment.Offset != 0 || segment.Count != segment.Array.Length)
             return null;
         entries.Remove(name);
+        partNames.Remove(name);
         return segment.Array;
     }
 
@@ -171,7 +188,7 @@ public sealed class StateBag
     /// Writes the bag; byte arrays of at least <paramref name="partThreshold"/> bytes go to <paramref name="storePart"/>,
     /// which keeps them elsewhere and returns the name the bag records for them (a checkpoint's part files).
     /// </summary>
-    internal void WriteTo(Stream stream, Func<ReadOnlyMemory<byte>, string>? storePart, int partThreshold)
+    internal void WriteTo(Stream stream, Func<ReadOnlyMemory<byte>, string?, string>? storePart, int partThreshold)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -185,7 +202,7 @@ public sealed class StateBag
             {
                 var large = (ReadOnlyMemory<byte>)value;
                 writer.Write((byte)Kind.Part);
-                writer.Write(storePart(large));
+                writer.Write(storePart(large, PartNameOf(name)));
                 writer.Write(large.Length);
                 continue;
             }
@@ -249,6 +266,7 @@ public sealed class StateBag
                     if (readPart is null) throw new InvalidDataException($"{name}: entry '{entry}' is kept in a part file beside its checkpoint; read it with Checkpoint.Load.");
                     if (partLength < 0) throw new InvalidDataException($"{name}: entry '{entry}' claims {partLength} bytes.");
                     bag.Put(entry, Kind.Bytes, new ReadOnlyMemory<byte>(readPart(part, partLength)));
+                    bag.partNames[entry] = () => part;
                     continue;
                 }
                 object value = kind switch
@@ -277,6 +295,7 @@ public sealed class StateBag
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         entries[name] = (kind, value);
+        partNames.Remove(name);
     }
 
     private T Get<T>(string name, Kind kind)

@@ -140,6 +140,74 @@ public sealed class SegmentedReplayTests
         }
     }
 
+    [TestMethod]
+    public void ACheckpointHashesOnlyTheSegmentsWrittenSinceTheyWereLastNamed()
+    {
+        var spec = StackedFrameReplayTests.Spec(Frames);
+        var replay = Replay(spec, SegmentBytes);
+        StackedFrameReplayTests.Play(300, seed: 9, replay);
+        string folder = Path.Combine(Path.GetTempPath(), $"plasticity-replay-hashing-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string Save(ReplayBuffer from, string name)
+            {
+                string path = Path.Combine(folder, name);
+                var checkpoint = new Checkpoint("replay") { PartThreshold = (int)SegmentBytes };
+                from.Save(checkpoint.Add("replay"), borrowObservations: true);
+                checkpoint.Save(path);
+                return path;
+            }
+            ReplayBuffer Resume(string path)
+            {
+                var resumed = Replay(spec, SegmentBytes);
+                resumed.Load(Checkpoint.Load(path).Bag("replay"), adoptObservations: true);
+                return resumed;
+            }
+
+            // The five full segments become parts and are hashed once; the short last one stays in the archive, unhashed.
+            string first = Save(replay, "first.checkpoint");
+            Assert.AreEqual(5, replay.ObservationSegmentsHashed);
+            var before = Enumerable.Range(0, 5).Select(k => CheckpointParts.NameOf(SegmentBytesOf(replay, k))).ToArray();
+
+            // Nothing written: nothing hashed again. Some slots written: exactly the segments whose bytes changed.
+            Save(replay, "first.checkpoint");
+            Assert.AreEqual(5, replay.ObservationSegmentsHashed, "no segment changed, so none is hashed again");
+            StackedFrameReplayTests.Play(10, seed: 11, replay);
+            int changed = Enumerable.Range(0, 5).Count(k => CheckpointParts.NameOf(SegmentBytesOf(replay, k)) != before[k]);
+            Assert.IsTrue(changed is >= 1 and < 5, $"a few slots change some segments, not all; {changed} changed");
+            Save(replay, "first.checkpoint");
+            Assert.AreEqual(5 + changed, replay.ObservationSegmentsHashed, "the written segments, and only they, are hashed");
+
+            // A replay resumed from parts knows their names (they were checked on reading): its first checkpoint hashes
+            // nothing, and writes the same parts.
+            var resumed = Resume(Path.Combine(folder, "first.checkpoint"));
+            string second = Save(resumed, "second.checkpoint");
+            Assert.AreEqual(0, resumed.ObservationSegmentsHashed);
+            CollectionAssert.AreEquivalent(
+                Directory.EnumerateFiles(CheckpointParts.FolderOf(second)).Select(Path.GetFileName).ToArray(),
+                Enumerable.Range(0, 5).Select(k => CheckpointParts.NameOf(SegmentBytesOf(replay, k))).ToArray());
+
+            // Writing after a resume forgets the names of the segments written: the next checkpoint resumes the same replay.
+            StackedFrameReplayTests.Play(10, seed: 12, replay, resumed);
+            AssertSameContents(replay, Resume(Save(resumed, "second.checkpoint")), spec.ObservationShape);
+
+            // So does a restore that copies into the segments rather than adopting them.
+            var copied = Replay(spec, SegmentBytes);
+            StackedFrameReplayTests.Play(200, seed: 13, copied);
+            Save(copied, "third.checkpoint");
+            copied.Load(SavedBag(replay));
+            AssertSameContents(replay, Resume(Save(copied, "third.checkpoint")), spec.ObservationShape);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The bytes segment <paramref name="k"/> of <paramref name="replay"/> holds, as its unborrowed state has them.</summary>
+    private static byte[] SegmentBytesOf(ReplayBuffer replay, int k) => SavedBag(replay).GetBytes(ReplayBuffer.SegmentEntry(k));
+
     private static StateBag SavedBag(ReplayBuffer replay)
     {
         var bag = new StateBag("replay");

@@ -144,7 +144,7 @@ public sealed class CheckpointTests
 
             // A bag read without its checkpoint cannot reach the parts: refused, not read as something else.
             using var bagOnly = new MemoryStream();
-            third.Bag("replay").WriteTo(bagOnly, _ => PartName(a3), partThreshold: 1024);
+            third.Bag("replay").WriteTo(bagOnly, (_, _) => PartName(a3), partThreshold: 1024);
             bagOnly.Position = 0;
             var alone = Assert.ThrowsExactly<InvalidDataException>(() => StateBag.ReadFrom(bagOnly, "replay"));
             StringAssert.Contains(alone.Message, "'a' is kept in a part file");
@@ -156,6 +156,31 @@ public sealed class CheckpointTests
         {
             Checkpoint.Delete(path);
         }
+    }
+
+    [TestMethod]
+    public void APartNameKnownToTheBagIsUsedUntilTheEntryIsReplaced()
+    {
+        byte[] bytes = [.. Enumerable.Range(0, 2048).Select(i => (byte)(i * 7))];
+        var bag = new StateBag("replay");
+        int asked = 0;
+        bag.SetBorrowed("a", bytes, () => { asked++; return "KNOWN"; });
+        var given = new List<string?>();
+        void Write() => bag.WriteTo(Stream.Null, (_, known) => { given.Add(known); return "stored"; }, partThreshold: 1024);
+
+        Write();
+        CollectionAssert.AreEqual(new[] { "KNOWN" }, given, "the owner's name is handed to the part store");
+        Assert.AreEqual(1, asked, "asked only when the entry becomes a part");
+
+        // Replacing the entry forgets the name: the new bytes are hashed by the store.
+        bag.Set("a", bytes.AsSpan(0, 1500));
+        Write();
+        CollectionAssert.AreEqual(new[] { "KNOWN", null }, given);
+
+        // A borrowed entry below the threshold stays inside the bag and its name is never asked for.
+        bag.SetBorrowed("small", bytes.AsMemory(0, 100), () => { asked++; return "SMALL"; });
+        Write();
+        Assert.AreEqual(1, asked);
     }
 
     [TestMethod]
