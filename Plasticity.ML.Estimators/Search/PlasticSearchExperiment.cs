@@ -39,21 +39,19 @@ namespace Plasticity.ML.Estimators.Search;
 public sealed class PlasticSearchExperiment
 {
     private readonly MLContext mlContext;
+
+    // The core's search, which checks and keeps the settings this face passes through unchanged (tuner, budget,
+    // parallelism, monitor, runner, seed); data, learner, space, objective and folder are set on it when the search runs.
+    private readonly SearchExperiment search = new();
     private IDataView? data;
     private string windowColumn = "";
     private int tuningWindows;
     private PlasticPredictionKind kind;
     private PlasticTrainerOptionsBase? trainer;
     private SearchSpace? space;
-    private ITuner? tuner;
     private StreamObjective? objective;
-    private SearchBudget? budget;
-    private int parallelism = 1;
-    private bool reproducibleOrder = true;
     private string? folder;
-    private ISearchMonitor? monitor;
-    private ITrialRunner? runner;
-    private long? seed;
+    private bool seedSet;
 
     /// <summary>Creates an experiment in <paramref name="mlContext"/> (which loads the best model at the end).</summary>
     public PlasticSearchExperiment(MLContext mlContext) => this.mlContext = mlContext ?? throw new ArgumentNullException(nameof(mlContext));
@@ -93,11 +91,7 @@ public sealed class PlasticSearchExperiment
     }
 
     /// <summary>The tuner, over the same search space and with the objective's direction; default: cost-frugal search from the defaults.</summary>
-    public PlasticSearchExperiment SetTuner(ITuner searchTuner)
-    {
-        tuner = searchTuner ?? throw new ArgumentNullException(nameof(searchTuner));
-        return this;
-    }
+    public PlasticSearchExperiment SetTuner(ITuner searchTuner) => Pass(search.SetTuner(searchTuner));
 
     /// <summary>The objective (default: mean prequential accuracy for classification, mean prequential loss for regression). The plasticity probe is not available here.</summary>
     public PlasticSearchExperiment SetObjective(StreamObjective searchObjective)
@@ -111,22 +105,10 @@ public sealed class PlasticSearchExperiment
     }
 
     /// <summary>The budget: trials, seconds and windows (see <see cref="SearchBudget"/>).</summary>
-    public PlasticSearchExperiment SetBudget(SearchBudget searchBudget)
-    {
-        ArgumentNullException.ThrowIfNull(searchBudget);
-        searchBudget.Validate();
-        budget = searchBudget;
-        return this;
-    }
+    public PlasticSearchExperiment SetBudget(SearchBudget searchBudget) => Pass(search.SetBudget(searchBudget));
 
     /// <summary>Trials at once; see <see cref="SearchExperiment.SetParallelism"/>.</summary>
-    public PlasticSearchExperiment SetParallelism(int degree, bool reproducibleOrder = true)
-    {
-        if (degree < 1) throw new ArgumentException($"The degree of parallelism must be at least 1; got {degree}.", nameof(degree));
-        parallelism = degree;
-        this.reproducibleOrder = reproducibleOrder;
-        return this;
-    }
+    public PlasticSearchExperiment SetParallelism(int degree, bool reproducibleOrder = true) => Pass(search.SetParallelism(degree, reproducibleOrder));
 
     /// <summary>The folder of the history, state, checkpoints and the data's stream file; an existing search there is resumed.</summary>
     public PlasticSearchExperiment SetCheckpointFolder(string path)
@@ -137,23 +119,16 @@ public sealed class PlasticSearchExperiment
     }
 
     /// <summary>Hears the search's progress.</summary>
-    public PlasticSearchExperiment SetMonitor(ISearchMonitor searchMonitor)
-    {
-        monitor = searchMonitor ?? throw new ArgumentNullException(nameof(searchMonitor));
-        return this;
-    }
+    public PlasticSearchExperiment SetMonitor(ISearchMonitor searchMonitor) => Pass(search.SetMonitor(searchMonitor));
 
     /// <summary>Runs the trials (default: worker processes of this application).</summary>
-    public PlasticSearchExperiment SetRunner(ITrialRunner trialRunner)
-    {
-        runner = trialRunner ?? throw new ArgumentNullException(nameof(trialRunner));
-        return this;
-    }
+    public PlasticSearchExperiment SetRunner(ITrialRunner trialRunner) => Pass(search.SetRunner(trialRunner));
 
     /// <summary>The seed of every trial (default: the trainer options' seed).</summary>
     public PlasticSearchExperiment SetSeed(long trialSeed)
     {
-        seed = trialSeed;
+        search.SetSeed(trialSeed);
+        seedSet = true;
         return this;
     }
 
@@ -178,20 +153,14 @@ public sealed class PlasticSearchExperiment
         string OptionsFor(ParameterSet parameters) =>
             SearchExperiment.Compact(PlasticTrialOptions.For(kind, searchSpace.Apply(baseline, parameters), classNames));
 
-        var experiment = new SearchExperiment()
-            .SetData(StreamReference.File(streamFile), tuningWindows)
+        search.SetData(StreamReference.File(streamFile), tuningWindows)
             .SetLearner(LearnerTypes.NameOf<PlasticTrainerLearnerFactory>(), OptionsFor)
             .SetSearchSpace(searchSpace)
             .SetObjective(searchObjective)
-            .SetParallelism(parallelism, reproducibleOrder)
-            .SetCheckpointFolder(searchFolder)
-            // ML.NET's convention, as for the trainers: the MLContext's seed decides unless a seed is set.
-            .SetSeed(seed ?? baseline.Seed ?? ((Microsoft.ML.Runtime.IHostEnvironment)mlContext).Register(nameof(PlasticSearchExperiment)).Rand.Next());
-        if (budget is not null) experiment.SetBudget(budget);
-        if (tuner is not null) experiment.SetTuner(tuner);
-        if (monitor is not null) experiment.SetMonitor(monitor);
-        if (runner is not null) experiment.SetRunner(runner);
-        var result = await experiment.RunAsync(cancellationToken).ConfigureAwait(false);
+            .SetCheckpointFolder(searchFolder);
+        // ML.NET's convention, as for the trainers: the MLContext's seed decides unless a seed is set.
+        if (!seedSet) search.SetSeed(baseline.Seed ?? ((Microsoft.ML.Runtime.IHostEnvironment)mlContext).Register(nameof(PlasticSearchExperiment)).Rand.Next());
+        var result = await search.RunAsync(cancellationToken).ConfigureAwait(false);
         if (result.Best is null) return new PlasticSearchResult(null, null, result);
 
         var bestTrial = PlasticTrialOptions.Parse(result.BestOptions!);
@@ -200,6 +169,9 @@ public sealed class PlasticSearchExperiment
         bestOptions.LabelColumnName = trainer.LabelColumnName;
         return new PlasticSearchResult(FinalModel(result, bestTrial, stream), bestOptions, result);
     }
+
+    /// <summary>This experiment, after a setting was passed to the core's search (which checked and kept it).</summary>
+    private PlasticSearchExperiment Pass(SearchExperiment _) => this;
 
     private PlasticSearchExperiment SetTrainer(PlasticPredictionKind predictionKind, PlasticTrainerOptionsBase options)
     {
