@@ -168,12 +168,5 @@ public sealed class ExperimentRunner
     private RunRecord? TryLoad(string path, string settingsFingerprint) =>
         RunFingerprint.TryLoad<RunRecord>(path, settingsFingerprint, ReuseRunsFromOtherCode);
 
-    private static string Sanitize(string name) =>
-        string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
-
-    /// <summary>An <see cref="IProgress{T}"/> that reports synchronously on the calling thread (no sync-context hop).</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
+    private static string Sanitize(string name) => FileNames.Sanitize(name, alsoKept: ".");
 }

@@ -217,12 +217,6 @@ public sealed class AgentExperimentRunner
     private AgentRunRecord? TryLoad(string path, string settingsFingerprint) =>
         RunFingerprint.TryLoad<AgentRunRecord>(path, settingsFingerprint, ReuseRunsFromOtherCode);
 
-    private static string Sanitize(string name) =>
-        string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
-
-    /// <summary>An <see cref="IProgress{T}"/> that reports synchronously on the calling thread.</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
+    // Without '.': it separates the track from the variant in a run's file name.
+    private static string Sanitize(string name) => FileNames.Sanitize(name);
 }

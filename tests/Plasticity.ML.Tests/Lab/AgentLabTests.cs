@@ -117,7 +117,7 @@ public sealed class AgentLabTests
             // Seed 1 finishes; seed 2 is stopped once past step 1,000 of its 3,000, checkpointing where it stopped;
             // seed 3 never starts.
             using var cancel = new CancellationTokenSource();
-            var stopSeed2 = new InlineProgress(p => { if (p.Seed == 2 && p.Agent.Step >= 1_000) cancel.Cancel(); });
+            var stopSeed2 = new InlineProgress<AgentExperimentProgress>(p => { if (p.Seed == 2 && p.Agent.Step >= 1_000) cancel.Cancel(); });
             try
             {
                 new AgentExperimentRunner().Run(spec, folder, stopSeed2, cancel.Token);
@@ -140,12 +140,6 @@ public sealed class AgentLabTests
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
-    private sealed class InlineProgress(Action<AgentExperimentProgress> report) : IProgress<AgentExperimentProgress>
-    {
-        public void Report(AgentExperimentProgress value) => report(value);
     }
 
     [TestMethod]

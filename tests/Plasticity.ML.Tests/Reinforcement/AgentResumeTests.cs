@@ -137,7 +137,7 @@ public sealed class AgentResumeTests
         {
             // Ctrl+C while the probe of step 220 runs: the run stops at the next step that looks (256), checkpointed there.
             using var cancel = new CancellationTokenSource();
-            var onProbe = new InlineProgress(r => { if (r.Phase == "probe" && r.Step == 220) cancel.Cancel(); });
+            var onProbe = new InlineProgress<AgentProgress>(r => { if (r.Phase == "probe" && r.Step == 220) cancel.Cancel(); });
             var checkpointing = new RunCheckpointing { Path = path };
             Assert.ThrowsExactly<OperationCanceledException>(() => Run(AgentKind.DoubleDqn, checkpointing, onProbe, cancel.Token));
             var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException("no checkpoint was written on cancellation"))!;
@@ -178,11 +178,6 @@ public sealed class AgentResumeTests
         {
             Checkpoint.Delete(path);
         }
-    }
-
-    private sealed class InlineProgress(Action<AgentProgress> report) : IProgress<AgentProgress>
-    {
-        public void Report(AgentProgress value) => report(value);
     }
 
     [TestMethod]

@@ -108,7 +108,7 @@ public sealed class ContinualTrainerTests
         var tasks = TaskSequence.Create(new TaskSequenceSpec { Tasks = 2 }, Data);
         using var trainer = new ContinualTrainer(Options(new HeadSpec { Kind = HeadKind.Classification, Outputs = 10 }, steps: 20));
         var reports = new List<TrainingProgress>();
-        trainer.Run(tasks, new SynchronousProgress(reports.Add));
+        trainer.Run(tasks, new InlineProgress<TrainingProgress>(reports.Add));
         Assert.IsGreaterThanOrEqualTo(20, reports.Count);
         Assert.AreEqual("done", reports[^1].Phase);
         Assert.AreEqual(1.0, reports[^1].Fraction);
@@ -170,10 +170,5 @@ public sealed class ContinualTrainerTests
         public int Threads { get; private set; }
 
         public override void OnTrainingStart(TrainingContext context) => Threads = TorchThreads.Current;
-    }
-
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -162,7 +162,7 @@ public sealed class ResumeTests
         {
             var checkpointing = new RunCheckpointing { Path = path, Interval = TimeSpan.FromDays(1) };
             using var cancel = new CancellationTokenSource();
-            var cancelling = new InlineProgress(p => { if (cancelWhen(p)) cancel.Cancel(); });
+            var cancelling = new InlineProgress<TrainingProgress>(p => { if (cancelWhen(p)) cancel.Cancel(); });
             using (var first = new ContinualTrainer(options))
                 Assert.ThrowsExactly<OperationCanceledException>(() => first.Run(Tasks(), checkpointing, cancelling, cancel.Token));
             var description = JsonNode.Parse(Checkpoint.ReadDescription(path) ?? throw new AssertFailedException(missing))!;
@@ -177,11 +177,6 @@ public sealed class ResumeTests
         {
             Checkpoint.Delete(path);
         }
-    }
-
-    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 
     [TestMethod]
