@@ -102,16 +102,10 @@ public sealed class ChurnMeter
 
     private static Tensor Predict(PlasticNetwork network, Tensor inputs)
     {
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        using (EvaluationMode.Enter(network))
         {
             using var noGrad = no_grad();
             return network.Predict(inputs);
-        }
-        finally
-        {
-            if (wasTraining) network.train();
         }
     }
 

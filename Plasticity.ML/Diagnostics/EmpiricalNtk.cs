@@ -64,15 +64,9 @@ public static class EmpiricalNtk
     public static NtkSummary Measure(PlasticNetwork network, Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(network);
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        using (EvaluationMode.Enter(network))
         {
             return Summarize(Gram(network, inputs));
-        }
-        finally
-        {
-            if (wasTraining) network.train();
         }
     }
 

@@ -14,18 +14,12 @@ public static class FeatureRank
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(inputs);
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        using (EvaluationMode.Enter(network))
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var features = network.Features(inputs);
             return SpectralRank.Summarize(features, delta);
-        }
-        finally
-        {
-            if (wasTraining) network.train();
         }
     }
 }

@@ -17,9 +17,7 @@ public static class FeatureStatistics
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(inputs);
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        using (EvaluationMode.Enter(network))
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -28,10 +26,6 @@ public static class FeatureStatistics
             double meanNorm = (f * f).sum(1).sqrt().mean().item<double>();
             double variance = f.var(0, unbiased: false).mean().item<double>();
             return new FeatureReport { Rank = SpectralRank.Summarize(features, delta), MeanNorm = meanNorm, MeanVariance = variance };
-        }
-        finally
-        {
-            if (wasTraining) network.train();
         }
     }
 }

@@ -148,19 +148,13 @@ public sealed class PlasticityProbe
 
     private static double Evaluate(PlasticNetwork network, Tensor inputs, Tensor targets)
     {
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        using (EvaluationMode.Enter(network))
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
             var prediction = network.Predict(inputs);
             var error = prediction - targets;
             return (error * error).mean().item<float>();
-        }
-        finally
-        {
-            if (wasTraining) network.train();
         }
     }
 
@@ -176,18 +170,12 @@ public sealed class PlasticityProbe
 
     private static Tensor MeanPrediction(PlasticNetwork network, Tensor inputs)
     {
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        using (EvaluationMode.Enter(network))
         {
             using var noGrad = no_grad();
             using var prediction = network.Predict(inputs);
             using var mean = prediction.mean([0L]);
             return mean.to_type(ScalarType.Float64);
-        }
-        finally
-        {
-            if (wasTraining) network.train();
         }
     }
 }

@@ -75,9 +75,7 @@ public sealed class StatisticsPanel
         GradientCovarianceResult? covariance = null;
         int[]? covarianceRows = null;
         HessianDensity? density = null;
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        using (EvaluationMode.Enter(network))
         {
             using var scope = NewDisposeScope();
             if (Options.Units || Options.Features)
@@ -161,10 +159,6 @@ public sealed class StatisticsPanel
                     values["ntkMeanOffDiagonalCosine"] = ntk.MeanOffDiagonalCosine;
                 });
             }
-        }
-        finally
-        {
-            if (wasTraining) network.train();
         }
         seconds["panel"] = total.Elapsed.TotalSeconds;
         return new StatisticsPanelResult

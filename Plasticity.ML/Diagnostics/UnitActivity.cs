@@ -1,5 +1,5 @@
-using Plasticity.ML.Networks;
 using Plasticity.ML.Common;
+using Plasticity.ML.Networks;
 using static TorchSharp.torch;
 
 namespace Plasticity.ML.Diagnostics;
@@ -103,9 +103,7 @@ public static class UnitActivity
         if (n == 0) throw new ArgumentException("Need at least one sample.", nameof(inputs));
 
         var layers = network.HiddenLayers.Select(h => new LayerSums(h.Units, h.OutputsPerUnit)).ToArray();
-        bool wasTraining = network.training;
-        network.eval();
-        try
+        using (EvaluationMode.Enter(network))
         {
             using var noGrad = no_grad();
             for (int start = 0; start < n; start += chunk)
@@ -115,10 +113,6 @@ public static class UnitActivity
                 using var trace = network.Trace(inputs.narrow(0, start, length));
                 for (int l = 0; l < layers.Length; l++) layers[l].Add(trace.PreActivations[l], trace.Activations[l]);
             }
-        }
-        finally
-        {
-            if (wasTraining) network.train();
         }
         return layers;
     }
