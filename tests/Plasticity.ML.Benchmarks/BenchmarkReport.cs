@@ -317,7 +317,7 @@ public sealed class BenchmarkReport
             s.AppendLine();
             s.AppendLine(c, $"### Replay checkpoints, {checkpoint.Capacity:N0} ALE transitions (84 x 84 frames, stacks of 4; {checkpoint.ReplayBytes / 1e9:F2} GB), {checkpoint.StepsBetween:N0} steps apart");
             s.AppendLine();
-            s.AppendLine("Each checkpoint as the agent writes it: observation segments of 64 MiB kept as part files named by their SHA-256, so only segments with new transitions are written, against the whole replay inside the archive (every checkpoint before parts), interleaved.");
+            s.AppendLine("Each checkpoint as the agent writes it: observation segments of 64 MiB kept as part files named by their SHA-256, so only segments with new transitions are hashed and written, against the whole replay inside the archive (every checkpoint before parts), interleaved.");
             s.AppendLine();
             s.AppendLine("| with parts: written (MB) | seconds | replay inside the archive: written (MB) | seconds | seconds, inside / parts |");
             s.AppendLine("|---|---|---|---|---|");
