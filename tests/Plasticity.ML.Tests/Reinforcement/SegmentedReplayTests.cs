@@ -181,7 +181,7 @@ public sealed class SegmentedReplayTests
 
             // A replay resumed from parts knows their names (they were checked on reading): its first checkpoint hashes
             // nothing, and writes the same parts.
-            var resumed = Resume(Path.Combine(folder, "first.checkpoint"));
+            var resumed = Resume(first);
             string second = Save(resumed, "second.checkpoint");
             Assert.AreEqual(0, resumed.ObservationSegmentsHashed);
             CollectionAssert.AreEquivalent(
