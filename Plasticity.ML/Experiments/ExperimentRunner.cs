@@ -84,11 +84,11 @@ public sealed class ExperimentRunner
         int workers = Math.Max(1, spec.ParallelRuns > 0 ? spec.ParallelRuns : Environment.ProcessorCount);
         // TorchSharp's own optimizers make hidden Scalars on every step, which a collection started by a parallel run
         // can free mid-step (see OptimizerImplementation.TorchSharp): such experiments run one run at a time.
-        if (spec.Variants.Any(v => v.Apply(spec.Training, spec.FirstSeed).Optimizer.Implementation == OptimizerImplementation.TorchSharp))
+        if (spec.Variants.Any(v => v.Apply(spec.Training, spec.RunSeeds[0]).Optimizer.Implementation == OptimizerImplementation.TorchSharp))
             workers = 1;
         // Independent runs side by side, each with its share of the cores: for small networks the policy gives every
         // run one thread, which beats giving one run more threads (per-op overhead dominates at these sizes).
-        long largest = spec.Variants.Max(v => ParameterCount(v.Apply(spec.Training, spec.FirstSeed)));
+        long largest = spec.Variants.Max(v => ParameterCount(v.Apply(spec.Training, spec.RunSeeds[0])));
         int threadsPerRun = TorchThreads.Choose(largest, spec.Training.BatchSize, spec.ThreadsPerRun, Environment.ProcessorCount, workers);
         var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
         Parallel.ForEach(pending, options, i =>

@@ -27,11 +27,17 @@ public sealed record ExperimentSpec
     /// <summary>The arms to compare.</summary>
     public IReadOnlyList<VariantSpec> Variants { get; init; } = [];
 
-    /// <summary>Number of seeds per variant.</summary>
+    /// <summary>Number of seeds per variant (unless <see cref="SeedList"/> names them).</summary>
     public int Seeds { get; init; } = 3;
 
-    /// <summary>Seed of the first run; run i uses <c>FirstSeed + i</c>.</summary>
+    /// <summary>Seed of the first run; run i uses <c>FirstSeed + i</c> (unless <see cref="SeedList"/> names the seeds).</summary>
     public long FirstSeed { get; init; } = 1;
+
+    /// <summary>
+    /// The seeds of the runs when they are not consecutive (for example the seeds whose records are kept); when set,
+    /// <see cref="Seeds"/> and <see cref="FirstSeed"/> are not used. Null: the <see cref="Seeds"/> seeds from <see cref="FirstSeed"/>.
+    /// </summary>
+    public IReadOnlyList<long>? SeedList { get; init; }
 
     /// <summary>Runs executed side by side (one intra-op thread each); 0 uses one per core.</summary>
     public int ParallelRuns { get; init; }
@@ -47,16 +53,18 @@ public sealed record ExperimentSpec
         if (Variants.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count() != Variants.Count)
             throw new ArgumentException($"Experiment '{Name}' has two variants with the same name.");
         if (Seeds <= 0) throw new ArgumentException($"{nameof(Seeds)} must be positive; got {Seeds}.");
+        ExperimentSeeds.Validate(SeedList);
         if (ThreadsPerRun < 0) throw new ArgumentException($"{nameof(ThreadsPerRun)} must be non-negative; got {ThreadsPerRun}.");
         if (ParallelRuns < 0) throw new ArgumentException($"{nameof(ParallelRuns)} must be non-negative; got {ParallelRuns}.");
         Tasks.Validate();
         foreach (var variant in Variants)
         {
             variant.ApplyTasks(Tasks).Validate();
-            variant.Apply(Training, FirstSeed).Validate();
+            variant.Apply(Training, RunSeeds[0]).Validate();
         }
     }
 
-    /// <summary>The seeds of the runs.</summary>
-    public IEnumerable<long> RunSeeds => Enumerable.Range(0, Seeds).Select(i => FirstSeed + i);
+    /// <summary>The seeds of the runs: <see cref="SeedList"/>, or <see cref="Seeds"/> consecutive seeds from <see cref="FirstSeed"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<long> RunSeeds => ExperimentSeeds.Of(Seeds, FirstSeed, SeedList);
 }

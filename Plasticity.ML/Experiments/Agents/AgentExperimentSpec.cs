@@ -26,17 +26,25 @@ public sealed record AgentExperimentSpec
     /// <summary>The variants compared.</summary>
     public required IReadOnlyList<AgentVariantSpec> Variants { get; init; }
 
-    /// <summary>Seeds per variant and track.</summary>
+    /// <summary>Seeds per variant and track (unless <see cref="SeedList"/> names them).</summary>
     public int Seeds { get; init; } = 3;
 
-    /// <summary>The first seed (seeds are consecutive).</summary>
+    /// <summary>The first seed (seeds are consecutive; unless <see cref="SeedList"/> names them).</summary>
     public long FirstSeed { get; init; } = 1;
+
+    /// <summary>
+    /// The seeds of the runs when they are not consecutive, for example the seeds of an experiment whose records are
+    /// kept while others were lost; when set, <see cref="Seeds"/> and <see cref="FirstSeed"/> are not used. Null: the
+    /// <see cref="Seeds"/> seeds from <see cref="FirstSeed"/>.
+    /// </summary>
+    public IReadOnlyList<long>? SeedList { get; init; }
 
     /// <summary>Runs trained side by side (one thread each); 0 for one per core.</summary>
     public int ParallelRuns { get; init; }
 
-    /// <summary>The seeds of the runs.</summary>
-    public IEnumerable<long> RunSeeds => Enumerable.Range(0, Seeds).Select(i => FirstSeed + i);
+    /// <summary>The seeds of the runs: <see cref="SeedList"/>, or <see cref="Seeds"/> consecutive seeds from <see cref="FirstSeed"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<long> RunSeeds => ExperimentSeeds.Of(Seeds, FirstSeed, SeedList);
 
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the bad field and value.</summary>
     public void Validate()
@@ -51,6 +59,7 @@ public sealed record AgentExperimentSpec
         Unique(Tracks.Select(t => t.Name), "track");
         Unique(Variants.Select(v => v.Name), "variant");
         if (Seeds < 1) throw new ArgumentException($"{nameof(Seeds)} must be at least 1; got {Seeds}.");
+        ExperimentSeeds.Validate(SeedList);
         if (ParallelRuns < 0) throw new ArgumentException($"{nameof(ParallelRuns)} must be non-negative; got {ParallelRuns}.");
         if (Data is null && Tracks.SelectMany(t => t.Stages).FirstOrDefault(s => s.Environment.NeedsImages) is { } stage)
             throw new ArgumentException($"The environment '{stage.Environment.Name}' needs images: set {nameof(Data)}.");

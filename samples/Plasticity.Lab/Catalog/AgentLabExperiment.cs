@@ -47,6 +47,8 @@ public abstract class AgentLabExperiment : ILabExperiment
         return spec with
         {
             Seeds = settings.Seeds ?? spec.Seeds,
+            // --seeds N asks for N consecutive seeds: it replaces a spec's list of seeds.
+            SeedList = settings.Seeds is null ? spec.SeedList : null,
             ParallelRuns = settings.Parallel ?? spec.ParallelRuns,
         };
     }

@@ -124,7 +124,7 @@ public sealed class CurvatureExperiment : LabExperiment
         ArgumentNullException.ThrowIfNull(report);
         string folder = context.OutputFolder;
         var spec = result.Spec;
-        long firstSeed = spec.FirstSeed;
+        long firstSeed = spec.RunSeeds[0];
         var firstRun = result.Runs.First().Result;
         var points = firstRun.ProbePoints.Select(p => p.TaskIndex).ToArray();
         int last = points[^1];

@@ -191,7 +191,7 @@ public sealed class InterventionsExperiment : LabExperiment
         var summaries = result.Summaries.ToDictionary(s => s.Name, StringComparer.Ordinal);
         var columns = Columns.Where(c => Rows.Any(r => summaries.ContainsKey($"{c.Key}/{r.Key}"))).ToList();
         var rows = Rows.Where(r => columns.Any(c => summaries.ContainsKey($"{c.Key}/{r.Key}"))).ToList();
-        int seeds = result.Spec.Seeds;
+        int seeds = result.Spec.RunSeeds.Count;
 
         var plot = new BarPlot($"Plasticity loss by intervention (mean ± std over {seeds} seed(s); lower is better)", "plasticity loss (probe MSE)");
         foreach (var column in columns)

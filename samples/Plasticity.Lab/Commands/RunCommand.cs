@@ -57,7 +57,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         if (!settings.ReportOnly) PlasticityJson.WriteFile(Path.Combine(folder, "spec.json"), spec);
 
         console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
-        console.MarkupLineInterpolated($"{spec.Variants.Count} variants x {spec.Seeds} seeds, {spec.Tasks.Tasks} tasks x {spec.Training.StepsPerTask} steps; results in [link]{folder}[/]");
+        console.MarkupLineInterpolated($"{spec.Variants.Count} variants x {spec.RunSeeds.Count} seeds, {spec.Tasks.Tasks} tasks x {spec.Training.StepsPerTask} steps; results in [link]{folder}[/]");
 
         var labContext = new LabRunContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly, ReuseRunsFromOtherCode = settings.ReuseRunsFromOtherCode };
         var result = supervised.Execute(labContext);
@@ -76,13 +76,15 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
         console.Write(SummaryTable(result));
         foreach (var summary in result.Summaries.Where(v => v.FailedSeeds > 0))
             console.MarkupLineInterpolated($"[yellow]{summary.Name}: {summary.FailedSeeds} of {summary.Seeds} seeds failed (left out of the means): {string.Join("; ", summary.Failures)}[/]");
-        console.MarkupLineInterpolated($"{(settings.ReportOnly ? "Interim report written" : $"Finished in {result.Seconds:F0} s")}. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
+        InterimReport.Finished(console, settings.ReportOnly, result.IsPartial, result.Seconds, folder);
         return 0;
     }
 
     private static ExperimentSpec ApplyOverrides(ExperimentSpec spec, RunSettings settings) => spec with
     {
         Seeds = settings.Seeds ?? spec.Seeds,
+        // --seeds N asks for N consecutive seeds: it replaces a spec's list of seeds.
+        SeedList = settings.Seeds is null ? spec.SeedList : null,
         ParallelRuns = settings.Parallel ?? spec.ParallelRuns,
         Data = settings.Data is null ? spec.Data : spec.Data with { Source = settings.Data },
         Tasks = settings.Tasks is null ? spec.Tasks : spec.Tasks with { Tasks = settings.Tasks.Value },
@@ -144,7 +146,7 @@ public sealed class RunCommand(IAnsiConsole console) : Command<RunSettings>
             ["network", $"{t.Network.Architecture} {string.Join("-", t.Network.HiddenWidths)}, {t.Network.Activation}, head {t.Network.Head.Kind} ({t.Network.Head.Outputs} outputs)"],
             ["optimizer", $"{t.Optimizer.Kind} lr {t.Optimizer.LearningRate.ToString(CultureInfo.InvariantCulture)}, betas ({t.Optimizer.Beta1.ToString(CultureInfo.InvariantCulture)}, {t.Optimizer.Beta2.ToString(CultureInfo.InvariantCulture)}), eps {t.Optimizer.Epsilon.ToString(CultureInfo.InvariantCulture)}"],
             ["probe", t.Probe is null ? "none" : $"{t.Probe.Targets} targets x {t.Probe.Steps} steps on {t.Probe.Inputs} inputs, batch {t.Probe.BatchSize}, k = {t.Probe.Frequency.ToString(CultureInfo.InvariantCulture)}, after every {t.ProbeEveryTasks} task(s) (the paper: 10 x 2,000)"],
-            ["seeds", $"{spec.Seeds} (from {spec.FirstSeed})"],
+            ["seeds", ExperimentSeeds.Describe(spec.RunSeeds)],
             ["wall time", $"{result.Seconds:F0} s ({result.ResumedRuns} stored runs reused)"],
             ["code", RunCodeVersions.Describe(result.Runs.Select(r => r.Code))],
         ]);

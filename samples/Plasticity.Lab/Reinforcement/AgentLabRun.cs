@@ -35,9 +35,9 @@ public sealed class AgentLabRun(IAnsiConsole console)
             if (Directory.Exists(runs)) Directory.Delete(runs, recursive: true);
         }
 
-        int runCount = spec.Tracks.Count * spec.Variants.Count * spec.Seeds;
+        int runCount = spec.Tracks.Count * spec.Variants.Count * spec.RunSeeds.Count;
         console.MarkupLineInterpolated($"[bold]{spec.Name}[/] ({settings.PresetLabel}): {spec.Description}");
-        console.MarkupLineInterpolated($"{spec.Tracks.Count} tracks x {spec.Variants.Count} variants x {spec.Seeds} seeds = {runCount} runs of {string.Join(" / ", spec.Tracks.Select(t => t.Steps).Distinct().Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} environment steps; results in [link]{folder}[/]");
+        console.MarkupLineInterpolated($"{spec.Tracks.Count} tracks x {spec.Variants.Count} variants x {spec.RunSeeds.Count} seeds = {runCount} runs of {string.Join(" / ", spec.Tracks.Select(t => t.Steps).Distinct().Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} environment steps; results in [link]{folder}[/]");
 
         var context = new AgentLabContext(spec, folder, settings.Preset, settings.PresetLabel, console, settings.Fresh, cancellationToken) { ReportOnly = settings.ReportOnly, ReuseRunsFromOtherCode = settings.ReuseRunsFromOtherCode };
         var runner = new AgentExperimentRunner { StoredRunsOnly = settings.ReportOnly, ReuseRunsFromOtherCode = settings.ReuseRunsFromOtherCode };
@@ -59,7 +59,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
         console.Write(SummaryTable(result));
         foreach (var failure in result.Failures)
             console.MarkupLineInterpolated($"[yellow]{failure.Track}/{failure.Variant}/seed-{failure.Seed} failed (left out of the means): {failure.Failure}[/]");
-        console.MarkupLineInterpolated($"{(settings.ReportOnly ? "Interim report written" : $"Finished in {result.Seconds:F0} s")}. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
+        InterimReport.Finished(console, settings.ReportOnly, result.IsPartial, result.Seconds, folder);
         return 0;
     }
 
@@ -129,7 +129,7 @@ public sealed class AgentLabRun(IAnsiConsole console)
             ["optimizer", $"{o.Kind}{(o.Centered ? " (centered)" : "")} lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}, eps {o.Epsilon.ToString(CultureInfo.InvariantCulture)}" + (a.MaxGradientNorm > 0 ? $", gradient norm clipped at {a.MaxGradientNorm.ToString(CultureInfo.InvariantCulture)}" : "")],
             ["evaluation", a.EvaluationInterval > 0 ? $"{a.EvaluationEpisodes} episodes with epsilon {a.EvaluationEpsilon.ToString(CultureInfo.InvariantCulture)} every {a.EvaluationInterval:N0} steps of each stage{(a.EvaluateAtStart ? ", at each stage's start" : "")} and at its end" : "none"],
             ["probe", a.Probe is null ? "none" : $"{a.Probe.Targets} targets x {a.Probe.Steps} steps on {a.Probe.Inputs} replay observations, " + ProbeSchedule(spec, a)],
-            ["seeds", $"{spec.Seeds} (from {spec.FirstSeed})"],
+            ["seeds", ML.Experiments.ExperimentSeeds.Describe(spec.RunSeeds)],
             ["wall time", $"{result.Seconds:F0} s ({result.ResumedRuns} stored runs reused)"],
             ["code", RunCodeVersions.Describe(result.Runs.Select(r => r.Code))],
         ]);

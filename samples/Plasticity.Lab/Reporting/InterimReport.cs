@@ -31,6 +31,14 @@ public static class InterimReport
         return true;
     }
 
+    /// <summary>The last line of a lab run: how it ended (trained, or a report of stored runs, complete or interim) and where the report is.</summary>
+    public static void Finished(IAnsiConsole console, bool reportOnly, bool partial, double seconds, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        string how = !reportOnly ? string.Create(CultureInfo.InvariantCulture, $"Finished in {seconds:F0} s") : partial ? "Interim report written" : "Report written";
+        console.MarkupLineInterpolated($"{how}. Report: [link]{Path.Combine(folder, "report.md")}[/]; summary: {Path.Combine(folder, "summary.json")}");
+    }
+
     /// <summary>The report's warning line.</summary>
     public static string Note(int finished, int total) =>
         $"**Interim report: {finished} of {total} runs finished.** The runs still to train or in progress are left out of every table, plot and mean below " +

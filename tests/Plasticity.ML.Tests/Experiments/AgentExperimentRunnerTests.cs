@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Plasticity.ML.Common;
+using Plasticity.ML.Experiments;
 using Plasticity.ML.Experiments.Agents;
 using Plasticity.ML.Networks;
 using Plasticity.ML.Optimization;
@@ -125,12 +126,45 @@ public sealed class AgentExperimentRunnerTests
     }
 
     [TestMethod]
+    public void ASeedListRunsExactlyItsSeedsAndReusesTheRecordsOfConsecutiveSeeds()
+    {
+        string folder = Folder();
+        try
+        {
+            var single = Spec with { Tracks = [Spec.Tracks[0]], Variants = [Spec.Variants[0]] };
+            var consecutive = new AgentExperimentRunner().Run(single with { Seeds = 2, FirstSeed = 3 }, folder);
+            CollectionAssert.AreEqual(new long[] { 3, 4 }, consecutive.Runs.Select(r => r.Seed).ToArray());
+
+            // Seeds 4 and 7: seed 4 is the record above, seed 7 is trained; Seeds and FirstSeed are not used.
+            var listed = single with { Seeds = 5, FirstSeed = 100, SeedList = [7, 4] };
+            CollectionAssert.AreEqual(new long[] { 7, 4 }, listed.RunSeeds.ToArray());
+            var result = new AgentExperimentRunner().Run(listed, folder);
+            CollectionAssert.AreEqual(new long[] { 7, 4 }, result.Runs.Select(r => r.Seed).ToArray());
+            Assert.AreEqual(1, result.ResumedRuns);
+            Assert.AreEqual(ResultNumbers.Of(consecutive.Runs.Where(r => r.Seed == 4), "threads"), ResultNumbers.Of(result.Runs.Where(r => r.Seed == 4), "threads"));
+            Assert.AreEqual(7L, result.Runs[0].Result!.Options.Seed);
+            Assert.AreEqual(3, Directory.GetFiles(Path.Combine(folder, "runs"), "*.json").Length);
+
+            // The list survives the spec file; a spec without one writes none.
+            var read = PlasticityJson.Deserialize<AgentExperimentSpec>(PlasticityJson.Serialize(listed));
+            CollectionAssert.AreEqual(new long[] { 7, 4 }, read.RunSeeds.ToArray());
+            StringAssert.DoesNotMatch(PlasticityJson.Serialize(single), new System.Text.RegularExpressions.Regex("seedList|runSeeds"));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void BadSpecsAreNamed()
     {
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => (Spec with { Variants = [new AgentVariantSpec { Name = "a" }, new AgentVariantSpec { Name = "A" }] }).Validate()).Message, "Two variants are named 'A'");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => (Spec with { Tracks = [new AgentTrackSpec { Name = "x", Stages = [new AgentStageSpec { Environment = new AgentEnvironmentSpec { Name = "breakout" }, Steps = 0 }] }] }).Validate()).Message, "Track 'x', stage 0: Steps must be at least 1; got 0");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => (Spec with { Tracks = [AgentTrackSpec.Single(new AgentEnvironmentSpec { Name = "classification-mdp:true-labels" }, 10)] }).Validate()).Message, "needs images");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => (Spec with { Seeds = 0 }).Validate()).Message, "Seeds");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => (Spec with { SeedList = [] }).Validate()).Message, "SeedList must hold at least one seed");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => (Spec with { SeedList = [4, 5, 4] }).Validate()).Message, "SeedList names seed 4 twice");
     }
 
     private sealed class Collect(List<AgentExperimentProgress> reports) : IProgress<AgentExperimentProgress>

@@ -135,6 +135,23 @@ public sealed class AgentLabTests
             string report = File.ReadAllText(Path.Combine(folder, "report.md"));
             StringAssert.Contains(report, "## Runs not finished");
             StringAssert.Contains(report, "| space_invaders-asterix-seaquest/double-dqn/seed-3 | not started |");
+
+            // A spec naming seeds 1 and 3 reports those two only; --seeds asks for consecutive seeds instead of its list.
+            string listPath = Path.Combine(folder, "seed-list.json");
+            PlasticityJson.WriteFile(listPath, spec with { SeedList = [1, 3] });
+            (exit, output) = LabRunner.Run("--spec", listPath, "--out", folder, "--report-only");
+            Assert.AreEqual(0, exit, output);
+            StringAssert.Contains(output, "Interim report: 1 of 2 runs finished");
+            Assert.DoesNotContain("seed-2", output);
+            StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "| seeds | 2 (1, 3) |");
+            (exit, output) = LabRunner.Run("--spec", listPath, "--seeds", "1", "--out", folder, "--report-only");
+            Assert.AreEqual(0, exit, output);
+            StringAssert.Contains(output, "All 1 runs are finished: the report is complete.");
+            StringAssert.Contains(output, "Report written.");
+            Assert.DoesNotContain("Interim report", output);
+            report = File.ReadAllText(Path.Combine(folder, "report.md"));
+            StringAssert.Contains(report, "| seeds | 1 (1) |");
+            Assert.DoesNotContain("Interim report", report);
         }
         finally
         {
