@@ -25,7 +25,7 @@ public static class InterimReport
             return false;
         }
         if (finished == total)
-            console.MarkupLineInterpolated($"All {total} runs are finished: the report is complete.");
+            console.MarkupLineInterpolated($"{(total == 1 ? "The one run is" : $"All {total} runs are")} finished: the report is complete.");
         else
             console.MarkupLineInterpolated($"[yellow]Interim report: {finished} of {total} runs finished; the others are left out (nothing is trained with --report-only).[/]");
         return true;

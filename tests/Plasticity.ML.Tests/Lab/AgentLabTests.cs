@@ -146,7 +146,7 @@ public sealed class AgentLabTests
             StringAssert.Contains(File.ReadAllText(Path.Combine(folder, "report.md")), "| seeds | 2 (1, 3) |");
             (exit, output) = LabRunner.Run("--spec", listPath, "--seeds", "1", "--out", folder, "--report-only");
             Assert.AreEqual(0, exit, output);
-            StringAssert.Contains(output, "All 1 runs are finished: the report is complete.");
+            StringAssert.Contains(output, "The one run is finished: the report is complete.");
             StringAssert.Contains(output, "Report written.");
             Assert.DoesNotContain("Interim report", output);
             report = File.ReadAllText(Path.Combine(folder, "report.md"));
