@@ -38,7 +38,7 @@ public sealed class ContinualMinAtarExperiment : AgentLabExperiment
     /// <summary>The published vanilla Double DQN score (12 seeds).</summary>
     public const double PublishedVanilla = 22.04;
 
-    /// <summary>Its published ± (over 12 seeds; probably a standard error, not stated).</summary>
+    /// <summary>Its published ± (the standard error over 12 seeds, as the paper's Table 4 says).</summary>
     public const double PublishedVanillaSpread = 0.73;
 
     /// <summary>The published C-CHAIN score (12 seeds).</summary>
@@ -132,14 +132,19 @@ public sealed class ContinualMinAtarExperiment : AgentLabExperiment
         var rows = new List<ChainScore>();
         foreach (var variant in spec.Variants)
         {
-            var runs = result.ResultsOf(track.Name, variant.Name);
+            var records = result.RunsOf(track.Name, variant.Name).Where(r => r.Result is not null).ToList();
+            var runs = records.Select(r => r.Result!).ToList();
+            var perSeed = records.Select(r => new ChainSeedScore(r.Seed,
+                r.Result!.Evaluations.Count == 0 ? double.NaN : r.Result.Evaluations.Average(e => e.MeanReturn),
+                track.Stages.Select((s, k) => r.Result.Evaluations.Where(e => e.Stage == k).Select(e => e.MeanReturn).DefaultIfEmpty(double.NaN).Average()).ToList())).ToList();
             rows.Add(new ChainScore
             {
                 Variant = variant.Name,
                 Seeds = runs.Count,
-                Chain = MeanError(runs.Select(r => r.Evaluations.Count == 0 ? double.NaN : r.Evaluations.Average(e => e.MeanReturn))),
-                PerGame = track.Stages.Select((s, k) => MeanError(runs.Select(r => r.Evaluations.Where(e => e.Stage == k).Select(e => e.MeanReturn).DefaultIfEmpty(double.NaN).Average()))).ToList(),
+                Chain = MeanError(perSeed.Select(p => p.Chain)),
+                PerGame = track.Stages.Select((s, k) => MeanError(perSeed.Select(p => p.PerGame[k]))).ToList(),
                 FinalPerGame = track.Stages.Select((s, k) => MeanError(runs.Select(r => r.Evaluations.LastOrDefault(e => e.Stage == k)?.MeanReturn ?? double.NaN))).ToList(),
+                PerSeed = perSeed,
             });
         }
         SummarySection.Write(context.OutputFolder, "chain", new ChainSection
@@ -169,7 +174,16 @@ public sealed class ContinualMinAtarExperiment : AgentLabExperiment
         tableRows.Add(["published vanilla (12 seeds)", "12", $"{PublishedVanilla.ToString(CultureInfo.InvariantCulture)} ± {PublishedVanillaSpread.ToString(CultureInfo.InvariantCulture)}", .. track.Stages.Select(_ => "—")]);
         tableRows.Add(["published C-CHAIN (12 seeds)", "12", $"{PublishedCChain.ToString(CultureInfo.InvariantCulture)} ± {PublishedCChainSpread.ToString(CultureInfo.InvariantCulture)}", .. track.Stages.Select(_ => "—")]);
         report.Table(header, tableRows);
+
+        report.Paragraph("Each seed's scores (the means over its evaluations), which the table above averages:");
+        var seedHeader = new List<string> { "variant", "seed" };
+        seedHeader.AddRange(track.Stages.Select(s => s.Environment.Name));
+        seedHeader.Add("chain score");
+        report.Table(seedHeader, rows.SelectMany(r => r.PerSeed.Select(p =>
+            (IReadOnlyList<string>)[r.Variant, p.Seed.ToString(CultureInfo.InvariantCulture), .. p.PerGame.Select(Score), Score(p.Chain)])));
     }
+
+    private static string Score(double value) => double.IsNaN(value) ? "—" : value.ToString("F2", CultureInfo.InvariantCulture);
 
     private static MeanError MeanError(IEnumerable<double> values)
     {

@@ -27,7 +27,16 @@ public sealed record ChainScore
 
     /// <summary>Per game: its last evaluation, over seeds.</summary>
     public required IReadOnlyList<MeanError> FinalPerGame { get; init; }
+
+    /// <summary>Each finished seed's scores, in seed order: what <see cref="Chain"/> and <see cref="PerGame"/> average.</summary>
+    public required IReadOnlyList<ChainSeedScore> PerSeed { get; init; }
 }
+
+/// <summary>One run's score on the continual chain.</summary>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="Chain">The mean of every evaluation's mean return over the chain.</param>
+/// <param name="PerGame">Per game, the mean of its evaluations' mean returns (NaN for a game without evaluations).</param>
+public sealed record ChainSeedScore(long Seed, double Chain, IReadOnlyList<double> PerGame);
 
 /// <summary>The published continual-MinAtar numbers, with what is known of them.</summary>
 /// <param name="Vanilla">Vanilla Double DQN.</param>

@@ -227,7 +227,21 @@ public sealed class AgentLabTests
                 var chain = summary.RootElement.GetProperty("chain");
                 Assert.AreEqual(22.04, chain.GetProperty("published").GetProperty("vanilla").GetDouble());
                 Assert.AreEqual(5, chain.GetProperty("variants").GetArrayLength());
-                Assert.IsTrue(double.IsFinite(chain.GetProperty("variants")[0].GetProperty("chain").GetProperty("mean").GetDouble()));
+                var first = chain.GetProperty("variants")[0];
+                double mean = first.GetProperty("chain").GetProperty("mean").GetDouble();
+                Assert.IsTrue(double.IsFinite(mean));
+                // Each seed's chain score is the mean of its run's evaluations, and the variant's score their mean.
+                var perSeed = first.GetProperty("perSeed").EnumerateArray().ToList();
+                Assert.AreEqual(first.GetProperty("seeds").GetInt32(), perSeed.Count);
+                foreach (var seed in perSeed)
+                {
+                    string record = Path.Combine(uninterrupted, "runs", $"space_invaders-asterix-seaquest.{first.GetProperty("variant").GetString()}.seed-{seed.GetProperty("seed").GetInt64()}.json");
+                    using var run = JsonDocument.Parse(File.ReadAllText(record));
+                    var returns = run.RootElement.GetProperty("result").GetProperty("evaluations").EnumerateArray().Select(e => e.GetProperty("meanReturn").GetDouble()).ToList();
+                    Assert.AreEqual(returns.Average(), seed.GetProperty("chain").GetDouble(), 1e-12);
+                }
+                Assert.AreEqual(perSeed.Average(p => p.GetProperty("chain").GetDouble()), mean, 1e-12);
+                StringAssert.Contains(File.ReadAllText(Path.Combine(uninterrupted, "report.md")), "Each seed's scores");
             }
             AssertPng(Path.Combine(uninterrupted, "learning-curve-space_invaders-asterix-seaquest.png"));
 
