@@ -132,11 +132,11 @@ public sealed class ContinualMinAtarExperiment : AgentLabExperiment
         var rows = new List<ChainScore>();
         foreach (var variant in spec.Variants)
         {
-            var records = result.RunsOf(track.Name, variant.Name).Where(r => r.Result is not null).ToList();
-            var runs = records.Select(r => r.Result!).ToList();
-            var perSeed = records.Select(r => new ChainSeedScore(r.Seed,
-                r.Result!.Evaluations.Count == 0 ? double.NaN : r.Result.Evaluations.Average(e => e.MeanReturn),
-                track.Stages.Select((s, k) => r.Result.Evaluations.Where(e => e.Stage == k).Select(e => e.MeanReturn).DefaultIfEmpty(double.NaN).Average()).ToList())).ToList();
+            // The finished runs in seed order (failed ones left out), each with its seed.
+            var runs = result.RunsOf(track.Name, variant.Name).Where(r => r.Result is not null).Select(r => (r.Seed, r.Result!.Evaluations)).ToList();
+            var perSeed = runs.Select(r => new ChainSeedScore(r.Seed,
+                r.Evaluations.Count == 0 ? double.NaN : r.Evaluations.Average(e => e.MeanReturn),
+                track.Stages.Select((s, k) => r.Evaluations.Where(e => e.Stage == k).Select(e => e.MeanReturn).DefaultIfEmpty(double.NaN).Average()).ToList())).ToList();
             rows.Add(new ChainScore
             {
                 Variant = variant.Name,
